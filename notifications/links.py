@@ -1,0 +1,137 @@
+"""Emailed personal links: create, resolve, revoke.
+
+Rules (STYLE.md, security habits): a random token of 256 bits, stored as its
+SHA-256, tied to one object and one purpose, expiring, revocable. Resolving a
+link never changes the object it points at: views change state only on POST.
+"""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from .models import AccessLink
+
+
+class LinkInvalid(Exception):
+    """The link cannot be used; ``reason`` is safe to show to the person."""
+
+    def __init__(self, reason: str, *, link: AccessLink | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.link = link
+
+
+class LinkRateLimited(LinkInvalid):
+    pass
+
+
+@dataclass(frozen=True)
+class IssuedLink:
+    link: AccessLink
+    token: str
+
+    def url(self, path: str) -> str:
+        """Absolute URL for ``path`` (which contains the token) on SITE_URL."""
+        return f"{settings.SITE_URL}{path}"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def access_link_issue(
+    *, target, purpose: str, email: str, days: int | None = None, revoke_previous: bool = True
+) -> IssuedLink:
+    """Create a link for ``target``/``purpose``; earlier ones for the same pair are revoked."""
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    target_type = ContentType.objects.get_for_model(target)
+    with transaction.atomic():
+        if revoke_previous:
+            AccessLink.objects.filter(
+                target_type=target_type,
+                target_id=str(target.pk),
+                purpose=purpose,
+                revoked_at__isnull=True,
+            ).update(revoked_at=now, revoked_reason="A newer link was sent.")
+        link = AccessLink.objects.create(
+            token_hash=hash_token(token),
+            purpose=purpose,
+            target_type=target_type,
+            target_id=str(target.pk),
+            email=email,
+            expires_at=now + timedelta(days=days or settings.ACCESS_LINK_DAYS),
+        )
+    return IssuedLink(link=link, token=token)
+
+
+RATE_LIMIT_PER_MINUTE = 30
+
+
+def _check_rate(client_key: str) -> None:
+    key = f"access-link-rate:{client_key}"
+    added = cache.add(key, 1, timeout=60)
+    count = 1 if added else cache.incr(key)
+    if count > RATE_LIMIT_PER_MINUTE:
+        raise LinkRateLimited("Too many attempts. Wait a minute and try the link again.")
+
+
+def access_link_resolve(*, token: str, purpose: str, client_key: str = "") -> AccessLink:
+    """The live link for ``token``, or LinkInvalid with a reason a person can read.
+
+    Records the visit (time, count) but never touches the target object.
+    """
+    if client_key:
+        _check_rate(client_key)
+    link = (
+        AccessLink.objects.select_related("target_type")
+        .filter(token_hash=hash_token(token or ""), purpose=purpose)
+        .first()
+    )
+    if link is None:
+        raise LinkInvalid("This link is not valid. Check that you used the whole link.")
+    if link.revoked_at is not None:
+        raise LinkInvalid("This link is no longer active.", link=link)
+    if link.expires_at <= timezone.now():
+        raise LinkInvalid("This link has expired.", link=link)
+    AccessLink.objects.filter(pk=link.pk).update(
+        last_used_at=timezone.now(), use_count=link.use_count + 1
+    )
+    return link
+
+
+def access_link_revoke(*, link: AccessLink, reason: str = "Revoked by staff.") -> None:
+    AccessLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), revoked_reason=reason[:200]
+    )
+
+
+def access_links_revoke_for(*, target, purpose: str | None = None, reason: str) -> int:
+    """Revoke every live link of ``target`` (optionally of one purpose)."""
+    qs = AccessLink.objects.filter(
+        target_type=ContentType.objects.get_for_model(target),
+        target_id=str(target.pk),
+        revoked_at__isnull=True,
+    )
+    if purpose:
+        qs = qs.filter(purpose=purpose)
+    return qs.update(revoked_at=timezone.now(), revoked_reason=reason[:200])
+
+
+def access_links_for(*, target):
+    return AccessLink.objects.filter(
+        target_type=ContentType.objects.get_for_model(target), target_id=str(target.pk)
+    )
+
+
+def client_key_for(request) -> str:
+    """Rate-limit key for a request: the client address (proxy-aware)."""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    return (forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")) or "unknown"

@@ -1,0 +1,10 @@
+from accounts.roles import Role
+
+_STAFF = [
+    Role.REFRESH_ADMINISTRATOR,
+    Role.REFRESH_MANAGER,
+    Role.ORDERS_TECHNICIAN,
+    Role.ORDERS_MANAGER,
+]
+
+ROLE_PERMISSIONS = {role: ["notifications.view_outboundemail"] for role in _STAFF}

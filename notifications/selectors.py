@@ -1,0 +1,20 @@
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, QuerySet
+
+from .models import OutboundEmail
+
+
+def emails_for_object(*, obj) -> QuerySet[OutboundEmail]:
+    """Emails logged for one object (a ticket, an order), newest first."""
+    return OutboundEmail.objects.filter(
+        related_type=ContentType.objects.get_for_model(obj), related_id=str(obj.pk)
+    )
+
+
+def outbound_log(*, search: str = "", status: str = "") -> QuerySet[OutboundEmail]:
+    qs = OutboundEmail.objects.select_related("related_type")
+    if search:
+        qs = qs.filter(Q(subject__icontains=search) | Q(to__icontains=search))
+    if status:
+        qs = qs.filter(status=status)
+    return qs.defer("body_html", "body_text", "attachments")

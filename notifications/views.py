@@ -1,0 +1,30 @@
+from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+
+from .choices import EmailStatus
+from .models import OutboundEmail
+from .selectors import outbound_log
+
+
+@permission_required("notifications.view_outboundemail", raise_exception=True)
+def outbox(request):
+    """The outbound log: every email Handover sent, searchable."""
+    search = request.GET.get("q", "").strip()
+    status = request.GET.get("status", "")
+    if status not in EmailStatus.values:
+        status = ""
+    page = Paginator(outbound_log(search=search, status=status), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "notifications/outbox.html",
+        {"page": page, "q": search, "status": status, "statuses": EmailStatus.choices},
+    )
+
+
+@permission_required("notifications.view_outboundemail", raise_exception=True)
+def outbox_detail(request, pk):
+    email = get_object_or_404(OutboundEmail.objects.select_related("related_type"), pk=pk)
+    return render(request, "notifications/outbox_detail.html", {"email": email})
