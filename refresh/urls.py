@@ -1,4 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
 
 app_name = "refresh"
-urlpatterns = []
+urlpatterns = [
+    # Customer pages reached from emailed links; owned by refresh/customer/.
+    path("c/", include("refresh.customer.urls")),
+]
