@@ -83,7 +83,8 @@ def email_queue(
 
     from .tasks import deliver_email_task
 
-    transaction.on_commit(lambda: deliver_email_task.delay(email.pk))
+    # robust: a broker hiccup must not fail the request; the sweep resends.
+    transaction.on_commit(lambda: deliver_email_task.delay(email.pk), robust=True)
     return email
 
 
@@ -93,6 +94,7 @@ def email_deliver(*, email_id: int) -> bool:
     The row is locked while sending so two workers never both send it. A
     backend error is recorded and re-raised for the task to retry.
     """
+    failure = None
     with transaction.atomic():
         email = OutboundEmail.objects.select_for_update().filter(pk=email_id).first()
         if email is None or email.status == EmailStatus.SENT:
@@ -113,14 +115,19 @@ def email_deliver(*, email_id: int) -> bool:
         try:
             message.send(fail_silently=False)
         except Exception as exc:
+            # Recorded in this transaction (which commits); re-raised below so
+            # the task retries.
+            failure = exc
             email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             email.save(update_fields=["attempts", "last_error"])
-            raise
-        email.status = EmailStatus.SENT
-        email.sent_at = timezone.now()
-        email.last_error = ""
-        email.save(update_fields=["status", "sent_at", "attempts", "last_error"])
-        return True
+        else:
+            email.status = EmailStatus.SENT
+            email.sent_at = timezone.now()
+            email.last_error = ""
+            email.save(update_fields=["status", "sent_at", "attempts", "last_error"])
+    if failure is not None:
+        raise failure
+    return True
 
 
 def email_mark_failed(*, email_id: int, error: str) -> None:

@@ -1,0 +1,12 @@
+# Production image: gunicorn serves the app, whitenoise serves static files.
+FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+WORKDIR /app
+COPY requirements.lock .
+RUN pip install --no-cache-dir -r requirements.lock
+COPY . .
+RUN SECRET_KEY=build-only DEBUG=false python manage.py collectstatic --noinput
+RUN useradd --create-home handover && mkdir -p /app/var && chown -R handover /app/var
+USER handover
+EXPOSE 8000
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

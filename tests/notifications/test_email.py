@@ -1,0 +1,146 @@
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.roles import Role
+from notifications.choices import EmailStatus
+from notifications.links import (
+    LinkInvalid,
+    LinkRateLimited,
+    access_link_issue,
+    access_link_resolve,
+    access_link_revoke,
+    hash_token,
+)
+from notifications.models import AccessLink, OutboundEmail
+from notifications.selectors import emails_for_object
+from notifications.services import Attachment, email_queue
+from tests.accounts.factories import OrganizationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _queue(key="k1", related=None, **kwargs):
+    return email_queue(
+        key=key,
+        template="test_hello",
+        to=kwargs.pop("to", ["Pat@Example.edu"]),
+        context={"name": "Pat"},
+        related=related,
+        **kwargs,
+    )
+
+
+@pytest.fixture(autouse=True)
+def _test_templates(settings, tmp_path):
+    base = tmp_path / "notifications" / "email"
+    base.mkdir(parents=True)
+    (base / "test_hello.subject.txt").write_text("Hello {{ name }}\n")
+    (base / "test_hello.txt").write_text("Hi {{ name }}, see {{ site_url }}.")
+    (base / "test_hello.html").write_text("<p>Hi {{ name }}</p>")
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
+    ]
+
+
+def test_queued_email_is_logged_rendered_and_sent_after_commit(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    org = OrganizationFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        email = _queue(
+            related=org, attachments=[Attachment("a.ics", "BEGIN:VCALENDAR", "text/calendar")]
+        )
+    email.refresh_from_db()
+    assert email.status == EmailStatus.SENT
+    assert email.to == ["pat@example.edu"]
+    assert len(mailoutbox) == 1
+    sent = mailoutbox[0]
+    assert sent.subject == "Hello Pat"
+    assert "Hi Pat, see http" in sent.body
+    assert sent.alternatives[0][1] == "text/html"
+    assert sent.attachments[0][0] == "a.ics"
+    assert list(emails_for_object(obj=org)) == [email]
+
+
+def test_same_key_twice_sends_once(django_capture_on_commit_callbacks, mailoutbox):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = _queue(key="invite:1")
+        second = _queue(key="invite:1")
+    assert first is not None
+    assert second is None
+    assert OutboundEmail.objects.count() == 1
+    assert len(mailoutbox) == 1
+
+
+def test_no_recipients_logs_nothing():
+    assert _queue(to=["", "  "]) is None
+    assert not OutboundEmail.objects.exists()
+
+
+def test_backend_failure_is_recorded_and_retried_until_it_gives_up(settings):
+    from config.celery import app
+    from notifications.tasks import deliver_email_task
+
+    app.conf.task_eager_propagates = False  # restored by the autouse fixture
+
+    settings.EMAIL_BACKEND = "tests.notifications.failing_backend.FailingBackend"
+    email = _queue(key="fails")  # on_commit never runs: the test transaction stays open
+    deliver_email_task.apply(args=[email.pk], throw=False)  # eager: retries run inline
+    email.refresh_from_db()
+    assert email.status == EmailStatus.FAILED
+    assert "SMTP is down" in email.last_error
+    assert email.attempts >= 1
+
+
+def test_outbox_is_for_staff_only(client, make_user, django_assert_max_num_queries):
+    for n in range(30):
+        OutboundEmail.objects.create(
+            key=f"k{n}", template="t", to=["a@b.c"], subject=f"S{n}", body_text="x"
+        )
+    client.force_login(make_user(Role.COORDINATOR))
+    assert client.get(reverse("notifications:outbox")).status_code == 403
+
+    client.force_login(make_user(Role.ORDERS_TECHNICIAN))
+    # session, user, groups/perms (2), count, page of emails
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("notifications:outbox"), {"q": "S1"})
+    assert response.status_code == 200
+    assert "S10" in response.content.decode()
+
+
+class TestAccessLinks:
+    def test_token_is_stored_hashed_and_resolves_for_its_purpose(self):
+        org = OrganizationFactory()
+        issued = access_link_issue(target=org, purpose="wizard", email="pat@example.edu")
+        assert len(issued.token) >= 22  # 256 bits, URL-safe
+        assert not AccessLink.objects.filter(token_hash=issued.token).exists()
+        assert AccessLink.objects.get().token_hash == hash_token(issued.token)
+        assert access_link_resolve(token=issued.token, purpose="wizard").target == org
+        with pytest.raises(LinkInvalid):
+            access_link_resolve(token=issued.token, purpose="reschedule")
+
+    def test_expired_revoked_and_superseded_links_are_refused(self):
+        org = OrganizationFactory()
+        old = access_link_issue(target=org, purpose="wizard", email="pat@example.edu")
+        new = access_link_issue(target=org, purpose="wizard", email="pat@example.edu")
+        with pytest.raises(LinkInvalid, match="no longer active"):
+            access_link_resolve(token=old.token, purpose="wizard")
+        with (
+            time_machine.travel(timezone.now() + timedelta(days=400)),
+            pytest.raises(LinkInvalid, match="expired"),
+        ):
+            access_link_resolve(token=new.token, purpose="wizard")
+        access_link_revoke(link=new.link)
+        with pytest.raises(LinkInvalid, match="no longer active"):
+            access_link_resolve(token=new.token, purpose="wizard")
+
+    def test_guessing_is_rate_limited_per_client(self):
+        for _ in range(30):
+            with pytest.raises(LinkInvalid):
+                access_link_resolve(token="guess", purpose="wizard", client_key="10.0.0.1")
+        with pytest.raises(LinkRateLimited):
+            access_link_resolve(token="guess", purpose="wizard", client_key="10.0.0.1")
