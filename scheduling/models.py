@@ -94,7 +94,8 @@ class ScheduleSlotPreference(models.Model):
 class ScheduleSlot(models.Model):
     """A time a support team can visit, with room for ``capacity`` bookings.
 
-    ``booked_count`` counts active bookings; it only changes through the booking
+    A deleted slot keeps its row (``deleted_at``) so past bookings keep their
+    time. ``booked_count`` counts active bookings; it only changes through the booking
     services' conditional updates, and the database refuses it above capacity.
     Generated slots are unique per team and start, so two generation runs at
     once cannot create the same slot twice.
@@ -122,6 +123,16 @@ class ScheduleSlot(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Deleted slots are kept (bookings keep pointing at them for history) but
+    # are never shown or booked again.
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["start", "team__name"]
