@@ -1,0 +1,53 @@
+"""Which permissions each role gets in the refresh app (synced to groups after migrate)."""
+
+from accounts.roles import Role
+
+_VIEW = [
+    "refresh.view_refreshticket",
+    "refresh.view_refreshconfig",
+    "refresh.view_refreshbatch",
+    "refresh.view_system",
+    "refresh.view_hardwaremodel",
+    "refresh.view_peripheral",
+    "refresh.view_peripheralbundle",
+    "refresh.view_softwaretitle",
+    "refresh.view_refreshticketaudit",
+    "refresh.view_refreshticketevent",
+]
+
+_MANAGER = [
+    *_VIEW,
+    "refresh.hold_refreshticket",
+    "refresh.reschedule_refreshticket",
+    "refresh.fill_location_refreshticket",
+]
+
+_ADMINISTRATOR = [
+    *_MANAGER,
+    "refresh.cancel_refreshticket",
+    "refresh.assign_replacement_refreshticket",
+    "refresh.bulk_manage_refreshticket",
+    "refresh.progress_refreshticket",
+    "refresh.add_refreshticket",
+    "refresh.change_refreshticket",
+    "refresh.add_refreshconfig",
+    "refresh.change_refreshconfig",
+    "refresh.add_refreshbatch",
+    "refresh.change_refreshbatch",
+    "refresh.add_system",
+    "refresh.change_system",
+    "refresh.add_hardwaremodel",
+    "refresh.change_hardwaremodel",
+    "refresh.add_peripheral",
+    "refresh.change_peripheral",
+    "refresh.add_peripheralbundle",
+    "refresh.change_peripheralbundle",
+    "refresh.add_softwaretitle",
+    "refresh.change_softwaretitle",
+]
+
+ROLE_PERMISSIONS = {
+    Role.REFRESH_ADMINISTRATOR: _ADMINISTRATOR,
+    Role.REFRESH_MANAGER: _MANAGER,
+    Role.APPROVER: ["refresh.approve_refreshticket"],
+}
