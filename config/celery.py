@@ -22,6 +22,10 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute="*/5"),
     },
     # --- scheduling ----------------------------------------------------------
+    "generate-schedule-slots": {
+        "task": "scheduling.tasks.generate_schedule_slots_task",
+        "schedule": crontab(hour=0, minute=15),
+    },
     # --- refresh / integrations ----------------------------------------------
     # --- orders --------------------------------------------------------------
 }

@@ -1,0 +1,226 @@
+"""Reads about slots and bookings that views and other apps use.
+
+Every selector runs a fixed number of queries whatever the number of slots.
+"""
+
+from __future__ import annotations
+
+import calendar as pycalendar
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import F, QuerySet, Sum
+from django.utils import timezone
+
+from accounts.models import SupportTeam
+
+from .calendar import business_calendar
+from .models import Booking, CalendarFeedToken, ScheduleSlot, ScheduleSlotPreference
+
+
+def _team_id(team) -> int:
+    return team if isinstance(team, int) else team.pk
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=business_calendar().tz)
+
+
+def slots_live() -> QuerySet[ScheduleSlot]:
+    """Slots that are not deleted, with their team."""
+    return ScheduleSlot.objects.filter(deleted_at__isnull=True).select_related("team")
+
+
+def bookable_window(*, now: dt.datetime | None = None) -> tuple[dt.datetime, dt.datetime]:
+    """From the start of the next business day through the end of the generated horizon."""
+    calendar = business_calendar()
+    now = now or timezone.now()
+    today = calendar.local(now).date()
+    first = calendar.next_business_day(today)
+    last = today + dt.timedelta(days=settings.SLOT_HORIZON_DAYS)
+    return _day_start(first), _day_start(last + dt.timedelta(days=1))
+
+
+def slots_bookable(*, team, now: dt.datetime | None = None) -> QuerySet[ScheduleSlot]:
+    """The team's slots with a free place in the bookable window, earliest first."""
+    start, end = bookable_window(now=now)
+    return (
+        slots_live()
+        .filter(
+            team_id=_team_id(team),
+            start__gte=start,
+            start__lt=end,
+            booked_count__lt=F("capacity"),
+        )
+        .order_by("start", "pk")
+    )
+
+
+def free_capacity_by_team(*, team_ids=None, start: dt.datetime, end: dt.datetime) -> dict[int, int]:
+    """Free places per team in slots starting in [start, end): one query.
+
+    Teams named in ``team_ids`` without any slot get 0.
+    """
+    rows = ScheduleSlot.objects.filter(deleted_at__isnull=True, start__gte=start, start__lt=end)
+    result: dict[int, int] = {}
+    if team_ids is not None:
+        team_ids = list(team_ids)
+        rows = rows.filter(team_id__in=team_ids)
+        result = dict.fromkeys(team_ids, 0)
+    for team_id, free in (
+        rows.order_by()
+        .values("team_id")
+        .annotate(free=Sum(F("capacity") - F("booked_count")))
+        .values_list("team_id", "free")
+    ):
+        result[team_id] = int(free or 0)
+    return result
+
+
+def booking_active_for(*, obj) -> Booking | None:
+    """The object's active booking with its slot and team, or None."""
+    return (
+        Booking.objects.filter(
+            booked_type=ContentType.objects.get_for_model(obj),
+            booked_id=str(obj.pk),
+            cancelled_at__isnull=True,
+        )
+        .select_related("slot", "slot__team")
+        .first()
+    )
+
+
+def bookings_active_for_objects(*, objs) -> dict[str, Booking]:
+    """Active bookings of many objects of one model, keyed by str(pk): one query."""
+    objs = list(objs)
+    if not objs:
+        return {}
+    booked_type = ContentType.objects.get_for_model(objs[0])
+    rows = Booking.objects.filter(
+        booked_type=booked_type,
+        booked_id__in=[str(obj.pk) for obj in objs],
+        cancelled_at__isnull=True,
+    ).select_related("slot", "slot__team")
+    return {row.booked_id: row for row in rows}
+
+
+def bookings_for(*, obj) -> QuerySet[Booking]:
+    """Every booking of the object, newest first, cancelled ones included (history)."""
+    return Booking.objects.filter(
+        booked_type=ContentType.objects.get_for_model(obj), booked_id=str(obj.pk)
+    ).select_related("slot", "slot__team", "booked_by", "cancelled_by")
+
+
+def slot_get(*, slot_id: int) -> ScheduleSlot | None:
+    return slots_live().filter(pk=slot_id).first()
+
+
+def slot_bookings(*, slot: ScheduleSlot) -> QuerySet[Booking]:
+    return slot.bookings.filter(cancelled_at__isnull=True).select_related(
+        "booked_type", "booked_by"
+    )
+
+
+def slot_preferences_list(*, team_ids=None) -> QuerySet[ScheduleSlotPreference]:
+    prefs = ScheduleSlotPreference.objects.select_related("team").order_by(
+        "team__name", "-active", "weekday", "start_time"
+    )
+    if team_ids is not None:
+        prefs = prefs.filter(team_id__in=list(team_ids))
+    return prefs
+
+
+def support_teams_all() -> QuerySet[SupportTeam]:
+    return SupportTeam.objects.order_by("name")
+
+
+def calendar_feed_token_find(*, token: str) -> CalendarFeedToken | None:
+    if not token or len(token) > 64:
+        return None
+    return (
+        CalendarFeedToken.objects.filter(token=token, user__is_active=True)
+        .select_related("user")
+        .first()
+    )
+
+
+# --- calendar views -----------------------------------------------------------------
+@dataclass
+class CalendarDay:
+    date: dt.date
+    in_month: bool = True
+    is_business_day: bool = True
+    is_today: bool = False
+    slots: list[ScheduleSlot] = field(default_factory=list)
+
+    @property
+    def free(self) -> int:
+        return sum(slot.free for slot in self.slots)
+
+    @property
+    def booked(self) -> int:
+        return sum(slot.booked_count for slot in self.slots)
+
+
+def slots_in_range(
+    *, first_day: dt.date, last_day: dt.date, team_ids=None
+) -> QuerySet[ScheduleSlot]:
+    slots = slots_live().filter(
+        start__gte=_day_start(first_day), start__lt=_day_start(last_day + dt.timedelta(days=1))
+    )
+    if team_ids is not None:
+        slots = slots.filter(team_id__in=list(team_ids))
+    return slots.order_by("start", "team__name", "pk")
+
+
+def _calendar_days(
+    *, first_day: dt.date, last_day: dt.date, team_ids=None, month: int | None = None
+) -> list[CalendarDay]:
+    calendar = business_calendar()
+    today = timezone.localdate()
+    days: dict[dt.date, CalendarDay] = {}
+    day = first_day
+    while day <= last_day:
+        days[day] = CalendarDay(
+            date=day,
+            in_month=month is None or day.month == month,
+            is_business_day=calendar.is_business_day(day),
+            is_today=day == today,
+        )
+        day += dt.timedelta(days=1)
+    for slot in slots_in_range(first_day=first_day, last_day=last_day, team_ids=team_ids):
+        local_day = calendar.local(slot.start).date()
+        if local_day in days:
+            days[local_day].slots.append(slot)
+    return list(days.values())
+
+
+def calendar_week(*, day: dt.date, team_ids=None) -> list[CalendarDay]:
+    """Monday to Sunday of the week containing ``day``, each with its slots (one query)."""
+    monday = day - dt.timedelta(days=day.weekday())
+    return _calendar_days(
+        first_day=monday, last_day=monday + dt.timedelta(days=6), team_ids=team_ids
+    )
+
+
+def calendar_month(*, year: int, month: int, team_ids=None) -> list[list[CalendarDay]]:
+    """The month as weeks (Monday first) of days with their slots (one query)."""
+    weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    days = _calendar_days(
+        first_day=weeks[0][0], last_day=weeks[-1][-1], team_ids=team_ids, month=month
+    )
+    return [days[i : i + 7] for i in range(0, len(days), 7)]
+
+
+def slots_for_feed(*, team_id: int | None = None, now: dt.datetime | None = None):
+    """Slots for an ICS feed: 30 days back through the generated horizon."""
+    now = now or timezone.now()
+    slots = slots_live().filter(
+        start__gte=now - dt.timedelta(days=30),
+        start__lt=now + dt.timedelta(days=settings.SLOT_HORIZON_DAYS + 1),
+    )
+    if team_id is not None:
+        slots = slots.filter(team_id=team_id)
+    return slots.order_by("start", "pk")

@@ -1,0 +1,329 @@
+"""Writes for slots, slot preferences, bookings and feed tokens.
+
+Booking never double-books: a slot's ``booked_count`` only grows through one
+conditional UPDATE (``booked_count < capacity``), the database refuses a count
+above capacity, and it allows one active booking per booked object.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import SupportTeam
+
+from .calendar import business_calendar, local_today
+from .exceptions import SlotUnavailable
+from .models import (
+    Booking,
+    CalendarFeedToken,
+    ClosureDay,
+    GeneratedDay,
+    ScheduleSlot,
+    ScheduleSlotPreference,
+)
+from .models import _new_feed_token as new_feed_token
+
+ALREADY_BOOKED_MESSAGE = "This already has an appointment. Reschedule it instead of booking again."
+
+
+# --- bookings -----------------------------------------------------------------
+def _booked_key(obj) -> tuple[ContentType, str]:
+    if obj is None or obj.pk is None:
+        raise ValueError("Only a saved object can be booked.")
+    return ContentType.objects.get_for_model(obj), str(obj.pk)
+
+
+@transaction.atomic
+def booking_create(*, slot_id: int, booked_object, booked_by=None) -> Booking:
+    """Book one place in the slot for ``booked_object``.
+
+    Takes a place only while the slot is not deleted, not started and has free
+    capacity, in one conditional UPDATE, so concurrent attempts never exceed
+    capacity. Raises ``SlotUnavailable`` when no place was left and
+    ``ValidationError`` when the object already has an active booking (use
+    ``booking_reschedule``).
+    """
+    booked_type, booked_id = _booked_key(booked_object)
+    if Booking.objects.filter(
+        booked_type=booked_type, booked_id=booked_id, cancelled_at__isnull=True
+    ).exists():
+        raise ValidationError(ALREADY_BOOKED_MESSAGE)
+    taken = ScheduleSlot.objects.filter(
+        pk=slot_id,
+        deleted_at__isnull=True,
+        start__gt=timezone.now(),
+        booked_count__lt=F("capacity"),
+    ).update(booked_count=F("booked_count") + 1)
+    if not taken:
+        raise SlotUnavailable()
+    try:
+        with transaction.atomic():
+            return Booking.objects.create(
+                slot_id=slot_id,
+                booked_type=booked_type,
+                booked_id=booked_id,
+                booked_by=booked_by,
+            )
+    except IntegrityError as exc:
+        # Two requests for the same object at once: the partial unique index won.
+        raise ValidationError(ALREADY_BOOKED_MESSAGE) from exc
+
+
+@transaction.atomic
+def booking_cancel(*, booking: Booking, by=None, reason: str = "") -> Booking:
+    """Cancel an active booking and give its place back to the slot.
+
+    The booking row stays for history. Cancelling a cancelled booking changes
+    nothing.
+    """
+    locked = Booking.objects.select_for_update().get(pk=booking.pk)
+    if locked.cancelled_at is not None:
+        return locked
+    locked.cancelled_at = timezone.now()
+    locked.cancelled_by = by
+    locked.cancel_reason = reason[:200]
+    locked.save(update_fields=["cancelled_at", "cancelled_by", "cancel_reason"])
+    ScheduleSlot.objects.filter(pk=locked.slot_id, booked_count__gt=0).update(
+        booked_count=F("booked_count") - 1
+    )
+    booking.cancelled_at, booking.cancelled_by, booking.cancel_reason = (
+        locked.cancelled_at,
+        locked.cancelled_by,
+        locked.cancel_reason,
+    )
+    return locked
+
+
+@transaction.atomic
+def booking_reschedule(*, booking: Booking, new_slot_id: int, by=None) -> Booking:
+    """Move an active booking to another slot: release and rebook in one transaction.
+
+    If the new slot has no place left, ``SlotUnavailable`` is raised and the old
+    booking stays exactly as it was.
+    """
+    locked = Booking.objects.select_for_update().get(pk=booking.pk)
+    if locked.cancelled_at is not None:
+        raise ValidationError("This booking was cancelled; book a new slot instead.")
+    if locked.slot_id == new_slot_id:
+        return locked
+    booking_cancel(booking=locked, by=by, reason="Rescheduled")
+    return booking_create(slot_id=new_slot_id, booked_object=locked.booked_object, booked_by=by)
+
+
+# --- slots ----------------------------------------------------------------------
+def _slot_bounds(day: dt.date, start_time: dt.time, minutes: int, tz) -> tuple:
+    start = dt.datetime.combine(day, start_time, tzinfo=tz)
+    return start, start + dt.timedelta(minutes=minutes)
+
+
+def slots_generate(*, today: dt.date | None = None, team_ids=None) -> int:
+    """Create slots from active preferences for every business day not generated yet.
+
+    Covers each business day from ``today`` through ``today + SLOT_HORIZON_DAYS``
+    for every team with an active preference. A (team, day) is generated once
+    (``GeneratedDay``): deleted slots are not recreated and preference changes
+    only reach new days. Bulk inserts that ignore conflicts plus unique
+    constraints make two runs at once harmless. Returns the number of slots
+    planned for the newly generated days.
+    """
+    today = today or local_today()
+    horizon = today + dt.timedelta(days=settings.SLOT_HORIZON_DAYS)
+    calendar = business_calendar()
+    days = calendar.business_days_between(today, horizon)
+    if not days:
+        return 0
+
+    prefs = ScheduleSlotPreference.objects.filter(active=True).order_by("team_id", "start_time")
+    if team_ids is not None:
+        prefs = prefs.filter(team_id__in=list(team_ids))
+    by_team: dict[int, dict[int, list[ScheduleSlotPreference]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for pref in prefs:
+        by_team[pref.team_id][pref.weekday].append(pref)
+    if not by_team:
+        return 0
+
+    done = set(
+        GeneratedDay.objects.filter(
+            team_id__in=list(by_team), date__gte=days[0], date__lte=days[-1]
+        ).values_list("team_id", "date")
+    )
+    new_days: list[GeneratedDay] = []
+    new_slots: list[ScheduleSlot] = []
+    for team_id, weekly in by_team.items():
+        for day in days:
+            if (team_id, day) in done:
+                continue
+            new_days.append(GeneratedDay(team_id=team_id, date=day))
+            for pref in weekly.get(day.weekday(), ()):
+                start, end = _slot_bounds(day, pref.start_time, pref.duration_minutes, calendar.tz)
+                new_slots.append(
+                    ScheduleSlot(
+                        team_id=team_id,
+                        start=start,
+                        end=end,
+                        capacity=pref.capacity,
+                        location_note=pref.location_note,
+                        preference=pref,
+                    )
+                )
+    with transaction.atomic():
+        GeneratedDay.objects.bulk_create(new_days, ignore_conflicts=True, batch_size=1000)
+        ScheduleSlot.objects.bulk_create(new_slots, ignore_conflicts=True, batch_size=1000)
+    return len(new_slots)
+
+
+@transaction.atomic
+def slot_create_one_off(
+    *,
+    team: SupportTeam,
+    start: dt.datetime,
+    duration_minutes: int = 60,
+    capacity: int = 1,
+    location_note: str = "",
+    created_by=None,
+) -> ScheduleSlot:
+    """Add a slot by hand (not from a preference), for example an extra visit day."""
+    if timezone.is_naive(start):
+        start = timezone.make_aware(start)
+    if start <= timezone.now():
+        raise ValidationError("A new slot must start in the future.")
+    if duration_minutes <= 0:
+        raise ValidationError("The duration must be at least one minute.")
+    if capacity <= 0:
+        raise ValidationError("The capacity must be at least 1.")
+    return ScheduleSlot.objects.create(
+        team=team,
+        start=start,
+        end=start + dt.timedelta(minutes=duration_minutes),
+        capacity=capacity,
+        location_note=location_note,
+        created_by=created_by,
+    )
+
+
+@transaction.atomic
+def slot_delete(*, slot: ScheduleSlot, by=None, cancel_bookings: bool = False) -> int:
+    """Delete a slot so it is never shown or booked again; return bookings cancelled.
+
+    A slot with active bookings is refused unless ``cancel_bookings`` is given,
+    in which case those bookings are cancelled (kept for history) first. The
+    row itself stays so past bookings keep their time.
+    """
+    locked = ScheduleSlot.objects.select_for_update().get(pk=slot.pk)
+    if locked.deleted_at is not None:
+        return 0
+    active = list(locked.bookings.filter(cancelled_at__isnull=True).order_by("pk"))
+    if active and not cancel_bookings:
+        raise ValidationError(
+            f"This slot has {len(active)} active booking(s). Move or cancel them first, "
+            "or delete the slot and cancel its bookings."
+        )
+    for booking in active:
+        booking_cancel(booking=booking, by=by, reason="Slot deleted")
+    locked.deleted_at = timezone.now()
+    locked.deleted_by = by
+    locked.save(update_fields=["deleted_at", "deleted_by"])
+    slot.deleted_at, slot.deleted_by = locked.deleted_at, locked.deleted_by
+    return len(active)
+
+
+# --- slot preferences -----------------------------------------------------------
+_PREFERENCE_FIELDS = (
+    "weekday",
+    "start_time",
+    "duration_minutes",
+    "capacity",
+    "location_note",
+    "active",
+)
+
+
+def _preference_check(pref: ScheduleSlotPreference) -> None:
+    if pref.duration_minutes is None or pref.duration_minutes <= 0:
+        raise ValidationError("The duration must be at least one minute.")
+    if pref.capacity is None or pref.capacity <= 0:
+        raise ValidationError("The capacity must be at least 1.")
+
+
+@transaction.atomic
+def slot_preference_create(
+    *,
+    team: SupportTeam,
+    weekday: int,
+    start_time: dt.time,
+    duration_minutes: int = 60,
+    capacity: int = 2,
+    location_note: str = "",
+    active: bool = True,
+) -> ScheduleSlotPreference:
+    """Add a weekly slot pattern; it shows in days generated from now on."""
+    pref = ScheduleSlotPreference(
+        team=team,
+        weekday=weekday,
+        start_time=start_time,
+        duration_minutes=duration_minutes,
+        capacity=capacity,
+        location_note=location_note,
+        active=active,
+    )
+    _preference_check(pref)
+    pref.save()
+    return pref
+
+
+@transaction.atomic
+def slot_preference_update(
+    *, preference: ScheduleSlotPreference, **changes
+) -> ScheduleSlotPreference:
+    """Change a weekly pattern; days already generated keep their slots as they are."""
+    unknown = set(changes) - set(_PREFERENCE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown preference fields: {', '.join(sorted(unknown))}")
+    for name, value in changes.items():
+        setattr(preference, name, value)
+    _preference_check(preference)
+    if changes:
+        preference.save(update_fields=list(changes))
+    return preference
+
+
+def slot_preference_deactivate(*, preference: ScheduleSlotPreference) -> ScheduleSlotPreference:
+    """Stop generating slots from this pattern (existing slots stay)."""
+    return slot_preference_update(preference=preference, active=False)
+
+
+# --- closure days -----------------------------------------------------------------
+@transaction.atomic
+def closure_day_set(*, date: dt.date, name: str, open: bool = False) -> ClosureDay:  # noqa: A002
+    """Close (or, with ``open=True``, open) a date in the business calendar."""
+    closure, _ = ClosureDay.objects.update_or_create(
+        date=date, defaults={"name": name, "open": open}
+    )
+    return closure
+
+
+# --- feed tokens ------------------------------------------------------------------
+def calendar_feed_token_for(*, user) -> CalendarFeedToken:
+    """The person's feed token, created on first use."""
+    token, _ = CalendarFeedToken.objects.get_or_create(user=user)
+    return token
+
+
+@transaction.atomic
+def calendar_feed_token_regenerate(*, user) -> CalendarFeedToken:
+    """Replace the person's feed token: calendars subscribed with the old one stop updating."""
+    token, created = CalendarFeedToken.objects.select_for_update().get_or_create(user=user)
+    if not created:
+        token.token = new_feed_token()
+        token.save(update_fields=["token"])
+    return token
