@@ -1,4 +1,22 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "scheduling"
-urlpatterns = []
+urlpatterns = [
+    path("", views.calendar, name="calendar"),
+    path("slots/new/", views.slot_create, name="slot_create"),
+    path("slots/<int:pk>/", views.slot_detail, name="slot_detail"),
+    path("slots/<int:pk>/delete/", views.slot_delete, name="slot_delete"),
+    path("preferences/", views.preference_list, name="preference_list"),
+    path("preferences/new/", views.preference_create, name="preference_create"),
+    path("preferences/<int:pk>/edit/", views.preference_edit, name="preference_edit"),
+    path(
+        "preferences/<int:pk>/deactivate/",
+        views.preference_deactivate,
+        name="preference_deactivate",
+    ),
+    path("feeds/regenerate/", views.feed_token_regenerate, name="feed_token_regenerate"),
+    path("feeds/<str:token>/all.ics", views.feed_all, name="feed_all"),
+    path("feeds/<str:token>/teams/<int:team_id>.ics", views.feed_team, name="feed_team"),
+]

@@ -1,0 +1,169 @@
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+
+from . import services
+from .calendar import invalidate_business_calendar
+from .models import (
+    Booking,
+    CalendarFeedToken,
+    ClosureDay,
+    GeneratedDay,
+    ScheduleSlot,
+    ScheduleSlotPreference,
+)
+
+
+@admin.register(ClosureDay)
+class ClosureDayAdmin(admin.ModelAdmin):
+    """Where closures (season days) and open overrides of holidays are managed."""
+
+    list_display = ["date", "name", "open"]
+    list_filter = ["open"]
+    search_fields = ["name"]
+    date_hierarchy = "date"
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        invalidate_business_calendar()
+
+
+@admin.register(ScheduleSlotPreference)
+class ScheduleSlotPreferenceAdmin(admin.ModelAdmin):
+    list_display = [
+        "team",
+        "weekday",
+        "start_time",
+        "duration_minutes",
+        "capacity",
+        "location_note",
+        "active",
+    ]
+    list_filter = ["active", "weekday", "team"]
+    list_select_related = ["team"]
+    actions = ["deactivate"]
+
+    @admin.action(description="Deactivate selected preferences (existing slots stay)")
+    def deactivate(self, request, queryset):
+        for pref in queryset:
+            services.slot_preference_deactivate(preference=pref)
+        self.message_user(request, f"Deactivated {queryset.count()} preference(s).")
+
+
+class BookingInline(admin.TabularInline):
+    model = Booking
+    fields = ["booked_type", "booked_id", "booked_by", "created_at", "cancelled_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ScheduleSlot)
+class ScheduleSlotAdmin(admin.ModelAdmin):
+    """Slots are deleted through the service (kept, bookings cancelled), never hard-deleted."""
+
+    list_display = ["start", "end", "team", "capacity", "booked_count", "preference", "deleted_at"]
+    list_filter = [("deleted_at", admin.EmptyFieldListFilter), "team"]
+    list_select_related = ["team", "preference"]
+    date_hierarchy = "start"
+    readonly_fields = [
+        "booked_count",
+        "preference",
+        "created_by",
+        "created_at",
+        "deleted_at",
+        "deleted_by",
+    ]
+    inlines = [BookingInline]
+    actions = ["delete_slots"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Delete selected slots and cancel their bookings")
+    def delete_slots(self, request, queryset):
+        cancelled = 0
+        for slot in queryset.order_by("pk"):
+            try:
+                cancelled += services.slot_delete(slot=slot, by=request.user, cancel_bookings=True)
+            except ValidationError as exc:
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        self.message_user(request, f"Deleted the slots; {cancelled} booking(s) cancelled.")
+
+
+@admin.register(GeneratedDay)
+class GeneratedDayAdmin(admin.ModelAdmin):
+    list_display = ["team", "date", "created_at"]
+    list_filter = ["team"]
+    list_select_related = ["team"]
+    date_hierarchy = "date"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Booking)
+class BookingAdmin(admin.ModelAdmin):
+    list_display = [
+        "pk",
+        "slot",
+        "booked_type",
+        "booked_id",
+        "booked_by",
+        "created_at",
+        "cancelled_at",
+    ]
+    list_filter = [("cancelled_at", admin.EmptyFieldListFilter), "booked_type"]
+    list_select_related = ["slot", "slot__team", "booked_type", "booked_by"]
+    readonly_fields = [
+        "slot",
+        "booked_type",
+        "booked_id",
+        "booked_by",
+        "created_at",
+        "cancelled_at",
+        "cancelled_by",
+        "cancel_reason",
+    ]
+    actions = ["cancel_bookings"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Cancel selected bookings")
+    def cancel_bookings(self, request, queryset):
+        for booking in queryset.filter(cancelled_at__isnull=True).order_by("pk"):
+            services.booking_cancel(booking=booking, by=request.user, reason="Cancelled in admin")
+        self.message_user(request, "Cancelled the selected bookings.")
+
+
+@admin.register(CalendarFeedToken)
+class CalendarFeedTokenAdmin(admin.ModelAdmin):
+    list_display = ["user", "created_at"]
+    list_select_related = ["user"]
+    fields = ["user", "created_at"]
+    readonly_fields = ["user", "created_at"]
+    actions = ["regenerate"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Regenerate (old calendar links stop working)")
+    def regenerate(self, request, queryset):
+        for token in queryset.select_related("user"):
+            services.calendar_feed_token_regenerate(user=token.user)
+        self.message_user(request, "New calendar links made.")

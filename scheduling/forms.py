@@ -1,0 +1,75 @@
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+
+from accounts.models import SupportTeam
+
+from .models import ScheduleSlotPreference
+
+
+class SlotPreferenceForm(forms.ModelForm):
+    class Meta:
+        model = ScheduleSlotPreference
+        fields = [
+            "team",
+            "weekday",
+            "start_time",
+            "duration_minutes",
+            "capacity",
+            "location_note",
+            "active",
+        ]
+        labels = {
+            "team": "Support team",
+            "start_time": "Start time",
+            "duration_minutes": "Duration (minutes)",
+        }
+        help_texts = {
+            "active": "Inactive patterns stop creating new slots; existing slots stay.",
+        }
+        widgets = {"start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = SupportTeam.objects.order_by("name")
+        self.fields["duration_minutes"].min_value = 1
+        self.fields["capacity"].min_value = 1
+
+
+class OneOffSlotForm(forms.Form):
+    team = forms.ModelChoiceField(queryset=SupportTeam.objects.none(), label="Support team")
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    start_time = forms.TimeField(
+        label="Start time", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    duration_minutes = forms.IntegerField(label="Duration (minutes)", min_value=1, initial=60)
+    capacity = forms.IntegerField(min_value=1, initial=2, help_text="Appointments in this slot.")
+    location_note = forms.CharField(max_length=200, required=False, label="Location note")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = SupportTeam.objects.order_by("name")
+
+    def start(self) -> dt.datetime:
+        data = self.cleaned_data
+        return dt.datetime.combine(
+            data["date"], data["start_time"], tzinfo=timezone.get_current_timezone()
+        )
+
+
+class CalendarFilterForm(forms.Form):
+    VIEWS = [("week", "Week"), ("month", "Month")]
+
+    view = forms.ChoiceField(choices=VIEWS, required=False)
+    date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    team = forms.ModelChoiceField(
+        queryset=SupportTeam.objects.none(),
+        required=False,
+        empty_label="All teams",
+        label="Support team",
+    )
+
+    def __init__(self, *args, teams=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams if teams is not None else SupportTeam.objects.all()

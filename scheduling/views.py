@@ -1,0 +1,263 @@
+"""Staff pages: slot calendar (week/month), slot details, slot preferences, ICS feeds."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .forms import CalendarFilterForm, OneOffSlotForm, SlotPreferenceForm
+from .ics import slots_feed_ics
+from .models import ScheduleSlotPreference
+from .roles import can_manage_slots, can_view_calendar
+
+
+def _requires(check):
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if not check(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+viewer_required = _requires(can_view_calendar)
+admin_required = _requires(can_manage_slots)
+
+
+def _shift_month(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+@viewer_required
+def calendar(request):
+    """Week or month of slots with booked and free places, filtered by team."""
+    teams = list(selectors.support_teams_all())
+    form = CalendarFilterForm(request.GET or None, teams=selectors.support_teams_all())
+    data = form.cleaned_data if form.is_valid() else {}
+    view = data.get("view") or "week"
+    day = data.get("date") or timezone.localdate()
+    team = data.get("team")
+    team_ids = [team.pk] if team else None
+
+    base = {"view": view}
+    if team:
+        base["team"] = team.pk
+
+    def link(**params) -> str:
+        return "?" + urlencode({**base, **params})
+
+    context = {
+        "form": form,
+        "teams": teams,
+        "team": team,
+        "view": view,
+        "day": day,
+        "can_manage": can_manage_slots(request.user),
+        "week_url": "?" + urlencode({**base, "view": "week", "date": day.isoformat()}),
+        "month_url": "?" + urlencode({**base, "view": "month", "date": day.isoformat()}),
+        "today_url": link(),
+    }
+    if view == "month":
+        first = day.replace(day=1)
+        context.update(
+            weeks=selectors.calendar_month(year=day.year, month=day.month, team_ids=team_ids),
+            period_label=first.strftime("%B %Y"),
+            prev_url=link(date=_shift_month(first, -1).isoformat()),
+            next_url=link(date=_shift_month(first, 1).isoformat()),
+            week_link_base=urlencode({**base, "view": "week"}),
+        )
+    else:
+        days = selectors.calendar_week(day=day, team_ids=team_ids)
+        context.update(
+            days=days,
+            has_slots=any(d.slots for d in days),
+            period_label=f"Week of {days[0].date:%B} {days[0].date.day}, {days[0].date.year}",
+            prev_url=link(date=(days[0].date - dt.timedelta(days=7)).isoformat()),
+            next_url=link(date=(days[0].date + dt.timedelta(days=7)).isoformat()),
+        )
+    feed = services.calendar_feed_token_for(user=request.user)
+    context["feed_all_url"] = request.build_absolute_uri(
+        reverse("scheduling:feed_all", args=[feed.token])
+    )
+    context["feed_team_urls"] = [
+        (t, request.build_absolute_uri(reverse("scheduling:feed_team", args=[feed.token, t.pk])))
+        for t in teams
+    ]
+    return render(request, "scheduling/calendar.html", context)
+
+
+@viewer_required
+def slot_detail(request, pk: int):
+    slot = selectors.slot_get(slot_id=pk)
+    if slot is None:
+        raise Http404("No such slot.")
+    return render(
+        request,
+        "scheduling/slot_detail.html",
+        {
+            "slot": slot,
+            "bookings": list(selectors.slot_bookings(slot=slot)),
+            "can_manage": can_manage_slots(request.user),
+        },
+    )
+
+
+@admin_required
+@require_POST
+def slot_delete(request, pk: int):
+    slot = selectors.slot_get(slot_id=pk)
+    if slot is None:
+        raise Http404("No such slot.")
+    cancel = request.POST.get("cancel_bookings") == "1"
+    try:
+        cancelled = services.slot_delete(slot=slot, by=request.user, cancel_bookings=cancel)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("scheduling:slot_detail", pk=pk)
+    local = timezone.localtime(slot.start)
+    text = f"Deleted the {slot.team.name} slot on {local:%a %b %d at %H:%M}."
+    if cancelled:
+        text += f" {cancelled} booking(s) cancelled."
+    messages.success(request, text)
+    query = urlencode({"view": "week", "date": local.date().isoformat()})
+    return redirect(f"{reverse('scheduling:calendar')}?{query}")
+
+
+@admin_required
+def slot_create(request):
+    initial = {}
+    if request.GET.get("team", "").isdigit():
+        initial["team"] = int(request.GET["team"])
+    form = OneOffSlotForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            slot = services.slot_create_one_off(
+                team=data["team"],
+                start=form.start(),
+                duration_minutes=data["duration_minutes"],
+                capacity=data["capacity"],
+                location_note=data["location_note"],
+                created_by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Slot added.")
+            query = urlencode(
+                {"view": "week", "date": timezone.localtime(slot.start).date().isoformat()}
+            )
+            return redirect(f"{reverse('scheduling:calendar')}?{query}")
+    return render(request, "scheduling/slot_form.html", {"form": form})
+
+
+@admin_required
+def preference_list(request):
+    prefs = selectors.slot_preferences_list()
+    page = Paginator(prefs, 50).get_page(request.GET.get("page"))
+    return render(request, "scheduling/preference_list.html", {"page": page})
+
+
+def _preference_save(request, form, preference=None):
+    data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+    try:
+        if preference is None:
+            return services.slot_preference_create(**data)
+        team = data.pop("team")
+        if team.pk != preference.team_id:
+            form.add_error("team", "A pattern stays with its team; add a new one instead.")
+            return None
+        return services.slot_preference_update(preference=preference, **data)
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return None
+
+
+@admin_required
+def preference_create(request):
+    form = SlotPreferenceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        saved = _preference_save(request, form)
+        if saved is not None:
+            messages.success(request, f"Added {saved}. It shows in days generated from now on.")
+            return redirect("scheduling:preference_list")
+    return render(request, "scheduling/preference_form.html", {"form": form, "preference": None})
+
+
+@admin_required
+def preference_edit(request, pk: int):
+    preference = get_object_or_404(ScheduleSlotPreference.objects.select_related("team"), pk=pk)
+    form = SlotPreferenceForm(request.POST or None, instance=preference)
+    if request.method == "POST" and form.is_valid():
+        saved = _preference_save(request, form, preference)
+        if saved is not None:
+            messages.success(request, f"Saved {saved}. Days already generated keep their slots.")
+            return redirect("scheduling:preference_list")
+    return render(
+        request, "scheduling/preference_form.html", {"form": form, "preference": preference}
+    )
+
+
+@admin_required
+@require_POST
+def preference_deactivate(request, pk: int):
+    preference = get_object_or_404(ScheduleSlotPreference.objects.select_related("team"), pk=pk)
+    services.slot_preference_deactivate(preference=preference)
+    messages.success(request, f"Deactivated {preference}. Existing slots stay.")
+    return redirect("scheduling:preference_list")
+
+
+@viewer_required
+@require_POST
+def feed_token_regenerate(request):
+    services.calendar_feed_token_regenerate(user=request.user)
+    messages.success(
+        request, "New calendar links made. Calendars subscribed with the old links stop updating."
+    )
+    return redirect(reverse("scheduling:calendar") + "#feeds")
+
+
+def _feed_response(token: str, team_id: int | None):
+    found = selectors.calendar_feed_token_find(token=token)
+    if found is None or not can_view_calendar(found.user):
+        raise Http404("Unknown calendar link.")
+    if team_id is None:
+        name = "Handover slots: all teams"
+    else:
+        team = selectors.support_teams_all().filter(pk=team_id).first()
+        if team is None:
+            raise Http404("Unknown team.")
+        name = f"Handover slots: {team.name}"
+    body = slots_feed_ics(slots=selectors.slots_for_feed(team_id=team_id), name=name)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="slots.ics"'
+    response["Cache-Control"] = "private, max-age=300"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def feed_all(request, token: str):
+    """Every team's slots, for a calendar app; the token is the credential."""
+    return _feed_response(token, None)
+
+
+def feed_team(request, token: str, team_id: int):
+    return _feed_response(token, team_id)

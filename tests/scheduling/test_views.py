@@ -1,0 +1,300 @@
+"""Staff pages: permissions, calendar views with fixed query counts, slots, preferences, feeds."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.urls import reverse
+from icalendar import Calendar
+
+from accounts.roles import Role
+from scheduling.models import CalendarFeedToken, ScheduleSlot, ScheduleSlotPreference
+from scheduling.selectors import free_capacity_by_team
+from scheduling.services import booking_create, calendar_feed_token_for
+from tests.accounts.factories import SupportTeamFactory
+
+from .factories import ScheduleSlotFactory, ScheduleSlotPreferenceFactory
+
+pytestmark = pytest.mark.django_db
+
+DETROIT = ZoneInfo("America/Detroit")
+MONDAY = dt.date(2026, 11, 23)
+
+
+@pytest.fixture(autouse=True)
+def _frozen():
+    with time_machine.travel(dt.datetime(2026, 11, 23, 8, 0, tzinfo=DETROIT), tick=False):
+        yield
+
+
+@pytest.fixture
+def slot_admin(make_user):
+    return make_user(Role.SCHEDULE_SLOT_ADMIN, is_staff=True)
+
+
+@pytest.fixture
+def manager(make_user):
+    return make_user(Role.REFRESH_MANAGER, is_staff=True)
+
+
+def make_slots(team, count, day=MONDAY):
+    slots = []
+    for i in range(count):
+        start = dt.datetime.combine(
+            day + dt.timedelta(days=1 + i % 5), dt.time(9 + i % 8, 0), tzinfo=DETROIT
+        )
+        slots.append(
+            ScheduleSlot(team=team, start=start, end=start + dt.timedelta(hours=1), capacity=2)
+        )
+    return ScheduleSlot.objects.bulk_create(slots)
+
+
+class TestPermissions:
+    @pytest.mark.parametrize(
+        "name", ["scheduling:calendar", "scheduling:preference_list", "scheduling:slot_create"]
+    )
+    def test_anonymous_goes_to_login(self, client, name):
+        response = client.get(reverse(name))
+        assert response.status_code == 302
+        assert "/login/" in response["Location"]
+
+    def test_coordinator_is_denied(self, client, coordinator):
+        client.force_login(coordinator)
+        assert client.get(reverse("scheduling:calendar")).status_code == 403
+
+    def test_manager_views_but_cannot_edit(self, client, manager):
+        client.force_login(manager)
+        response = client.get(reverse("scheduling:calendar"))
+        assert response.status_code == 200
+        assert b"Add one-off slot" not in response.content
+        assert client.get(reverse("scheduling:preference_list")).status_code == 403
+        slot = ScheduleSlotFactory()
+        assert client.post(reverse("scheduling:slot_delete", args=[slot.pk])).status_code == 403
+
+    def test_slot_admin_sees_admin_actions(self, client, slot_admin):
+        client.force_login(slot_admin)
+        response = client.get(reverse("scheduling:calendar"))
+        assert b"Add one-off slot" in response.content
+        assert b"Slot preferences" in response.content
+
+
+class TestCalendar:
+    def test_week_shows_free_and_booked_counts(self, client, manager, support_team):
+        slot = make_slots(support_team, 1)[0]
+        booking_create(slot_id=slot.pk, booked_object=SupportTeamFactory())
+        client.force_login(manager)
+        response = client.get(reverse("scheduling:calendar"), {"date": "2026-11-23"})
+        content = response.content.decode()
+        assert "<h1>Slot calendar</h1>" in content
+        assert "1/2 booked · 1 free" in content
+        assert support_team.name in content
+        # Thanksgiving is shown closed.
+        assert "Closed" in content
+
+    def test_team_filter(self, client, manager, support_team):
+        other = SupportTeamFactory(name="Other team")
+        make_slots(support_team, 1)
+        make_slots(other, 1)
+        client.force_login(manager)
+        response = client.get(reverse("scheduling:calendar"), {"team": support_team.pk})
+        assert response.context["team"] == support_team
+        shown = [s for d in response.context["days"] for s in d.slots]
+        assert {s.team_id for s in shown} == {support_team.pk}
+
+    def test_month_view(self, client, manager, support_team):
+        make_slots(support_team, 3)
+        client.force_login(manager)
+        response = client.get(
+            reverse("scheduling:calendar"), {"view": "month", "date": "2026-11-05"}
+        )
+        assert response.status_code == 200
+        assert "November 2026" in response.content.decode()
+        days = [d for week in response.context["weeks"] for d in week]
+        assert sum(len(d.slots) for d in days) == 3
+
+    @pytest.mark.parametrize("view", ["week", "month"])
+    def test_query_count_is_fixed(self, client, manager, django_assert_max_num_queries, view):
+        teams = [SupportTeamFactory() for _ in range(3)]
+        client.force_login(manager)
+        params = {"view": view, "date": "2026-11-23"}
+        make_slots(teams[0], 2)
+        # session, user, permissions, feed token (get or create), teams (list,
+        # filter select, team filter lookup), slots (one query whatever their number);
+        # the first request may also load closure days into the cached calendar.
+        with django_assert_max_num_queries(12):
+            client.get(reverse("scheduling:calendar"), params)
+        for team in teams:
+            make_slots(team, 40)
+        with django_assert_max_num_queries(8) as captured:
+            response = client.get(reverse("scheduling:calendar"), params)
+        assert response.status_code == 200
+        assert len(captured.captured_queries) <= 8
+
+
+class TestSlots:
+    def test_admin_adds_a_one_off_slot(self, client, slot_admin, support_team):
+        client.force_login(slot_admin)
+        response = client.post(
+            reverse("scheduling:slot_create"),
+            {
+                "team": support_team.pk,
+                "date": "2026-11-24",
+                "start_time": "13:30",
+                "duration_minutes": 45,
+                "capacity": 3,
+                "location_note": "Room 101",
+            },
+        )
+        assert response.status_code == 302
+        slot = ScheduleSlot.objects.get()
+        assert slot.start == dt.datetime(2026, 11, 24, 13, 30, tzinfo=DETROIT)
+        assert slot.created_by == slot_admin
+        assert slot.is_one_off
+
+    def test_one_off_slot_in_the_past_is_refused(self, client, slot_admin, support_team):
+        client.force_login(slot_admin)
+        response = client.post(
+            reverse("scheduling:slot_create"),
+            {
+                "team": support_team.pk,
+                "date": "2026-11-20",
+                "start_time": "09:00",
+                "duration_minutes": 60,
+                "capacity": 1,
+            },
+        )
+        assert response.status_code == 200
+        assert "must start in the future" in response.content.decode()
+
+    def test_delete_booked_slot_needs_explicit_cancel(self, client, slot_admin):
+        slot = ScheduleSlotFactory()
+        booking = booking_create(slot_id=slot.pk, booked_object=SupportTeamFactory())
+        client.force_login(slot_admin)
+        url = reverse("scheduling:slot_delete", args=[slot.pk])
+        response = client.post(url, follow=True)
+        assert "1 active booking" in response.content.decode()
+        slot.refresh_from_db()
+        assert slot.deleted_at is None
+        detail = client.get(reverse("scheduling:slot_detail", args=[slot.pk])).content.decode()
+        assert "Delete slot and cancel 1 booking" in detail
+        client.post(url, {"cancel_bookings": "1"})
+        slot.refresh_from_db()
+        booking.refresh_from_db()
+        assert slot.deleted_at is not None
+        assert booking.cancelled_at is not None
+        assert client.get(reverse("scheduling:slot_detail", args=[slot.pk])).status_code == 404
+
+
+class TestPreferences:
+    def test_list_add_edit_deactivate(
+        self, client, slot_admin, support_team, django_assert_max_num_queries
+    ):
+        client.force_login(slot_admin)
+        response = client.post(
+            reverse("scheduling:preference_create"),
+            {
+                "team": support_team.pk,
+                "weekday": 2,
+                "start_time": "11:00",
+                "duration_minutes": 90,
+                "capacity": 3,
+                "location_note": "Main office",
+                "active": "on",
+            },
+        )
+        assert response.status_code == 302
+        pref = ScheduleSlotPreference.objects.get()
+        assert (pref.weekday, pref.start_time, pref.capacity) == (2, dt.time(11), 3)
+
+        data = {
+            "team": support_team.pk,
+            "weekday": 2,
+            "start_time": "14:00",
+            "duration_minutes": 60,
+            "capacity": 2,
+            "location_note": "",
+            "active": "on",
+        }
+        client.post(reverse("scheduling:preference_edit", args=[pref.pk]), data)
+        pref.refresh_from_db()
+        assert pref.start_time == dt.time(14)
+
+        client.post(reverse("scheduling:preference_deactivate", args=[pref.pk]))
+        pref.refresh_from_db()
+        assert pref.active is False
+
+        for _ in range(30):
+            ScheduleSlotPreferenceFactory(team=SupportTeamFactory())
+        with django_assert_max_num_queries(8):
+            response = client.get(reverse("scheduling:preference_list"))
+        assert "Inactive" in response.content.decode()
+
+    def test_empty_state(self, client, slot_admin):
+        client.force_login(slot_admin)
+        response = client.get(reverse("scheduling:preference_list"))
+        assert "No slot preferences yet" in response.content.decode()
+
+    def test_invalid_capacity_is_shown(self, client, slot_admin, support_team):
+        client.force_login(slot_admin)
+        response = client.post(
+            reverse("scheduling:preference_create"),
+            {
+                "team": support_team.pk,
+                "weekday": 0,
+                "start_time": "09:00",
+                "duration_minutes": 60,
+                "capacity": 0,
+            },
+        )
+        assert response.status_code == 200
+        assert not ScheduleSlotPreference.objects.exists()
+
+
+class TestFeeds:
+    def test_feed_links_on_calendar_and_ics(self, client, manager, support_team):
+        make_slots(support_team, 2)
+        client.force_login(manager)
+        page = client.get(reverse("scheduling:calendar")).content.decode()
+        token = CalendarFeedToken.objects.get(user=manager).token
+        assert len(token) >= 43  # 256 random bits, URL-safe
+        assert f"/scheduling/feeds/{token}/all.ics" in page
+        assert f"/scheduling/feeds/{token}/teams/{support_team.pk}.ics" in page
+
+        client.logout()  # calendar apps do not sign in
+        response = client.get(reverse("scheduling:feed_team", args=[token, support_team.pk]))
+        assert response["Content-Type"].startswith("text/calendar")
+        cal = Calendar.from_ical(response.content)
+        events = cal.walk("VEVENT")
+        assert len(events) == 2
+        assert str(events[0]["summary"]) == f"{support_team.name}: 0/2 booked"
+        assert client.get(reverse("scheduling:feed_all", args=[token])).status_code == 200
+
+    def test_unknown_or_regenerated_token_is_refused(self, client, manager):
+        old = calendar_feed_token_for(user=manager).token
+        assert client.get(reverse("scheduling:feed_all", args=["nope"])).status_code == 404
+        client.force_login(manager)
+        client.post(reverse("scheduling:feed_token_regenerate"))
+        new = CalendarFeedToken.objects.get(user=manager).token
+        assert new != old
+        assert client.get(reverse("scheduling:feed_all", args=[old])).status_code == 404
+        assert client.get(reverse("scheduling:feed_all", args=[new])).status_code == 200
+
+    def test_token_of_someone_without_the_role_is_refused(self, client, coordinator):
+        token = calendar_feed_token_for(user=coordinator).token
+        assert client.get(reverse("scheduling:feed_all", args=[token])).status_code == 404
+
+
+def test_free_capacity_selector_runs_one_query(django_assert_num_queries):
+    teams = [SupportTeamFactory() for _ in range(3)]
+    for team in teams[:2]:
+        make_slots(team, 25)
+    booking_create(
+        slot_id=ScheduleSlot.objects.filter(team=teams[0]).first().pk,
+        booked_object=SupportTeamFactory(),
+    )
+    start = dt.datetime(2026, 11, 23, tzinfo=DETROIT)
+    end = start + dt.timedelta(days=7)
+    with django_assert_num_queries(1):
+        result = free_capacity_by_team(team_ids=[t.pk for t in teams], start=start, end=end)
+    assert result == {teams[0].pk: 49, teams[1].pk: 50, teams[2].pk: 0}
