@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
-
 from refresh.choices import RefreshStyle
+from refresh.exceptions import RefreshError
 from refresh.models import HardwareModel, Peripheral, RefreshTicket, SoftwareTitle
 
 # Answer keys a caller may pass, grouped by what they write.
@@ -41,7 +40,7 @@ def apply_answers(
     """
     unknown = set(answers) - ANSWER_KEYS
     if unknown:
-        raise ValidationError(f"Unknown answers: {', '.join(sorted(unknown))}.")
+        raise RefreshError(f"Unknown answers: {', '.join(sorted(unknown))}.")
     config = ticket.config
     errors: dict[str, list[str]] = {}
     changed: list[str] = []
@@ -130,7 +129,7 @@ def apply_answers(
         ticket._pending_software = wanted
 
     if errors:
-        raise ValidationError(errors)
+        raise RefreshError(errors)
     return changed, location_changed
 
 
