@@ -44,18 +44,22 @@ def bookable_window(*, now: dt.datetime | None = None) -> tuple[dt.datetime, dt.
 
 
 def slots_bookable(*, team, now: dt.datetime | None = None) -> QuerySet[ScheduleSlot]:
-    """The team's slots with a free place in the bookable window, earliest first."""
+    """The team's slots with a free place in the bookable window, earliest first.
+
+    Slots on a day closed after they were generated are left out.
+    """
     start, end = bookable_window(now=now)
-    return (
-        slots_live()
-        .filter(
-            team_id=_team_id(team),
-            start__gte=start,
-            start__lt=end,
-            booked_count__lt=F("capacity"),
-        )
-        .order_by("start", "pk")
+    calendar = business_calendar()
+    closed = [day for day, is_open in calendar.closures.items() if not is_open]
+    slots = slots_live().filter(
+        team_id=_team_id(team),
+        start__gte=start,
+        start__lt=end,
+        booked_count__lt=F("capacity"),
     )
+    if closed:
+        slots = slots.exclude(start__date__in=closed)
+    return slots.order_by("start", "pk")
 
 
 def free_capacity_by_team(*, team_ids=None, start: dt.datetime, end: dt.datetime) -> dict[int, int]:

@@ -153,3 +153,31 @@ def test_database_refuses_overbooking(slot):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         ScheduleSlot.objects.filter(pk=slot.pk).update(booked_count=3)
+
+
+def test_bookable_slots_start_on_the_next_business_day(support_team):
+    from scheduling.selectors import slots_bookable
+    from scheduling.services import closure_day_set
+
+    def at(day, hour):
+        start = dt.datetime(2026, 11, day, hour, tzinfo=DETROIT)
+        return ScheduleSlotFactory(team=support_team, start=start)
+
+    today_later = at(23, 14)  # today (Monday): not bookable any more
+    tuesday = at(24, 9)
+    full = at(24, 11)
+    wednesday = at(25, 9)
+    monday_closed_later = at(30, 9)
+    deleted = at(30, 11)
+    other_team = ScheduleSlotFactory(start=tuesday.start)
+    booking_create(slot_id=full.pk, booked_object=thing())
+    booking_create(slot_id=full.pk, booked_object=thing())
+    slot_delete(slot=deleted)
+    closure_day_set(date=dt.date(2026, 11, 30), name="Season day")
+
+    bookable = list(slots_bookable(team=support_team))
+
+    assert bookable == [tuesday, wednesday]
+    assert today_later not in bookable
+    assert monday_closed_later not in bookable
+    assert other_team not in bookable
