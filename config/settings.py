@@ -111,7 +111,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared cache (link rate limits, the business calendar's version stamp). Use a
 # Redis database of its own in production, e.g. redis://redis:6379/1.
-CACHES = {"default": env.cache("CACHE_URL", default="locmem://handover")}
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://handover")}
 
 # --- Auth -----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
