@@ -72,5 +72,7 @@ def seed(*, out) -> list[str]:
         f"Schedule slots: {created} new; closure day {closure.date:%a %Y-%m-%d} ({closure.name}).",
     ]
     lines += [f"  {row['team__name']:<24} {row['future']} upcoming slots" for row in counts]
-    lines.append("  Slot calendar: /scheduling/ (slots@example.edu edits, refresh managers view)")
+    lines.append(
+        "  Slot calendar: /scheduling/calendar/ (slots@example.edu edits, refresh managers view)"
+    )
     return lines

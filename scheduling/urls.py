@@ -1,10 +1,16 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 
 app_name = "scheduling"
 urlpatterns = [
-    path("", views.calendar, name="calendar"),
+    path(
+        "",
+        RedirectView.as_view(pattern_name="scheduling:calendar", query_string=True),
+        name="index",
+    ),
+    path("calendar/", views.calendar, name="calendar"),
     path("slots/new/", views.slot_create, name="slot_create"),
     path("slots/<int:pk>/", views.slot_detail, name="slot_detail"),
     path("slots/<int:pk>/delete/", views.slot_delete, name="slot_delete"),

@@ -28,7 +28,7 @@ def test_slot_admin_adds_a_preference_and_deletes_a_slot(page, live_server, logi
     admin = UserFactory(full_name="Sam Slots", roles=[Role.SCHEDULE_SLOT_ADMIN], is_staff=True)
     login(admin)
 
-    page.goto(f"{live_server.url}/scheduling/?date={start.date().isoformat()}")
+    page.goto(f"{live_server.url}/scheduling/calendar/?date={start.date().isoformat()}")
     expect(page.get_by_role("heading", name="Slot calendar", level=1)).to_be_visible()
     expect(page.get_by_text("0/2 booked · 2 free")).to_be_visible()
     expect(
@@ -47,7 +47,7 @@ def test_slot_admin_adds_a_preference_and_deletes_a_slot(page, live_server, logi
     expect(page.get_by_role("cell", name="Tuesday", exact=True)).to_be_visible()
     assert ScheduleSlotPreference.objects.get().capacity == 3
 
-    page.goto(f"{live_server.url}/scheduling/?date={start.date().isoformat()}")
+    page.goto(f"{live_server.url}/scheduling/calendar/?date={start.date().isoformat()}")
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Delete the Desktop Support North slot").click()
     expect(page.get_by_text("Deleted the Desktop Support North slot")).to_be_visible()
@@ -66,7 +66,7 @@ def test_refresh_manager_sees_the_month_but_no_admin_actions(page, live_server, 
     expect(page.get_by_role("heading", name="Slot calendar", level=1)).to_be_visible()
     page.get_by_role("link", name="Month", exact=True).click()
     expect(page.get_by_role("columnheader", name="Mon")).to_be_visible()
-    page.goto(f"{live_server.url}/scheduling/?view=month&date={start.date().isoformat()}")
+    page.goto(f"{live_server.url}/scheduling/calendar/?view=month&date={start.date().isoformat()}")
     expect(page.get_by_text("2 free").first).to_be_visible()
     expect(page.get_by_role("link", name="Add one-off slot")).to_have_count(0)
     expect(page.get_by_role("button", name="Delete")).to_have_count(0)

@@ -298,3 +298,10 @@ def test_free_capacity_selector_runs_one_query(django_assert_num_queries):
     with django_assert_num_queries(1):
         result = free_capacity_by_team(team_ids=[t.pk for t in teams], start=start, end=end)
     assert result == {teams[0].pk: 49, teams[1].pk: 50, teams[2].pk: 0}
+
+
+def test_app_root_redirects_to_the_calendar_keeping_the_query(client, manager):
+    client.force_login(manager)
+    response = client.get("/scheduling/?view=month")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("scheduling:calendar") + "?view=month"
