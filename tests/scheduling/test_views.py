@@ -305,3 +305,21 @@ def test_app_root_redirects_to_the_calendar_keeping_the_query(client, manager):
     response = client.get("/scheduling/?view=month")
     assert response.status_code == 302
     assert response["Location"] == reverse("scheduling:calendar") + "?view=month"
+
+
+@pytest.mark.parametrize("slot_count", [2, 60])
+def test_calendar_selectors_run_one_query(django_assert_num_queries, slot_count):
+    from scheduling.calendar import business_calendar
+    from scheduling.selectors import calendar_month, calendar_week
+
+    team = SupportTeamFactory()
+    make_slots(team, slot_count)
+    business_calendar()  # closure days are loaded once per process, not per call
+    with django_assert_num_queries(1):
+        week = calendar_week(day=MONDAY)
+    with django_assert_num_queries(1):
+        month = calendar_month(year=2026, month=11)
+    assert sum(len(d.slots) for d in week) == slot_count
+    assert sum(len(d.slots) for w in month for d in w) == slot_count
+    with django_assert_num_queries(0):
+        assert week[1].slots[0].team.name == team.name  # team came with the slot query
