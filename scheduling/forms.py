@@ -33,6 +33,10 @@ class SlotPreferenceForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = SupportTeam.objects.order_by("name")
+        if self.instance.pk:
+            # A pattern stays with its team; another team gets its own pattern.
+            self.fields["team"].disabled = True
+            self.fields["team"].help_text = "A pattern stays with its team."
         self.fields["duration_minutes"].min_value = 1
         self.fields["capacity"].min_value = 1
 

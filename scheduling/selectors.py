@@ -122,8 +122,10 @@ def slot_get(*, slot_id: int) -> ScheduleSlot | None:
 
 
 def slot_bookings(*, slot: ScheduleSlot) -> QuerySet[Booking]:
-    return slot.bookings.filter(cancelled_at__isnull=True).select_related(
-        "booked_type", "booked_by"
+    return (
+        slot.bookings.filter(cancelled_at__isnull=True)
+        .select_related("booked_type", "booked_by")
+        .prefetch_related("booked_object")
     )
 
 

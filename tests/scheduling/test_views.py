@@ -323,3 +323,22 @@ def test_calendar_selectors_run_one_query(django_assert_num_queries, slot_count)
     assert sum(len(d.slots) for w in month for d in w) == slot_count
     with django_assert_num_queries(0):
         assert week[1].slots[0].team.name == team.name  # team came with the slot query
+
+
+def test_slot_detail_lists_bookings_in_fixed_queries(
+    client, manager, django_assert_max_num_queries
+):
+    slot = ScheduleSlotFactory(capacity=6)
+    client.force_login(manager)
+    booking_create(slot_id=slot.pk, booked_object=SupportTeamFactory(name="First booked"))
+    url = reverse("scheduling:slot_detail", args=[slot.pk])
+    with django_assert_max_num_queries(8) as few:
+        client.get(url)
+    for i in range(5):
+        booking_create(slot_id=slot.pk, booked_object=SupportTeamFactory(name=f"Booked {i}"))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    content = response.content.decode()
+    assert "First booked" in content
+    assert "Booked 4" in content
+    assert "0 free" in content
