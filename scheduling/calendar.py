@@ -59,12 +59,12 @@ class BusinessCalendar:
         self.tz = ZoneInfo(tz)
         # date -> True when an admin marks it open, False when closed.
         self.closures = dict(closures or {})
-        self._holidays: set[dt.date] = set()
+        self._holidays: dict[dt.date, str] = {}
         self._years: set[int] = set()
         self._lock = threading.Lock()
 
     # --- days -------------------------------------------------------------
-    def _holiday_dates(self, year: int) -> set[dt.date]:
+    def _holiday_dates(self, year: int) -> dict[dt.date, str]:
         if year not in self._years:
             with self._lock:
                 if year not in self._years:
@@ -72,15 +72,13 @@ class BusinessCalendar:
                     found = holidays.country_holidays(
                         self.country, subdiv=self.subdiv, years=list(years)
                     )
-                    self._holidays |= set(found.keys())
+                    self._holidays.update(found)
                     self._years |= set(years)
         return self._holidays
 
     def holiday_name(self, day: dt.date) -> str | None:
-        if day in self._holiday_dates(day.year):
-            found = holidays.country_holidays(self.country, subdiv=self.subdiv, years=day.year)
-            return found.get(day)
-        return None
+        """The public holiday's name on ``day`` (whether or not an admin opened it)."""
+        return self._holiday_dates(day.year).get(day)
 
     def is_business_day(self, day: dt.date) -> bool:
         if isinstance(day, dt.datetime):

@@ -159,6 +159,7 @@ class CalendarDay:
     in_month: bool = True
     is_business_day: bool = True
     is_today: bool = False
+    holiday: str | None = None
     slots: list[ScheduleSlot] = field(default_factory=list)
 
     @property
@@ -194,6 +195,7 @@ def _calendar_days(
             in_month=month is None or day.month == month,
             is_business_day=calendar.is_business_day(day),
             is_today=day == today,
+            holiday=calendar.holiday_name(day),
         )
         day += dt.timedelta(days=1)
     for slot in slots_in_range(first_day=first_day, last_day=last_day, team_ids=team_ids):

@@ -90,7 +90,7 @@ class TestCalendar:
         assert "1/2 booked · 1 free" in content
         assert support_team.name in content
         # Thanksgiving is shown closed.
-        assert "Closed" in content
+        assert "Closed: Thanksgiving Day" in content
 
     def test_team_filter(self, client, manager, support_team):
         other = SupportTeamFactory(name="Other team")
