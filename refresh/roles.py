@@ -51,3 +51,21 @@ ROLE_PERMISSIONS = {
     Role.REFRESH_MANAGER: _MANAGER,
     Role.APPROVER: ["refresh.approve_refreshticket"],
 }
+
+
+def can_view_tickets(user) -> bool:
+    """Refresh managers and administrators (and superusers) see the staff pages."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.has_perm("refresh.view_refreshticket")
+    )
+
+
+def can_administer(user) -> bool:
+    """Batches, bulk creation, order groups and bulk actions: refresh administrators."""
+    return can_view_tickets(user) and user.has_perm("refresh.bulk_manage_refreshticket")
+
+
+def can_manage_configs(user) -> bool:
+    return can_view_tickets(user) and user.has_perm("refresh.change_refreshconfig")

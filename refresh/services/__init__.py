@@ -18,6 +18,7 @@ from .bulk import (
     tickets_hold_bulk,
     tickets_reschedule_bulk,
 )
+from .configs import config_save
 from .tickets import (
     CLAIMABLE_FIELDS,
     default_proposed_model,
@@ -58,6 +59,7 @@ __all__ = [
     "batch_create",
     "batch_create_tickets",
     "batch_preview",
+    "config_save",
     "default_proposed_model",
     "parse_serials",
     "serials_preview",

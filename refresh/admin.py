@@ -1,0 +1,230 @@
+"""Django admin for every refresh model; ticket actions call the services."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+
+from refresh import services
+from refresh.models import (
+    HardwareModel,
+    Peripheral,
+    PeripheralBundle,
+    RefreshBatch,
+    RefreshBatchRow,
+    RefreshConfig,
+    RefreshTicket,
+    RefreshTicketAudit,
+    RefreshTicketEvent,
+    SoftwareTitle,
+    System,
+)
+
+
+@admin.register(HardwareModel)
+class HardwareModelAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "platform", "active"]
+    list_filter = ["platform", "active"]
+    search_fields = ["manufacturer", "name"]
+    filter_horizontal = ["approved_for"]
+
+
+@admin.register(Peripheral)
+class PeripheralAdmin(admin.ModelAdmin):
+    list_display = ["name", "manufacturer", "kind", "active"]
+    list_filter = ["kind", "active"]
+    search_fields = ["name", "manufacturer"]
+
+
+@admin.register(PeripheralBundle)
+class PeripheralBundleAdmin(admin.ModelAdmin):
+    list_display = ["name"]
+    filter_horizontal = ["peripherals"]
+    search_fields = ["name"]
+
+
+@admin.register(SoftwareTitle)
+class SoftwareTitleAdmin(admin.ModelAdmin):
+    list_display = ["name", "vendor", "platform", "active"]
+    list_filter = ["platform", "active"]
+    search_fields = ["name", "vendor"]
+
+
+@admin.register(System)
+class SystemAdmin(admin.ModelAdmin):
+    list_display = [
+        "serial_number",
+        "name",
+        "hardware_model",
+        "platform",
+        "status",
+        "current_user",
+        "organization",
+    ]
+    list_filter = ["status", "platform", "organization"]
+    search_fields = ["serial_number", "name", "current_user__email", "current_user__full_name"]
+    list_select_related = ["hardware_model", "current_user", "organization"]
+    raw_id_fields = ["current_user"]
+
+
+@admin.register(RefreshConfig)
+class RefreshConfigAdmin(admin.ModelAdmin):
+    list_display = ["name", "organization", "style", "requires_approval", "support_team", "active"]
+    list_filter = ["style", "requires_approval", "active"]
+    search_fields = ["name"]
+    filter_horizontal = ["approvers", "approved_models", "approved_peripherals", "software_catalog"]
+
+
+class RefreshBatchRowInline(admin.TabularInline):
+    model = RefreshBatchRow
+    extra = 0
+    can_delete = False
+    readonly_fields = ["position", "serial_number", "outcome", "message", "system", "ticket"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RefreshBatch)
+class RefreshBatchAdmin(admin.ModelAdmin):
+    list_display = ["name", "config", "created_by", "created_at", "tickets_created_at"]
+    list_filter = ["config"]
+    search_fields = ["name"]
+    readonly_fields = ["created_by", "created_at", "tickets_created_at"]
+    inlines = [RefreshBatchRowInline]
+    actions = ["create_tickets"]
+
+    @admin.action(description="Create tickets for the found serials", permissions=["change"])
+    def create_tickets(self, request, queryset):
+        for batch in queryset:
+            try:
+                report = services.batch_create_tickets(batch=batch, actor=request.user)
+            except ValidationError as exc:
+                self.message_user(request, f"{batch}: {' '.join(exc.messages)}", messages.ERROR)
+            else:
+                self.message_user(request, f"{batch}: {report.ok_count} tickets created.")
+
+
+class AuditInline(admin.TabularInline):
+    model = RefreshTicketAudit
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "from_status", "to_status", "actor", "actor_job", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class EventInline(admin.TabularInline):
+    model = RefreshTicketEvent
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "kind", "summary", "created_by", "actor_label", "itsm_synced_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+def _ticket_action(description, call):
+    def action(modeladmin, request, queryset):
+        done = 0
+        for ticket in queryset.order_by("pk"):
+            try:
+                call(ticket, request.user)
+            except ValidationError as exc:
+                modeladmin.message_user(
+                    request, f"{ticket.number}: {' '.join(exc.messages)}", messages.WARNING
+                )
+            else:
+                done += 1
+        modeladmin.message_user(request, f"{description}: {done} tickets.")
+
+    action.short_description = description
+    action.__name__ = "action_" + description.lower().replace(" ", "_")
+    return action
+
+
+@admin.register(RefreshTicket)
+class RefreshTicketAdmin(admin.ModelAdmin):
+    list_display = [
+        "number",
+        "existing_system",
+        "user",
+        "style",
+        "status",
+        "support_team",
+        "config",
+    ]
+    list_filter = ["status", "style", "support_team", "config"]
+    search_fields = ["existing_system__serial_number", "user__email", "user__full_name"]
+    list_select_related = ["existing_system", "user", "support_team", "config"]
+    raw_id_fields = [
+        "existing_system",
+        "replacement_system",
+        "user",
+        "delegate",
+        "booking",
+        "approved_by",
+        "created_by",
+        "batch",
+    ]
+    readonly_fields = [
+        "status",
+        "status_before_hold",
+        "status_changed_at",
+        "replacement_system",
+        "created_at",
+        "updated_at",
+        "approved_at",
+        "approved_by",
+        "booking",
+        "delivery_at",
+    ]
+    inlines = [AuditInline, EventInline]
+    actions = [
+        _ticket_action("Put on hold", lambda t, u: services.ticket_hold(ticket=t, actor=u)),
+        _ticket_action("Resume", lambda t, u: services.ticket_resume(ticket=t, actor=u)),
+        _ticket_action(
+            "Cancel", lambda t, u: services.ticket_cancel(ticket=t, actor=u, note="Admin")
+        ),
+        _ticket_action(
+            "Release booking",
+            lambda t, u: services.ticket_request_reschedule(ticket=t, actor=u, actor_label=""),
+        ),
+        _ticket_action(
+            "Mark installed", lambda t, u: services.ticket_mark_installed(ticket=t, actor=u, job="")
+        ),
+        _ticket_action(
+            "Mark complete", lambda t, u: services.ticket_mark_complete(ticket=t, actor=u, job="")
+        ),
+    ]
+
+    def has_add_permission(self, request):
+        # Tickets are opened through batches, bulk creation or ticket_create.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(RefreshTicketAudit)
+class RefreshTicketAuditAdmin(admin.ModelAdmin):
+    list_display = ["ticket", "from_status", "to_status", "actor", "actor_job", "created_at"]
+    list_filter = ["to_status"]
+    raw_id_fields = ["ticket", "actor"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RefreshTicketEvent)
+class RefreshTicketEventAdmin(admin.ModelAdmin):
+    list_display = ["ticket", "kind", "summary", "created_at", "itsm_synced_at"]
+    list_filter = ["kind"]
+    raw_id_fields = ["ticket", "created_by"]
+
+    def has_add_permission(self, request):
+        return False

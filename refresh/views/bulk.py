@@ -1,0 +1,194 @@
+"""Administrator pages: order group (replacement assignment), batches, bulk creation."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from refresh import selectors, services
+from refresh.forms import BatchForm, BulkCreateFilterForm, BulkCreateForm
+from refresh.models import RefreshBatch, RefreshConfig
+
+from ._common import PAGE_SIZE, administrator_required, error_text, staff_required
+
+
+@administrator_required
+def order_group(request):
+    """Select pending_ordering tickets, type replacement serials, assign and advance."""
+    config_id = (request.GET.get("config") or "").strip()
+    q = (request.GET.get("q") or "").strip()[:100]
+    tickets = selectors.tickets_pending_ordering(user=request.user, config_id=config_id, q=q)
+    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    report = None
+    entered: dict[str, str] = {}
+    if request.method == "POST":
+        selected = request.POST.getlist("ticket")
+        assignments = []
+        for pk in selected:
+            serial = (request.POST.get(f"serial-{pk}") or "").strip()
+            entered[pk] = serial
+            if pk.isdigit():
+                assignments.append((int(pk), serial))
+        if not assignments:
+            messages.error(request, "Select at least one ticket and type its replacement serial.")
+        else:
+            try:
+                report = services.tickets_assign_replacements_bulk(
+                    assignments=assignments, actor=request.user
+                )
+            except ValidationError as exc:
+                messages.error(request, error_text(exc))
+            else:
+                if report.applied:
+                    messages.success(
+                        request,
+                        f"{report.ok_count} tickets advanced to pending ITSM existence.",
+                    )
+                    return redirect(request.get_full_path())
+                messages.error(request, "Nothing was assigned: fix the rows below and try again.")
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "refresh/staff/order_group.html",
+        {
+            "page": page,
+            "report": report,
+            "entered": entered,
+            "configs": RefreshConfig.objects.order_by("name"),
+            "config_id": config_id,
+            "q": q,
+            "stock": selectors.stock_systems()[:300],
+            "querystring": params.urlencode(),
+        },
+    )
+
+
+@staff_required
+def batch_list(request):
+    batches = selectors.batches_for_staff(user=request.user)
+    page = Paginator(batches, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "refresh/staff/batch_list.html", {"page": page})
+
+
+@administrator_required
+def batch_create(request):
+    form = BatchForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            batch = services.batch_create(
+                name=data["name"],
+                config=data["config"],
+                serials_text=data["serials_text"],
+                style=data["style"],
+                support_team=data["support_team"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, error_text(exc))
+        else:
+            messages.success(request, f"Batch {batch.name} saved. Review the lookup below.")
+            return redirect("refresh:batch_detail", pk=batch.pk)
+    return render(request, "refresh/staff/batch_form.html", {"form": form})
+
+
+def _batch_or_404(user, pk) -> RefreshBatch:
+    batch = selectors.batches_for_staff(user=user).filter(pk=pk).first()
+    if batch is None:
+        raise Http404("No such batch.")
+    return batch
+
+
+@staff_required
+def batch_detail(request, pk: int):
+    batch = _batch_or_404(request.user, pk)
+    if batch.tickets_created_at:
+        rows = selectors.batch_rows(batch=batch)
+        page = Paginator(rows, 200).get_page(request.GET.get("page"))
+        return render(
+            request,
+            "refresh/staff/batch_detail.html",
+            {"batch": batch, "page": page, "created": True},
+        )
+    preview = services.batch_preview(batch=batch)
+    summary: dict[str, int] = {}
+    for row in preview:
+        summary[row.outcome_label] = summary.get(row.outcome_label, 0) + 1
+    found = sum(1 for row in preview if row.outcome == "found")
+    return render(
+        request,
+        "refresh/staff/batch_detail.html",
+        {
+            "batch": batch,
+            "preview": preview,
+            "summary": sorted(summary.items()),
+            "found": found,
+            "created": False,
+        },
+    )
+
+
+@require_POST
+@administrator_required
+def batch_create_tickets(request, pk: int):
+    batch = _batch_or_404(request.user, pk)
+    try:
+        report = services.batch_create_tickets(batch=batch, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(
+            request,
+            f"{report.ok_count} tickets created; {report.error_count} rows skipped.",
+        )
+    return redirect("refresh:batch_detail", pk=pk)
+
+
+@administrator_required
+def bulk_create(request):
+    """Open tickets for existing systems picked from a filtered list."""
+    filter_form = BulkCreateFilterForm(request.GET or None)
+    filter_form.is_valid()
+    data = getattr(filter_form, "cleaned_data", {}) or {}
+    systems = selectors.systems_for_bulk_creation(
+        user=request.user,
+        q=data.get("q") or "",
+        organization_id=str(data["organization"].pk) if data.get("organization") else "",
+        platform=data.get("platform") or "",
+    )
+    page = Paginator(systems, PAGE_SIZE).get_page(request.GET.get("page"))
+    form = BulkCreateForm(request.POST or None)
+    report = None
+    if request.method == "POST":
+        ids = [pk for pk in request.POST.getlist("system") if pk.isdigit()]
+        if not ids:
+            messages.error(request, "Select at least one system.")
+        elif form.is_valid():
+            try:
+                report = services.tickets_create_for_systems(
+                    systems=[int(pk) for pk in ids],
+                    config=form.cleaned_data["config"],
+                    style=form.cleaned_data["style"] or None,
+                    support_team=form.cleaned_data["support_team"],
+                    actor=request.user,
+                )
+            except ValidationError as exc:
+                messages.error(request, error_text(exc))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "refresh/staff/bulk_create.html",
+        {
+            "filter_form": filter_form,
+            "form": form,
+            "page": page,
+            "report": report,
+            "querystring": params.urlencode(),
+        },
+    )

@@ -1,0 +1,304 @@
+"""Staff ticket pages: list with filters and counts, detail with timelines and actions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+from django_fsm import can_proceed, has_transition_perm
+
+from refresh import selectors, services
+from refresh.choices import TicketStatus
+from refresh.forms import (
+    BulkTicketActionForm,
+    CommentForm,
+    LocationForm,
+    NoteForm,
+    ReplacementForm,
+    SlotForm,
+    TicketFilterForm,
+)
+from refresh.models import RefreshTicket
+from refresh.roles import can_administer
+
+from ._common import PAGE_SIZE, error_text, staff_required
+
+S = TicketStatus
+
+
+@dataclass(frozen=True)
+class StaffAction:
+    name: str
+    label: str
+    confirm: str
+    danger: bool = False
+    extra_perm: str = ""
+
+
+STAFF_ACTIONS = [
+    StaffAction("resume", "Resume", "Resume this ticket where it was held?"),
+    StaffAction(
+        "request_reschedule",
+        "Release booking for rescheduling",
+        "Release the booked slot? The customer will be asked to pick a new one.",
+    ),
+    StaffAction("mark_installed", "Mark installed", "Mark the replacement installed?"),
+    StaffAction("mark_complete", "Mark complete", "Mark this ticket complete?"),
+    StaffAction("hold", "Put on hold", "Put this ticket on hold?"),
+    StaffAction("cancel", "Cancel ticket", "Cancel this ticket? This cannot be undone.", True),
+]
+_ACTIONS_BY_NAME = {action.name: action for action in STAFF_ACTIONS}
+
+
+def available_actions(ticket: RefreshTicket, user) -> list[StaffAction]:
+    """Only the actions this user may take on the ticket in its current status."""
+    found = []
+    for action in STAFF_ACTIONS:
+        method = getattr(ticket, action.name)
+        if can_proceed(method) and has_transition_perm(method, user):
+            found.append(action)
+    return found
+
+
+def _run_action(ticket, name: str, user, note: str):
+    if name == "hold":
+        return services.ticket_hold(ticket=ticket, actor=user, note=note)
+    if name == "resume":
+        return services.ticket_resume(ticket=ticket, actor=user, note=note)
+    if name == "cancel":
+        return services.ticket_cancel(ticket=ticket, actor=user, note=note)
+    if name == "request_reschedule":
+        return services.ticket_request_reschedule(
+            ticket=ticket, actor=user, actor_label="", note=note
+        )
+    if name == "mark_installed":
+        return services.ticket_mark_installed(ticket=ticket, actor=user, job="", note=note)
+    if name == "mark_complete":
+        return services.ticket_mark_complete(ticket=ticket, actor=user, job="", note=note)
+    raise Http404
+
+
+def _ticket_or_404(user, pk) -> RefreshTicket:
+    try:
+        return selectors.ticket_detail(user=user, ticket_id=pk)
+    except RefreshTicket.DoesNotExist as exc:
+        raise Http404("No such ticket.") from exc
+
+
+@staff_required
+def ticket_list(request):
+    form = TicketFilterForm(request.GET or None)
+    values = form.filter_values()
+    filters = selectors.TicketFilters(**values)
+    tickets = selectors.tickets_for_staff(user=request.user, filters=filters)
+    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(ticket, selectors.problem_reason(ticket)) for ticket in page.object_list]
+    counts = selectors.status_counts(user=request.user, filters=filters)
+    focus_counts = selectors.focus_counts(user=request.user)
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "refresh/staff/ticket_list.html",
+        {
+            "form": form,
+            "filters": values,
+            "page": page,
+            "rows": rows,
+            "status_counts": [(s, s.label, counts[s.value]) for s in S],
+            "focuses": [
+                (key, label, focus_counts.get(key, 0)) for key, label in selectors.FOCUSES.items()
+            ],
+            "querystring": params.urlencode(),
+            "can_bulk": can_administer(request.user),
+            "bulk_form": BulkTicketActionForm(),
+        },
+    )
+
+
+@staff_required
+def ticket_detail(request, pk: int):
+    ticket = _ticket_or_404(request.user, pk)
+    timelines = selectors.ticket_timelines(ticket=ticket)
+    user = request.user
+    return render(
+        request,
+        "refresh/staff/ticket_detail.html",
+        {
+            "ticket": ticket,
+            "actions": available_actions(ticket, user),
+            "note_form": NoteForm(),
+            "comment_form": CommentForm(),
+            "customer_email": selectors.ticket_customer_email(ticket),
+            "problem": selectors.problem_reason(ticket),
+            "can_fill_location": ticket.status == S.PENDING_LOCATION_INFO
+            and user.has_perm("refresh.fill_location_refreshticket"),
+            "can_assign_slot": ticket.status
+            in (S.PENDING_CUSTOMER_SCHEDULING, S.DELIVERY_SCHEDULED)
+            and ticket.support_team_id is not None
+            and user.has_perm("refresh.reschedule_refreshticket"),
+            "can_edit_replacement": ticket.is_open
+            and user.has_perm("refresh.assign_replacement_refreshticket"),
+            **timelines,
+        },
+    )
+
+
+@require_POST
+@staff_required
+def ticket_action(request, pk: int, action: str):
+    ticket = _ticket_or_404(request.user, pk)
+    if action not in _ACTIONS_BY_NAME:
+        raise Http404
+    form = NoteForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        ticket = _run_action(ticket, action, request.user, note)
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(
+            request,
+            f"{ticket.number}: {_ACTIONS_BY_NAME[action].label}. "
+            f"Now {ticket.get_status_display()}.",
+        )
+    return redirect("refresh:ticket_detail", pk=pk)
+
+
+@require_POST
+@staff_required
+def ticket_comment(request, pk: int):
+    ticket = _ticket_or_404(request.user, pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        services.ticket_record_event(
+            ticket=ticket,
+            kind="comment",
+            summary=form.cleaned_data["comment"][:300],
+            payload={"text": form.cleaned_data["comment"]},
+            actor=request.user,
+        )
+        messages.success(request, "Comment added.")
+    else:
+        messages.error(request, "Write a comment first.")
+    return redirect("refresh:ticket_detail", pk=pk)
+
+
+@staff_required
+def ticket_location(request, pk: int):
+    ticket = _ticket_or_404(request.user, pk)
+    if not request.user.has_perm("refresh.fill_location_refreshticket"):
+        raise PermissionDenied
+    if ticket.status != S.PENDING_LOCATION_INFO:
+        messages.error(
+            request,
+            f"{ticket.number} is {ticket.get_status_display()}: the location form is for "
+            "tickets pending location info.",
+        )
+        return redirect("refresh:ticket_detail", pk=pk)
+    form = LocationForm(request.POST or None, ticket=ticket)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ticket = services.ticket_submit_location_info(
+                ticket=ticket,
+                actor=request.user,
+                answers=form.answers(),
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, error_text(exc))
+        else:
+            messages.success(
+                request, f"Location saved: {ticket.number} is now {ticket.get_status_display()}."
+            )
+            return redirect("refresh:ticket_detail", pk=pk)
+    return render(request, "refresh/staff/ticket_location.html", {"ticket": ticket, "form": form})
+
+
+@staff_required
+def ticket_replacement(request, pk: int):
+    ticket = _ticket_or_404(request.user, pk)
+    if not request.user.has_perm("refresh.assign_replacement_refreshticket"):
+        raise PermissionDenied
+    form = ReplacementForm(
+        request.POST or None,
+        initial={"serial_number": getattr(ticket.replacement_system, "serial_number", "")},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.ticket_assign_replacement(
+                ticket=ticket, system=form.system, actor=request.user
+            )
+        except ValidationError as exc:
+            form.add_error("serial_number", error_text(exc))
+        else:
+            messages.success(request, f"Replacement set to {form.system.serial_number}.")
+            return redirect("refresh:ticket_detail", pk=pk)
+    return render(
+        request, "refresh/staff/ticket_replacement.html", {"ticket": ticket, "form": form}
+    )
+
+
+@staff_required
+def ticket_slot(request, pk: int):
+    from scheduling.selectors import slots_bookable
+
+    ticket = _ticket_or_404(request.user, pk)
+    if not request.user.has_perm("refresh.reschedule_refreshticket"):
+        raise PermissionDenied
+    if ticket.status not in (S.PENDING_CUSTOMER_SCHEDULING, S.DELIVERY_SCHEDULED):
+        messages.error(
+            request, f"{ticket.number} is {ticket.get_status_display()}: no slot can be booked."
+        )
+        return redirect("refresh:ticket_detail", pk=pk)
+    slots = list(slots_bookable(team=ticket.support_team)[:60]) if ticket.support_team_id else []
+    form = SlotForm(request.POST or None, slots=slots)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ticket = services.ticket_book_slot(
+                ticket=ticket, slot_id=form.cleaned_data["slot"], actor=request.user, actor_label=""
+            )
+        except ValidationError as exc:
+            form.add_error("slot", error_text(exc))
+        else:
+            messages.success(request, f"{ticket.number} booked.")
+            return redirect("refresh:ticket_detail", pk=pk)
+    return render(
+        request, "refresh/staff/ticket_slot.html", {"ticket": ticket, "form": form, "slots": slots}
+    )
+
+
+@require_POST
+@staff_required
+def tickets_bulk(request):
+    if not can_administer(request.user):
+        raise PermissionDenied
+    form = BulkTicketActionForm(request.POST)
+    ids = request.POST.getlist("ticket")
+    if not form.is_valid() or not ids:
+        messages.error(request, "Select tickets and a bulk action.")
+        return redirect(reverse("refresh:ticket_list") + "?" + request.POST.get("back", ""))
+    visible = list(
+        selectors.tickets_by_ids_for_staff(user=request.user, ids=ids).values_list("pk", flat=True)
+    )
+    action = form.cleaned_data["action"]
+    note = form.cleaned_data["note"]
+    if action == "hold":
+        report = services.tickets_hold_bulk(ticket_ids=visible, actor=request.user, note=note)
+    else:
+        report = services.tickets_reschedule_bulk(ticket_ids=visible, actor=request.user, note=note)
+    return render(
+        request,
+        "refresh/staff/bulk_report.html",
+        {
+            "title": dict(BulkTicketActionForm.ACTIONS)[action],
+            "report": report,
+            "back_url": reverse("refresh:ticket_list") + "?" + request.POST.get("back", ""),
+        },
+    )

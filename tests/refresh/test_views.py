@@ -1,0 +1,262 @@
+import pytest
+from django.urls import reverse
+
+from accounts.roles import Role
+from refresh import services
+from refresh.choices import RefreshStyle, TicketStatus
+from refresh.models import RefreshBatch, RefreshConfig, RefreshTicket
+from tests.refresh.factories import RefreshConfigFactory, StockSystemFactory, SystemFactory
+
+S = TicketStatus
+pytestmark = pytest.mark.django_db
+
+
+def _tickets(n, config=None):
+    config = config or RefreshConfigFactory()
+    return [services.ticket_create(system=SystemFactory(), config=config) for _ in range(n)]
+
+
+def test_coordinator_and_anonymous_are_refused(client, coordinator):
+    url = reverse("refresh:ticket_list")
+    assert client.get(url).status_code == 302
+    client.force_login(coordinator)
+    assert client.get(url).status_code == 403
+    assert client.get(reverse("refresh:order_group")).status_code == 403
+
+
+def test_manager_cannot_open_administrator_pages(client, manager):
+    client.force_login(manager)
+    assert client.get(reverse("refresh:ticket_list")).status_code == 200
+    for name in ("order_group", "batch_create", "bulk_create", "config_create"):
+        assert client.get(reverse(f"refresh:{name}")).status_code == 403
+
+
+def test_list_query_count_is_constant(client, admin, django_assert_max_num_queries):
+    client.force_login(admin)
+    url = reverse("refresh:ticket_list")
+    _tickets(2)
+    client.get(url)  # warm caches (content types, permissions)
+    with django_assert_max_num_queries(14) as first:
+        response = client.get(url)
+    assert response.status_code == 200
+    _tickets(30, RefreshConfigFactory(style=RefreshStyle.REMOTE))
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        response = client.get(url + "?sort=user&q=a")
+    assert response.status_code == 200
+
+
+def test_list_filters_search_and_counts(client, admin, flow):
+    client.force_login(admin)
+    held = flow.to(S.ON_HOLD)
+    other = flow.to(S.PENDING_CUSTOMER)
+    response = client.get(reverse("refresh:ticket_list"), {"status": S.ON_HOLD})
+    html = response.content.decode()
+    assert held.number in html
+    assert other.number not in html
+    response = client.get(
+        reverse("refresh:ticket_list"), {"q": other.existing_system.serial_number}
+    )
+    assert response.context["page"].paginator.count == 1
+    counts = dict((v, c) for v, _, c in response.context["status_counts"])
+    assert counts[S.PENDING_CUSTOMER] == 1
+
+
+def test_problems_and_approval_tabs(client, admin, flow):
+    client.force_login(admin)
+    location = flow.to(S.PENDING_LOCATION_INFO)
+    approval = flow.to(S.PENDING_APPROVAL, approval=True)
+    flow.to(S.PENDING_CUSTOMER)
+    response = client.get(reverse("refresh:ticket_list"), {"focus": "problems"})
+    assert [t.pk for t, _ in response.context["rows"]] == [location.pk]
+    response = client.get(reverse("refresh:ticket_list"), {"focus": "approval"})
+    assert [t.pk for t, _ in response.context["rows"]] == [approval.pk]
+
+
+def test_detail_shows_only_allowed_actions(client, admin, manager, flow):
+    ticket = flow.to(S.DELIVERY_SCHEDULED)
+    client.force_login(manager)
+    response = client.get(reverse("refresh:ticket_detail", args=[ticket.pk]))
+    names = [a.name for a in response.context["actions"]]
+    assert names == ["request_reschedule", "hold"]
+    client.force_login(admin)
+    response = client.get(reverse("refresh:ticket_detail", args=[ticket.pk]))
+    names = [a.name for a in response.context["actions"]]
+    assert names == ["request_reschedule", "mark_installed", "hold", "cancel"]
+    assert b"Status history" in response.content
+
+
+def test_action_post_runs_service_and_refuses_wrong_state(client, manager, flow):
+    ticket = flow.to(S.PENDING_CUSTOMER)
+    client.force_login(manager)
+    url = reverse("refresh:ticket_action", args=[ticket.pk, "hold"])
+    response = client.post(url, {"note": "parts"}, follow=True)
+    ticket.refresh_from_db()
+    assert ticket.status == S.ON_HOLD
+    response = client.post(url, follow=True)
+    assert "not possible" in response.content.decode()
+    assert client.get(url).status_code == 405
+    cancel = reverse("refresh:ticket_action", args=[ticket.pk, "cancel"])
+    response = client.post(cancel, follow=True)
+    assert "may not" in response.content.decode()
+
+
+def test_location_form_advances(client, manager, flow):
+    ticket = flow.to(S.PENDING_LOCATION_INFO)
+    client.force_login(manager)
+    url = reverse("refresh:ticket_location", args=[ticket.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"location_building": "", "location_room": "1"})
+    assert response.status_code == 200  # building required
+    client.post(url, {"location_building": "North", "location_room": "1"})
+    ticket.refresh_from_db()
+    assert ticket.status == S.PENDING_ORDERING
+
+
+def test_single_replacement_edit_does_not_advance(client, admin, flow):
+    ticket = flow.to(S.PENDING_ORDERING, approval=True)
+    stock = StockSystemFactory()
+    client.force_login(admin)
+    url = reverse("refresh:ticket_replacement", args=[ticket.pk])
+    assert b"does not advance" in client.get(url).content
+    client.post(url, {"serial_number": stock.serial_number})
+    ticket.refresh_from_db()
+    assert ticket.replacement_system == stock
+    assert ticket.status == S.PENDING_ORDERING
+
+
+def test_order_group_assigns_and_advances(client, admin, flow):
+    tickets = [flow.to(S.PENDING_ORDERING, approval=True) for _ in range(2)]
+    stock = [StockSystemFactory() for _ in tickets]
+    client.force_login(admin)
+    data = {"ticket": [t.pk for t in tickets]}
+    for ticket, system in zip(tickets, stock, strict=True):
+        data[f"serial-{ticket.pk}"] = system.serial_number
+    response = client.post(reverse("refresh:order_group"), data)
+    assert response.status_code == 302
+    assert set(RefreshTicket.objects.values_list("status", flat=True)) == {S.PENDING_ITSM_EXISTENCE}
+
+
+def test_order_group_shows_row_errors(client, admin, flow):
+    ticket = flow.to(S.PENDING_ORDERING, approval=True)
+    client.force_login(admin)
+    response = client.post(
+        reverse("refresh:order_group"), {"ticket": [ticket.pk], f"serial-{ticket.pk}": "NOPE"}
+    )
+    assert response.status_code == 200
+    assert "Unknown serial" in response.content.decode()
+
+
+def test_batch_pages_lookup_then_create(client, admin):
+    config = RefreshConfigFactory()
+    systems = [SystemFactory() for _ in range(3)]
+    client.force_login(admin)
+    text = "\n".join(s.serial_number for s in systems) + "\nMISSING-1"
+    response = client.post(
+        reverse("refresh:batch_create"),
+        {"name": "Wave 1", "config": config.pk, "serials_text": text},
+    )
+    batch = RefreshBatch.objects.get()
+    assert response.url == reverse("refresh:batch_detail", args=[batch.pk])
+    page = client.get(response.url).content.decode()
+    assert "Unknown serial" in page
+    assert "Create 3 tickets" in page
+    client.post(reverse("refresh:batch_create_tickets", args=[batch.pk]))
+    assert RefreshTicket.objects.filter(batch=batch).count() == 3
+    page = client.get(reverse("refresh:batch_detail", args=[batch.pk])).content.decode()
+    assert "Ticket created" in page
+
+
+def test_batch_upload(client, admin):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    config = RefreshConfigFactory()
+    system = SystemFactory()
+    client.force_login(admin)
+    upload = SimpleUploadedFile("serials.csv", f"{system.serial_number}\n".encode())
+    client.post(
+        reverse("refresh:batch_create"), {"name": "Up", "config": config.pk, "upload": upload}
+    )
+    assert RefreshBatch.objects.get().serials_text == system.serial_number
+
+
+def test_bulk_creation_page(client, admin):
+    config = RefreshConfigFactory()
+    systems = [SystemFactory() for _ in range(2)]
+    client.force_login(admin)
+    response = client.get(reverse("refresh:bulk_create"))
+    assert response.context["page"].paginator.count == 2
+    response = client.post(
+        reverse("refresh:bulk_create"), {"system": [s.pk for s in systems], "config": config.pk}
+    )
+    assert response.context["report"].ok_count == 2
+    assert RefreshTicket.objects.count() == 2
+
+
+def test_bulk_hold_from_list(client, admin, flow):
+    tickets = [flow.to(S.PENDING_CUSTOMER) for _ in range(2)]
+    client.force_login(admin)
+    response = client.post(
+        reverse("refresh:tickets_bulk"),
+        {"ticket": [t.pk for t in tickets], "action": "hold", "note": "freeze"},
+    )
+    assert response.context["report"].ok_count == 2
+    assert set(RefreshTicket.objects.values_list("status", flat=True)) == {S.ON_HOLD}
+
+
+def test_staff_can_assign_slot(client, manager, flow, make_slot):
+    ticket = flow.to(S.PENDING_CUSTOMER_SCHEDULING)
+    slot = make_slot()
+    client.force_login(manager)
+    url = reverse("refresh:ticket_slot", args=[ticket.pk])
+    assert client.get(url).status_code == 200
+    client.post(url, {"slot": slot.pk})
+    ticket.refresh_from_db()
+    assert ticket.status == S.DELIVERY_SCHEDULED
+
+
+def test_config_pages(client, admin, make_user, organization):
+    approver = make_user(Role.APPROVER)
+    client.force_login(admin)
+    assert client.get(reverse("refresh:config_list")).status_code == 200
+    response = client.post(
+        reverse("refresh:config_create"),
+        {
+            "name": "Medicine 2026",
+            "organization": organization.pk,
+            "style": RefreshStyle.ON_PREM,
+            "requires_approval": "on",
+            "active": "on",
+        },
+    )
+    assert response.status_code == 200  # approvers required
+    response = client.post(
+        reverse("refresh:config_create"),
+        {
+            "name": "Medicine 2026",
+            "organization": organization.pk,
+            "style": RefreshStyle.ON_PREM,
+            "requires_approval": "on",
+            "approvers": [approver.pk],
+            "active": "on",
+        },
+    )
+    config = RefreshConfig.objects.get(name="Medicine 2026")
+    assert list(config.approvers.all()) == [approver]
+    assert client.get(reverse("refresh:config_detail", args=[config.pk])).status_code == 200
+
+
+def test_admin_pages_and_action(client, superuser, flow):
+    ticket = flow.to(S.PENDING_CUSTOMER)
+    client.force_login(superuser)
+    for model in ("refreshticket", "system", "refreshconfig", "refreshbatch", "hardwaremodel"):
+        assert client.get(reverse(f"admin:refresh_{model}_changelist")).status_code == 200
+    assert (
+        client.get(reverse("admin:refresh_refreshticket_change", args=[ticket.pk])).status_code
+        == 200
+    )
+    client.post(
+        reverse("admin:refresh_refreshticket_changelist"),
+        {"action": "action_put_on_hold", "_selected_action": [ticket.pk]},
+    )
+    ticket.refresh_from_db()
+    assert ticket.status == S.ON_HOLD
