@@ -1,0 +1,1 @@
+"""Forms of the orders app (a package: portal and staff modules)."""

@@ -1,0 +1,1 @@
+"""Services of the orders app (a package: portal and staff modules)."""

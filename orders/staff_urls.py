@@ -1,0 +1,3 @@
+"""Staff order manager URLs (``orders/views/staff.py``), included at /orders/staff/."""
+
+urlpatterns = []
