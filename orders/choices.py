@@ -110,6 +110,8 @@ class ITSMTicketStatus(models.TextChoices):
 # Link purposes in notifications.links.
 LINK_PURPOSE_ORDER_FINISH = "order_finish"
 LINK_PURPOSE_ORDER_SECRET = "order_secret"
+# One-time link to set the new account's password (never a password in an email).
+LINK_PURPOSE_ACCOUNT_ACCESS = "order_account_access"
 
 # Attachment limits (staff message thread and portal replies).
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024

@@ -332,6 +332,9 @@ class OrderAction(models.Model):
         related_name="processed_order_actions",
     )
     processed_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a worker last started this automated action."
+    )
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
     result = models.JSONField(default=dict, blank=True, help_text="What the adapter returned.")

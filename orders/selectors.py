@@ -1,0 +1,127 @@
+"""Reads of the orders app; object scoping lives here (deny by default)."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from accounts.choices import PortalVisibility
+from accounts.models import User
+from accounts.roles import Role, user_has_role
+from accounts.selectors import organization_descendant_ids, organizations_visible_to
+
+from .choices import CLIENT_VISIBLE_MESSAGE_KINDS, OrderStatus
+from .models import (
+    InstallableSoftware,
+    Order,
+    OrderAction,
+    OrderMessage,
+    OrderQueue,
+    WorkstationPlaceholder,
+)
+
+STAFF_ORDER_ROLES = (Role.ORDERS_TECHNICIAN, Role.ORDERS_MANAGER)
+
+
+def user_is_orders_staff(user) -> bool:
+    return getattr(user, "is_authenticated", False) and (
+        user.is_superuser or any(user_has_role(user, role) for role in STAFF_ORDER_ROLES)
+    )
+
+
+def user_is_coordinator(user) -> bool:
+    return getattr(user, "is_authenticated", False) and user_has_role(user, Role.COORDINATOR)
+
+
+def orders_for_portal(*, user) -> QuerySet[Order]:
+    """Orders a coordinator may see: their organizations' (sub-organizations included);
+    only their own where the order's organization says "own requests only"."""
+    if not user_is_coordinator(user):
+        return Order.objects.none()
+    visible = organizations_visible_to(user=user)
+    own = Q(organization__in=visible, submitted_by=user)
+    if user.organization_id and user.organization.portal_visibility == PortalVisibility.OWN:
+        org_wide = Q(pk__in=[])
+    else:
+        org_wide = Q(organization__in=visible) & ~Q(
+            organization__portal_visibility=PortalVisibility.OWN
+        )
+    return (
+        Order.objects.filter(org_wide | own)
+        .select_related("organization", "submitted_by", "existing_user", "existing_placeholder")
+        .order_by("-created_at", "-id")
+    )
+
+
+def order_get_for_portal(*, user, number: int) -> Order | None:
+    return (
+        orders_for_portal(user=user)
+        .prefetch_related(
+            "software",
+            Prefetch("actions", queryset=OrderAction.objects.order_by("position")),
+        )
+        .filter(number=number)
+        .first()
+    )
+
+
+def order_messages_for_client(*, order: Order) -> QuerySet[OrderMessage]:
+    return (
+        order.messages.filter(kind__in=CLIENT_VISIBLE_MESSAGE_KINDS)
+        .select_related("author", "quoted")
+        .prefetch_related("attachments")
+        .order_by("created_at", "id")
+    )
+
+
+def order_user_choices(*, organization) -> QuerySet[User]:
+    """People of the organization (and its sub-organizations) an order may be about."""
+    ids = organization_descendant_ids(organization_ids=[organization.pk])
+    return User.objects.filter(organization_id__in=ids, is_active=True).order_by(
+        "full_name", "email"
+    )
+
+
+def placeholders_available(*, organization) -> QuerySet[WorkstationPlaceholder]:
+    """Parked workstations offered as an "existing user" in later orders."""
+    ids = organization_descendant_ids(organization_ids=[organization.pk])
+    return WorkstationPlaceholder.objects.filter(organization_id__in=ids, active=True).order_by(
+        "name"
+    )
+
+
+def software_choices() -> QuerySet[InstallableSoftware]:
+    return InstallableSoftware.objects.filter(active=True).order_by("name")
+
+
+def orders_for_staff(*, user, queue_id=None, status: str | None = None) -> QuerySet[Order]:
+    """Every order for orders staff (none for anyone else), filtered by queue and status."""
+    if not user_is_orders_staff(user):
+        return Order.objects.none()
+    qs = Order.objects.select_related("organization", "owner", "queue", "submitted_by")
+    if queue_id:
+        qs = qs.filter(queue_id=queue_id)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-created_at", "-id")
+
+
+def order_status_counts(*, queue_id=None) -> dict[str, int]:
+    """Orders per status (all statuses present, zero when none), one query."""
+    qs = Order.objects.all()
+    if queue_id:
+        qs = qs.filter(queue_id=queue_id)
+    counts = dict(qs.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    return {status.value: counts.get(status.value, 0) for status in OrderStatus}
+
+
+def order_queues_with_counts() -> QuerySet[OrderQueue]:
+    """Queues with their open-order count and action templates, two queries."""
+    open_statuses = [OrderStatus.SUBMITTED, OrderStatus.IN_PROGRESS, OrderStatus.ON_HOLD]
+    return (
+        OrderQueue.objects.annotate(
+            open_count=Count("orders", filter=Q(orders__status__in=open_statuses))
+        )
+        .select_related("default_owner")
+        .prefetch_related("action_templates")
+        .order_by("name")
+    )

@@ -1,0 +1,118 @@
+"""The transition runner and helpers every order service shares.
+
+lock the row (``select_for_update``) → check state and permission → call the
+model transition → save with ``update_fields`` → audit row. Effects after
+commit are scheduled by the calling service.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django_fsm import can_proceed, has_transition_perm
+
+from orders.choices import OrderStatus
+from orders.exceptions import OrderPermissionDenied, OrderTransitionNotAllowed
+from orders.models import Order, OrderAudit, OrderNumberCounter
+
+ACTION_LABELS = {
+    "submit": "Submit",
+    "start": "Start",
+    "complete": "Complete",
+    "hold": "Put on hold",
+    "resume": "Resume",
+    "cancel": "Cancel",
+}
+
+# Fields each transition method writes besides the status.
+ACTION_FIELDS = {
+    "submit": ["submitted_at"],
+    "start": [],
+    "complete": ["completed_at"],
+    "hold": ["status_before_hold"],
+    "resume": ["status_before_hold"],
+    "cancel": ["status_before_hold", "cancelled_at"],
+}
+
+
+def status_label(status: str) -> str:
+    try:
+        return OrderStatus(status).label
+    except ValueError:
+        return status
+
+
+def order_lock(*, order_id: int) -> Order:
+    """The order row, locked for this transaction."""
+    return Order.objects.select_for_update().get(pk=order_id)
+
+
+def order_audit_add(
+    *,
+    order: Order,
+    actor=None,
+    job: str = "",
+    transition: str = "",
+    from_status: str = "",
+    to_status: str = "",
+    note: str = "",
+) -> OrderAudit:
+    return OrderAudit.objects.create(
+        order=order,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_job=job[:80],
+        transition=transition,
+        from_status=from_status,
+        to_status=to_status or order.status,
+        note=note,
+    )
+
+
+def run_transition(
+    *,
+    order: Order,
+    action: str,
+    actor=None,
+    job: str = "",
+    note: str = "",
+    check_permission: bool = True,
+    extra_fields: list[str] | tuple[str, ...] = (),
+) -> Order:
+    """Apply ``action`` to an order already locked by the caller; audit it."""
+    method = getattr(order, action)
+    if not can_proceed(method):
+        raise OrderTransitionNotAllowed(
+            f"{ACTION_LABELS[action]} is not possible: order {order.number} is "
+            f"{status_label(order.status).lower()}.",
+            order=order,
+            action=action,
+        )
+    if check_permission and actor is not None and not has_transition_perm(method, actor):
+        raise OrderPermissionDenied()
+    from_status = order.status
+    method()
+    order.save(update_fields=["status", "updated_at", *ACTION_FIELDS[action], *extra_fields])
+    order_audit_add(
+        order=order,
+        actor=actor,
+        job=job,
+        transition=action,
+        from_status=from_status,
+        to_status=order.status,
+        note=note,
+    )
+    return order
+
+
+@transaction.atomic
+def order_number_allocate() -> int:
+    """The next order number; the counter row is locked so two orders never share one."""
+    counter = OrderNumberCounter.objects.select_for_update().filter(pk=1).first()
+    if counter is None:
+        OrderNumberCounter.objects.get_or_create(pk=1)
+        counter = OrderNumberCounter.objects.select_for_update().get(pk=1)
+        last_used = Order.objects.order_by("-number").values_list("number", flat=True).first()
+        if last_used and last_used > counter.last_number:
+            counter.last_number = last_used
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number

@@ -1,0 +1,292 @@
+"""Automated order actions, run in order by ``orders.tasks.order_actions_advance_task``.
+
+One step at a time: claim the next action in a short transaction (mark it
+running), call the adapter outside any transaction with an idempotency key
+(``order-<number>-action-<id>``, so a retried call never applies twice), then
+record the outcome in another short transaction. Transient directory errors
+retry with backoff up to ``MAX_ATTEMPTS``; permanent ones mark the action failed
+for staff to retry or skip. The order completes when every action is done or
+skipped.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from orders.choices import (
+    FINISHED_ACTION_STATUSES,
+    ActionKind,
+    ActionStatus,
+    AutomationKey,
+    OrderStatus,
+)
+from orders.models import Order, OrderAction, WorkstationPlaceholder
+
+from ._core import order_audit_add, order_lock, run_transition
+
+logger = logging.getLogger(__name__)
+
+JOB = "orders automation"
+MAX_ATTEMPTS = 5
+STALE_RUNNING = timedelta(minutes=15)
+
+
+def retry_delay(attempts: int) -> int:
+    """Seconds before the next try: 30 s, 60 s, 120 s ... capped at 15 minutes."""
+    return min(30 * 2 ** max(attempts - 1, 0), 900)
+
+
+@dataclass
+class AdvanceOutcome:
+    ran: list[str] = field(default_factory=list)
+    retry_in: int | None = None
+    completed: bool = False
+
+
+class _Transient(Exception):
+    pass
+
+
+class _Permanent(Exception):
+    pass
+
+
+def directory_client():
+    """The configured directory client (``settings.DIRECTORY_CLIENT``)."""
+    from integrations.directory import get_directory_client
+
+    return get_directory_client()
+
+
+def _classify(exc: Exception) -> type[Exception] | None:
+    try:
+        from integrations import directory
+    except ImportError:
+        return None
+    transient = getattr(directory, "TransientDirectoryError", None)
+    permanent = getattr(directory, "PermanentDirectoryError", None)
+    if transient and isinstance(exc, transient):
+        return _Transient
+    if permanent and isinstance(exc, permanent):
+        return _Permanent
+    return None
+
+
+def _claim_next(order_id: int, outcome: AdvanceOutcome) -> OrderAction | None:
+    """Lock the order; complete it, stop, or mark its next automated action running."""
+    with transaction.atomic():
+        order = order_lock(order_id=order_id)
+        if order.status not in (OrderStatus.SUBMITTED, OrderStatus.IN_PROGRESS):
+            return None
+        action = (
+            OrderAction.objects.select_for_update()
+            .filter(order=order)
+            .exclude(status__in=FINISHED_ACTION_STATUSES)
+            .order_by("position")
+            .first()
+        )
+        if action is None:
+            from .orders import order_complete_locked
+
+            order_complete_locked(order=order, job=JOB)
+            outcome.completed = True
+            return None
+        if action.kind != ActionKind.AUTOMATED or action.status == ActionStatus.FAILED:
+            return None
+        now = timezone.now()
+        if (
+            action.status == ActionStatus.RUNNING
+            and action.started_at
+            and now - action.started_at < STALE_RUNNING
+        ):
+            return None  # another worker has it
+        action.status = ActionStatus.RUNNING
+        action.attempts += 1
+        action.started_at = now
+        action.save(update_fields=["status", "attempts", "started_at"])
+        if order.status == OrderStatus.SUBMITTED:
+            run_transition(order=order, action="start", job=JOB, check_permission=False)
+        return action
+
+
+def _placeholder_name(order: Order) -> str:
+    return WorkstationPlaceholder.name_for(workstation=order.workstation, order_number=order.number)
+
+
+def _call_adapter(action: OrderAction, order: Order) -> dict:
+    """The outside call of an automated action (no database writes here)."""
+    key = f"order-{order.number}-action-{action.pk}"
+    auto = action.automation
+    if auto in (AutomationKey.SEND_CONFIRMATION, AutomationKey.SEND_END_USER_LINK):
+        return {}
+    if auto == AutomationKey.DEACTIVATE_ACCOUNT and not order.existing_username:
+        return {"skipped": "A parked workstation has no account to deactivate."}
+    client = directory_client()
+    if auto == AutomationKey.PROVISION_MAILBOX:
+        result = client.create_account(
+            username=order.new_username,
+            full_name=order.new_full_name,
+            email=order.new_email,
+            distribution_groups=list(order.distribution_groups),
+            shared_mailboxes=list(order.shared_mailboxes),
+            idempotency_key=key,
+        )
+    elif auto == AutomationKey.DEACTIVATE_ACCOUNT:
+        result = client.deactivate_account(username=order.existing_username, idempotency_key=key)
+    elif auto == AutomationKey.PARK_WORKSTATION:
+        result = client.rename_computer(
+            workstation=order.workstation, new_name=_placeholder_name(order), idempotency_key=key
+        )
+    elif auto == AutomationKey.RECOMMISSION_DESKTOP:
+        result = client.recommission_desktop(
+            workstation=order.workstation, username=order.new_username, idempotency_key=key
+        )
+    else:
+        raise _Permanent(f"Unknown automation {auto!r}.")
+    return _as_dict(result)
+
+
+def _as_dict(result) -> dict:
+    if result is None:
+        return {}
+    if isinstance(result, dict):
+        return {k: str(v) for k, v in result.items()}
+    if hasattr(result, "__dataclass_fields__"):
+        return {name: str(getattr(result, name)) for name in result.__dataclass_fields__}
+    return {"result": str(result)}
+
+
+def _apply_effects(action: OrderAction, order: Order) -> None:
+    """Database-side effects of a successful action (inside the record transaction)."""
+    from .notify import order_confirmation_send, order_enduser_link_send
+
+    key = f"order-{order.number}-action-{action.pk}"
+    if action.automation == AutomationKey.PARK_WORKSTATION:
+        WorkstationPlaceholder.objects.get_or_create(
+            name=_placeholder_name(order),
+            defaults={
+                "workstation": order.workstation,
+                "organization": order.organization,
+                "order": order,
+            },
+        )
+    elif action.automation == AutomationKey.RECOMMISSION_DESKTOP and order.existing_placeholder_id:
+        WorkstationPlaceholder.objects.filter(pk=order.existing_placeholder_id, active=True).update(
+            active=False, released_at=timezone.now()
+        )
+    elif action.automation == AutomationKey.SEND_CONFIRMATION:
+        order_confirmation_send(order=order, key=key)
+    elif action.automation == AutomationKey.SEND_END_USER_LINK:
+        order_enduser_link_send(order=order, key=key)
+
+
+def _record(action_id: int, *, result: dict | None, error: Exception | None, kind) -> int | None:
+    """Write the outcome; returns seconds to wait before a retry, if one is due."""
+    with transaction.atomic():
+        action = OrderAction.objects.select_related("order").get(pk=action_id)
+        order = order_lock(order_id=action.order_id)
+        action = OrderAction.objects.select_for_update().get(pk=action_id)
+        if action.status != ActionStatus.RUNNING:
+            return None  # cancelled or skipped meanwhile
+        now = timezone.now()
+        if error is None:
+            if order.status in (
+                OrderStatus.SUBMITTED,
+                OrderStatus.IN_PROGRESS,
+                OrderStatus.ON_HOLD,
+            ):
+                _apply_effects(action, order)
+            action.status = ActionStatus.DONE
+            action.result = result or {}
+            action.note = (result or {}).get("skipped", "")
+            action.last_error = ""
+            action.processed_at = now
+            action.save(update_fields=["status", "result", "note", "last_error", "processed_at"])
+            order_audit_add(
+                order=order,
+                job=JOB,
+                transition="action_done",
+                from_status=order.status,
+                to_status=order.status,
+                note=f"{action.position}. {action.name} done.",
+            )
+            return None
+        message = f"{type(error).__name__}: {error}"[:2000]
+        if kind is _Transient and action.attempts < MAX_ATTEMPTS:
+            action.status = ActionStatus.PENDING
+            action.last_error = message
+            action.save(update_fields=["status", "last_error"])
+            return retry_delay(action.attempts)
+        action.status = ActionStatus.FAILED
+        action.last_error = message
+        action.save(update_fields=["status", "last_error"])
+        order_audit_add(
+            order=order,
+            job=JOB,
+            transition="action_failed",
+            from_status=order.status,
+            to_status=order.status,
+            note=f"{action.position}. {action.name} failed after {action.attempts} "
+            f"attempt(s): {message}",
+        )
+        from .notify import order_notify_owner
+
+        order_notify_owner(
+            order=order,
+            key=f"order-{order.number}-action-{action.pk}-failed-{action.attempts}",
+            summary=f"Order {order.number}: “{action.name}” failed and needs you ({message}).",
+        )
+        return None
+
+
+def order_actions_advance(*, order_id: int, max_steps: int = 25) -> AdvanceOutcome:
+    """Run the order's automated actions in order until a manual one, a failure or the end."""
+    outcome = AdvanceOutcome()
+    for _ in range(max_steps):
+        action = _claim_next(order_id, outcome)
+        if action is None:
+            break
+        order = Order.objects.get(pk=order_id)
+        try:
+            result, error, kind = _call_adapter(action, order), None, None
+        except Exception as exc:  # classified below; unknown errors fail the action
+            result, error = None, exc
+            kind = _Permanent if isinstance(exc, _Permanent) else (_classify(exc) or _Permanent)
+            logger.warning(
+                "order %s action %s (%s) error: %s",
+                order.number,
+                action.pk,
+                action.automation,
+                type(exc).__name__,
+            )
+        retry_in = _record(action.pk, result=result, error=error, kind=kind)
+        outcome.ran.append(action.automation)
+        if retry_in is not None:
+            outcome.retry_in = retry_in
+            break
+        if error is not None:
+            break
+    return outcome
+
+
+def order_actions_sweep(*, limit: int = 200) -> list[int]:
+    """Order ids whose next automated action waits (missed task, stale worker)."""
+    stale = timezone.now() - STALE_RUNNING
+    return list(
+        OrderAction.objects.filter(
+            kind=ActionKind.AUTOMATED,
+            order__status__in=[OrderStatus.SUBMITTED, OrderStatus.IN_PROGRESS],
+        )
+        .filter(
+            status__in=[ActionStatus.PENDING, ActionStatus.RUNNING],
+        )
+        .exclude(status=ActionStatus.RUNNING, started_at__gt=stale)
+        .order_by("order_id")
+        .values_list("order_id", flat=True)
+        .distinct()[:limit]
+    )

@@ -1,0 +1,240 @@
+"""Emails of the orders app: confirmations, end-user links, updates, subscriber copies.
+
+Every email goes through ``notifications.services.email_queue`` under a unique
+key (never sent twice) and after commit. No email ever carries a password: new
+accounts get a one-time link to set one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.urls import reverse
+
+from orders.choices import (
+    LINK_PURPOSE_ACCOUNT_ACCESS,
+    LINK_PURPOSE_ORDER_FINISH,
+    OrderType,
+)
+from orders.models import Order, OrderSubscription
+
+
+def _coordinator_emails(order: Order) -> list[str]:
+    emails = []
+    if order.submitted_by_id and order.submitted_by.email:
+        emails.append(order.submitted_by.email)
+    elif order.organization.primary_contact_id:
+        emails.append(order.organization.primary_contact.email)
+    return emails
+
+
+def _portal_url(order: Order) -> str:
+    from django.conf import settings
+
+    return settings.SITE_URL + reverse("orders:portal_detail", args=[order.number])
+
+
+def order_notify_subscribers(
+    *,
+    order: Order,
+    key: str,
+    subject: str,
+    body: str,
+    exclude_user_ids: Iterable[int] = (),
+    author=None,
+):
+    """Copy a follow-up, email or comment to every subscriber of ``order``.
+
+    ``key`` must be unique per event (e.g. ``f"order-msg-{message.pk}"``); the
+    subscriber copy is keyed ``<key>-subscribers`` so it goes out once.
+    """
+    from notifications.services import email_queue
+
+    excluded = set(exclude_user_ids)
+    if author is not None:
+        excluded.add(author.pk)
+    emails = [
+        sub.user.email
+        for sub in OrderSubscription.objects.filter(order=order, user__is_active=True)
+        .exclude(user_id__in=excluded)
+        .select_related("user")
+    ]
+    return email_queue(
+        key=f"{key}-subscribers",
+        template="orders_update",
+        to=emails,
+        context={
+            "order": order,
+            "subject": subject,
+            "body": body,
+            "author": author,
+            "order_url": _staff_url(order),
+            "subscriber_copy": True,
+        },
+        related=order,
+    )
+
+
+def _staff_url(order: Order) -> str:
+    from django.conf import settings
+    from django.urls import NoReverseMatch
+
+    try:
+        return settings.SITE_URL + reverse("orders:staff_detail", args=[order.number])
+    except NoReverseMatch:
+        return settings.SITE_URL + reverse("admin:orders_order_change", args=[order.pk])
+
+
+def order_notify_owner(*, order: Order, key: str, summary: str):
+    from notifications.services import email_queue
+
+    if not order.owner_id:
+        return None
+    return email_queue(
+        key=key,
+        template="orders_update",
+        to=[order.owner.email],
+        context={
+            "order": order,
+            "subject": summary,
+            "body": summary,
+            "order_url": _staff_url(order),
+        },
+        related=order,
+    )
+
+
+def order_confirmation_send(*, order: Order, key: str):
+    """The coordinator's confirmation; new accounts get a one-time set-password link."""
+    from notifications.links import access_link_issue
+    from notifications.services import email_queue
+
+    access_url = ""
+    if order.order_type in (OrderType.EMAIL_ONLY, OrderType.DEACTIVATE_REPLACEMENT_NOW):
+        issued = access_link_issue(
+            target=order, purpose=LINK_PURPOSE_ACCOUNT_ACCESS, email=order.new_email
+        )
+        access_url = issued.url(reverse("orders:account_access", args=[issued.token]))
+    placeholder = order.placeholders.order_by("-id").first()
+    context = {
+        "order": order,
+        "access_url": access_url,
+        "placeholder": placeholder,
+        "software": list(order.software.all()),
+        "order_url": _portal_url(order),
+    }
+    email = email_queue(
+        key=key,
+        template="orders_confirmation",
+        to=_coordinator_emails(order),
+        context=context,
+        related=order,
+    )
+    if email is not None:
+        order_notify_subscribers(
+            order=order,
+            key=key,
+            subject=f"Confirmation sent for order {order.number}",
+            body=email.body_text,
+        )
+    return email
+
+
+def order_enduser_link_send(*, order: Order, key: str):
+    """The end user's secure link: give the password and pick an appointment."""
+    from notifications.services import email_queue
+
+    from .secrets import enduser_link_issue
+
+    issued = enduser_link_issue(order=order)
+    return email_queue(
+        key=key,
+        template="orders_enduser_link",
+        to=[order.existing_user.email],
+        context={
+            "order": order,
+            "link_url": issued.url(reverse("orders:enduser_link", args=[issued.token])),
+            "expires_at": issued.link.expires_at,
+            "software": list(order.software.all()),
+        },
+        related=order,
+    )
+
+
+def order_completed_notify(*, order: Order):
+    from notifications.services import email_queue
+
+    body = f"Order {order.number} ({order.get_order_type_display()}) is completed."
+    email = email_queue(
+        key=f"order-{order.pk}-completed",
+        template="orders_update",
+        to=_coordinator_emails(order),
+        context={
+            "order": order,
+            "subject": f"Order {order.number} is completed",
+            "body": body,
+            "order_url": _portal_url(order),
+        },
+        related=order,
+    )
+    order_notify_subscribers(
+        order=order,
+        key=f"order-{order.pk}-completed",
+        subject=f"Order {order.number} completed",
+        body=body,
+    )
+    return email
+
+
+def order_finish_link_send(*, order: Order, actor=None, to: str = ""):
+    """Email the client a link to finish a started draft (earlier links revoked)."""
+    from notifications.links import access_link_issue
+    from notifications.services import email_queue
+    from orders.exceptions import OrderError
+
+    if order.status != "draft":
+        raise OrderError(f"Order {order.number} is no longer a draft; nothing to finish.")
+    address = to or (_coordinator_emails(order) or [""])[0]
+    if not address:
+        raise OrderError("The order has no coordinator to send the link to.")
+    issued = access_link_issue(target=order, purpose=LINK_PURPOSE_ORDER_FINISH, email=address)
+    return email_queue(
+        key=f"order-{order.pk}-finish-link-{issued.link.pk}",
+        template="orders_finish_link",
+        to=[address],
+        context={
+            "order": order,
+            "link_url": issued.url(reverse("orders:finish_link", args=[issued.token])),
+            "sender": actor,
+        },
+        related=order,
+    )
+
+
+def order_client_message_notify(*, order: Order, message):
+    """A coordinator wrote in the portal: the owner and subscribers get it."""
+    from notifications.services import email_queue
+
+    subject = f"Order {order.number}: new message from {message.author}"
+    if order.owner_id and order.owner_id != message.author_id:
+        email_queue(
+            key=f"order-msg-{message.pk}-owner",
+            template="orders_update",
+            to=[order.owner.email],
+            context={
+                "order": order,
+                "subject": subject,
+                "body": message.body,
+                "author": message.author,
+                "order_url": _staff_url(order),
+            },
+            related=order,
+        )
+    order_notify_subscribers(
+        order=order,
+        key=f"order-msg-{message.pk}",
+        subject=subject,
+        body=message.body,
+        exclude_user_ids=[order.owner_id] if order.owner_id else [],
+        author=message.author,
+    )

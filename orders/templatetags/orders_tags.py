@@ -1,0 +1,23 @@
+from django import template
+
+register = template.Library()
+
+_STATUS_BADGES = {
+    "draft": "",
+    "submitted": "badge--primary",
+    "in_progress": "badge--primary",
+    "on_hold": "badge--warning",
+    "completed": "badge--success",
+    "cancelled": "badge--danger",
+    "pending": "",
+    "running": "badge--primary",
+    "done": "badge--success",
+    "skipped": "badge--warning",
+    "failed": "badge--danger",
+}
+
+
+@register.filter
+def order_status_badge(status: str) -> str:
+    """The badge modifier class for an order or action status."""
+    return _STATUS_BADGES.get(str(status), "")

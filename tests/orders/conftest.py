@@ -1,0 +1,88 @@
+"""Fixtures for the orders tests: default queues, a fake directory, people."""
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from accounts.roles import Role
+from orders.services import order_queues_ensure_defaults
+
+
+@dataclass
+class FakeDirectory:
+    """Records every call; ``fail`` maps a method name to an exception to raise."""
+
+    calls: list = field(default_factory=list)
+    fail: dict = field(default_factory=dict)
+    passwords: dict = field(default_factory=dict)
+
+    def _record(self, name, **kwargs):
+        if name in self.fail:
+            raise self.fail[name]
+        self.calls.append((name, kwargs))
+        return {"ok": True}
+
+    def create_account(self, **kwargs):
+        return self._record("create_account", **kwargs)
+
+    def get_account(self, **kwargs):
+        return self._record("get_account", **kwargs)
+
+    def deactivate_account(self, **kwargs):
+        return self._record("deactivate_account", **kwargs)
+
+    def rename_computer(self, **kwargs):
+        return self._record("rename_computer", **kwargs)
+
+    def recommission_desktop(self, **kwargs):
+        return self._record("recommission_desktop", **kwargs)
+
+    def set_password(self, *, username, password, idempotency_key):
+        self.passwords[username] = password
+        self.calls.append(("set_password", {"username": username}))
+
+    def names(self):
+        return [name for name, _ in self.calls]
+
+
+@pytest.fixture
+def directory(monkeypatch):
+    fake = FakeDirectory()
+    monkeypatch.setattr("orders.services.automation.directory_client", lambda: fake)
+    return fake
+
+
+@pytest.fixture
+def technician(make_user):
+    return make_user(Role.ORDERS_TECHNICIAN, is_staff=True)
+
+
+@pytest.fixture
+def manager(make_user):
+    return make_user(Role.ORDERS_MANAGER, Role.ORDERS_TECHNICIAN, is_staff=True)
+
+
+@pytest.fixture
+def queues(db, technician):
+    return {q.order_type: q for q in order_queues_ensure_defaults(team=[technician])}
+
+
+@pytest.fixture
+def end_user(make_user, organization):
+    return make_user(organization=organization, email="pat.enduser@example.edu")
+
+
+@pytest.fixture
+def coordinator_client(client, coordinator):
+    client.force_login(coordinator)
+    return client
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """``with commit(): ...`` runs after-commit effects (tasks, emails) at the block's end."""
+
+    def _commit():
+        return django_capture_on_commit_callbacks(execute=True)
+
+    return _commit

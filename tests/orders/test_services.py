@@ -1,0 +1,291 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from accounts.roles import Role
+from orders.choices import ActionStatus, OrderStatus, OrderType
+from orders.exceptions import OrderError, OrderTransitionNotAllowed
+from orders.models import Order, OrderAudit
+from orders.services import (
+    order_action_process,
+    order_action_retry,
+    order_action_skip,
+    order_actions_advance,
+    order_cancel,
+    order_create_draft,
+    order_hold,
+    order_number_allocate,
+    order_resume,
+    order_submit,
+    order_update_draft,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _email_draft(coordinator, **data):
+    values = {"new_full_name": "Nia New", "new_username": "nnew", "new_email": "nnew@example.edu"}
+    values.update(data)
+    return order_create_draft(
+        order_type=OrderType.EMAIL_ONLY,
+        organization=coordinator.organization,
+        submitted_by=coordinator,
+        data=values,
+    )
+
+
+def test_order_numbers_are_unique_and_human_friendly():
+    first = order_number_allocate()
+    second = order_number_allocate()
+    assert second == first + 1
+    assert first >= 77801
+
+
+def test_draft_update_only_while_draft(coordinator, queues, directory, technician):
+    order = _email_draft(coordinator)
+    order_update_draft(order=order, actor=coordinator, data={"new_full_name": "Nia Newer"})
+    order.refresh_from_db()
+    assert order.new_full_name == "Nia Newer"
+    order_submit(order=order, actor=coordinator)
+    with pytest.raises(OrderTransitionNotAllowed, match="submitted|in progress|completed"):
+        order_update_draft(order=order, actor=coordinator, data={"new_full_name": "X"})
+
+
+def test_draft_rejects_fields_of_other_types(coordinator):
+    with pytest.raises(OrderError, match="do not apply"):
+        _email_draft(coordinator, workstation="WX1")
+
+
+def test_submit_requires_type_fields(coordinator, queues):
+    order = order_create_draft(
+        order_type=OrderType.INSTALL_SOFTWARE,
+        organization=coordinator.organization,
+        submitted_by=coordinator,
+    )
+    with pytest.raises(ValidationError) as exc:
+        order_submit(order=order, actor=coordinator)
+    assert set(exc.value.message_dict) == {"software", "existing_user", "workstation"}
+
+
+def test_submit_without_queue_is_a_clear_error(coordinator):
+    order = _email_draft(coordinator)
+    with pytest.raises(OrderError, match="No queue processes Email only"):
+        order_submit(order=order, actor=coordinator)
+
+
+def test_username_must_be_unique_among_live_orders(coordinator, queues, directory):
+    first = _email_draft(coordinator)
+    order_submit(order=first, actor=coordinator)
+    second = _email_draft(coordinator)
+    with pytest.raises(ValidationError, match=f"already requested by order {first.number}"):
+        order_submit(order=second, actor=coordinator)
+
+
+def test_submit_copies_actions_and_round_robins_owner(coordinator, queues, make_user, directory):
+    queue = queues[OrderType.INSTALL_SOFTWARE]
+    second = make_user(Role.ORDERS_TECHNICIAN)
+    queue.team.add(second)
+    owners = []
+    for n in range(3):
+        order = _email_draft(coordinator, new_username=f"rr{n}user")
+        # Install queue is not used here: check the email queue's team rotation.
+        queues[OrderType.EMAIL_ONLY].team.add(second)
+        order_submit(order=order, actor=coordinator)
+        order.refresh_from_db()
+        owners.append(order.owner_id)
+        assert [a.position for a in order.actions.all()] == [1, 2, 3]
+    assert owners[0] != owners[1]
+    assert owners[0] == owners[2]
+
+
+def test_default_owner_wins_over_round_robin(coordinator, queues, make_user, directory):
+    boss = make_user(Role.ORDERS_MANAGER)
+    queue = queues[OrderType.EMAIL_ONLY]
+    queue.default_owner = boss
+    queue.save()
+    order = _email_draft(coordinator)
+    order_submit(order=order, actor=coordinator)
+    order.refresh_from_db()
+    assert order.owner == boss
+
+
+def test_automation_runs_until_manual_then_staff_completes(
+    coordinator, queues, directory, technician, django_capture_on_commit_callbacks, mailoutbox
+):
+    order = _email_draft(coordinator, distribution_groups=["staff-all"])
+    with django_capture_on_commit_callbacks(execute=True):
+        order_submit(order=order, actor=coordinator)
+    order.refresh_from_db()
+    assert order.status == OrderStatus.IN_PROGRESS
+    statuses = [a.status for a in order.actions.all()]
+    assert statuses == [ActionStatus.DONE, ActionStatus.DONE, ActionStatus.PENDING]
+    assert directory.names() == ["create_account"]
+    assert directory.calls[0][1]["idempotency_key"].startswith(f"order-{order.number}-action-")
+    manual = order.actions.get(position=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        order_action_process(action=manual, actor=technician, note="Groups checked.")
+    order.refresh_from_db()
+    assert order.status == OrderStatus.COMPLETED
+    assert order.completed_at is not None
+    transitions = list(order.audits.values_list("transition", flat=True))
+    assert transitions[:2] == ["create", "submit"]
+    assert "start" in transitions
+    assert "action_done" in transitions
+    assert transitions[-1] == "complete"
+
+
+def test_actions_run_in_order(
+    coordinator, queues, directory, technician, make_user, django_capture_on_commit_callbacks
+):
+    order = order_create_draft(
+        order_type=OrderType.DEACTIVATE_REPLACEMENT_NOW,
+        organization=coordinator.organization,
+        submitted_by=coordinator,
+        data={
+            "existing_user": make_user(organization=coordinator.organization),
+            "workstation": "WX20",
+            "new_full_name": "Ray Place",
+            "new_username": "rplace",
+            "new_email": "rplace@example.edu",
+        },
+    )
+    directory.fail["deactivate_account"] = RuntimeError("directory says no")
+    with django_capture_on_commit_callbacks(execute=True):
+        order_submit(order=order, actor=coordinator)
+    order.refresh_from_db()
+    first, second = order.actions.all()[:2]
+    assert first.status == ActionStatus.FAILED
+    assert "directory says no" in first.last_error
+    with pytest.raises(OrderError, match="runs automatically"):
+        order_action_process(action=first, actor=technician)
+    # The manual step later in the queue cannot jump the line.
+    manual = order.actions.get(kind="manual")
+    with pytest.raises(OrderError, match="Finish “Deactivate the old account” first"):
+        order_action_process(action=manual, actor=technician)
+    del directory.fail["deactivate_account"]
+    with django_capture_on_commit_callbacks(execute=True):
+        order_action_retry(action=first, actor=technician)
+    first.refresh_from_db()
+    assert first.status == ActionStatus.DONE
+    assert directory.names()[:3] == ["deactivate_account", "create_account", "recommission_desktop"]
+
+
+def test_transient_errors_retry_with_a_cap(
+    coordinator, queues, directory, monkeypatch, django_capture_on_commit_callbacks
+):
+    from orders.services import automation
+
+    monkeypatch.setattr(automation, "_classify", lambda exc: automation._Transient)
+    directory.fail["create_account"] = ConnectionError("timeout")
+    order = _email_draft(coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        order_submit(order=order, actor=coordinator)
+    action = order.actions.get(position=1)
+    assert action.status == ActionStatus.PENDING
+    assert action.attempts == 1
+    delays = []
+    for _ in range(10):
+        outcome = order_actions_advance(order_id=order.pk)
+        if outcome.retry_in is None:
+            break
+        delays.append(outcome.retry_in)
+    action.refresh_from_db()
+    assert action.status == ActionStatus.FAILED
+    assert action.attempts == automation.MAX_ATTEMPTS
+    assert delays == sorted(delays)
+    assert delays[-1] <= 900
+    assert not directory.names()  # never half-applied: no call succeeded
+
+
+def test_skip_needs_a_note_and_counts_as_finished(
+    coordinator, queues, directory, technician, commit
+):
+    order = _email_draft(coordinator)
+    with commit():
+        order_submit(order=order, actor=coordinator)
+    manual = order.actions.get(position=3)
+    with pytest.raises(ValidationError):
+        order_action_skip(action=manual, actor=technician, note=" ")
+    order_action_skip(action=manual, actor=technician, note="Not needed.")
+    order.refresh_from_db()
+    assert order.status == OrderStatus.COMPLETED
+
+
+def test_coordinator_cannot_work_actions(coordinator, queues, directory, commit):
+    order = _email_draft(coordinator)
+    with commit():
+        order_submit(order=order, actor=coordinator)
+    with pytest.raises(OrderError, match="may not work"):
+        order_action_process(action=order.actions.get(position=3), actor=coordinator)
+
+
+def test_hold_and_resume_remember_status(coordinator, queues, directory, technician, commit):
+    order = _email_draft(coordinator)
+    with commit():
+        order_submit(order=order, actor=coordinator)
+    order.refresh_from_db()
+    order_hold(order=order, actor=technician, note="Waiting on HR.")
+    order.refresh_from_db()
+    assert order.status == OrderStatus.ON_HOLD
+    assert order.status_before_hold == OrderStatus.IN_PROGRESS
+    with pytest.raises(OrderError, match="on hold"):
+        order_action_process(action=order.actions.get(position=3), actor=technician)
+    order_resume(order=order, actor=technician)
+    order.refresh_from_db()
+    assert order.status == OrderStatus.IN_PROGRESS
+    assert order.status_before_hold == ""
+
+
+def test_wrong_state_error_names_current_status(coordinator, technician):
+    order = _email_draft(coordinator)
+    with pytest.raises(OrderTransitionNotAllowed, match="is draft"):
+        order_hold(order=order, actor=technician)
+
+
+def test_cancel_is_never_undone(coordinator, queues, directory, manager, technician):
+    order = _email_draft(coordinator)
+    order_submit(order=order, actor=coordinator)
+    order_cancel(order=order, actor=manager, note="Not needed any more.")
+    order.refresh_from_db()
+    assert order.status == OrderStatus.CANCELLED
+    assert not order.actions.filter(status=ActionStatus.PENDING).exists()
+    attempts = [
+        lambda: order_submit(order=order, actor=coordinator),
+        lambda: order_hold(order=order, actor=manager),
+        lambda: order_resume(order=order, actor=manager),
+        lambda: order_cancel(order=order, actor=manager),
+        lambda: order_update_draft(order=order, actor=coordinator, data={}),
+        lambda: order_action_process(action=order.actions.last(), actor=technician),
+        lambda: order_action_skip(action=order.actions.last(), actor=technician, note="x"),
+    ]
+    for attempt in attempts:
+        with pytest.raises(ValidationError):
+            attempt()
+        order.refresh_from_db()
+        assert order.status == OrderStatus.CANCELLED
+    assert order_actions_advance(order_id=order.pk).ran == []
+    assert OrderAudit.objects.filter(order=order, from_status=OrderStatus.CANCELLED).count() == 0
+
+
+def test_no_transition_leaves_cancelled():
+    """Every FSM transition of Order, from cancelled: none may proceed."""
+    from django_fsm import can_proceed
+
+    order = Order(status=OrderStatus.CANCELLED, status_before_hold=OrderStatus.IN_PROGRESS)
+    names = [t.name for t in Order._meta.get_field("status").get_all_transitions(Order)]
+    assert set(names) >= {"submit", "start", "complete", "hold", "resume", "cancel"}
+    for name in names:
+        assert not can_proceed(getattr(order, name), check_conditions=False), name
+
+
+def test_coordinator_may_withdraw_own_draft_only(coordinator, make_user, queues, directory):
+    order = _email_draft(coordinator)
+    other = make_user(Role.COORDINATOR, organization=coordinator.organization)
+    with pytest.raises(OrderError):
+        order_cancel(order=order, actor=other)
+    order_cancel(order=order, actor=coordinator)
+    order.refresh_from_db()
+    assert order.status == OrderStatus.CANCELLED
+    submitted = _email_draft(coordinator, new_username="another")
+    order_submit(order=submitted, actor=coordinator)
+    with pytest.raises(OrderError):
+        order_cancel(order=submitted, actor=coordinator)
