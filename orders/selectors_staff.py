@@ -1,0 +1,237 @@
+"""Reads of the staff order manager; access is checked here (deny by default).
+
+Only people with ``orders.work_order`` (orders technicians and managers, and
+superusers) get anything back: everyone else gets an empty queryset or None.
+"""
+
+from __future__ import annotations
+
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+
+from accounts.models import Organization, User
+from notifications.selectors import emails_for_object
+
+from .choices import FINISHED_ACTION_STATUSES, OrderStatus
+from .models import (
+    Order,
+    OrderAction,
+    OrderAttachment,
+    OrderAudit,
+    OrderITSMTicket,
+    OrderMessage,
+    OrderQueue,
+    OrderSubscription,
+)
+from .roles import can_work_orders
+
+WAITING_STATUSES = (OrderStatus.SUBMITTED, OrderStatus.IN_PROGRESS, OrderStatus.ON_HOLD)
+
+
+def _current_action() -> QuerySet[OrderAction]:
+    """The first unfinished action of the outer order (the step it waits on)."""
+    return (
+        OrderAction.objects.filter(order=OuterRef("pk"))
+        .exclude(status__in=FINISHED_ACTION_STATUSES)
+        .order_by("position")
+    )
+
+
+def staff_orders(
+    *, user, queue_id: int | None = None, status: str = "", search: str = "", step: int = 0
+) -> QuerySet[Order]:
+    """Orders for the staff lists, each annotated with the step it waits on.
+
+    One query whatever the number of orders: organization, owner, queue and
+    submitter are joined, the waiting step comes from a subquery.
+    """
+    if not can_work_orders(user):
+        return Order.objects.none()
+    current = _current_action()
+    qs = Order.objects.select_related("organization", "owner", "queue", "submitted_by").annotate(
+        waiting_on=Subquery(current.values("name")[:1]),
+        waiting_position=Subquery(current.values("position")[:1]),
+        waiting_kind=Subquery(current.values("kind")[:1]),
+        waiting_status=Subquery(current.values("status")[:1]),
+    )
+    if queue_id:
+        qs = qs.filter(queue_id=queue_id)
+    if status:
+        qs = qs.filter(status=status)
+    if step:
+        qs = qs.filter(status__in=WAITING_STATUSES, waiting_position=step)
+    search = (search or "").strip()
+    if search:
+        match = (
+            Q(organization__name__icontains=search)
+            | Q(new_full_name__icontains=search)
+            | Q(new_username__icontains=search)
+            | Q(new_email__icontains=search)
+            | Q(existing_user__full_name__icontains=search)
+            | Q(existing_user__email__icontains=search)
+            | Q(submitted_by__full_name__icontains=search)
+            | Q(workstation__icontains=search)
+        )
+        if search.isdigit():
+            match |= Q(number=int(search))
+        qs = qs.filter(match)
+    return qs.order_by("-created_at", "-id")
+
+
+def staff_status_counts(*, user, queue_id: int | None = None) -> dict[str, int]:
+    """Orders per status (every status present), one query; empty for non-staff."""
+    if not can_work_orders(user):
+        return {}
+    qs = Order.objects.all()
+    if queue_id:
+        qs = qs.filter(queue_id=queue_id)
+    found = dict(qs.order_by().values_list("status").annotate(n=Count("id")))
+    return {value: found.get(value, 0) for value in OrderStatus.values}
+
+
+def staff_queues(*, user) -> list[OrderQueue]:
+    """Queues with their open-order counts (one query)."""
+    if not can_work_orders(user):
+        return []
+    return list(
+        OrderQueue.objects.annotate(
+            open_count=Count("orders", filter=Q(orders__status__in=WAITING_STATUSES))
+        ).order_by("-active", "name")
+    )
+
+
+def staff_queue_get(*, user, queue_id: int) -> OrderQueue | None:
+    if not can_work_orders(user):
+        return None
+    return (
+        OrderQueue.objects.select_related("default_owner")
+        .prefetch_related("action_templates", "team")
+        .filter(pk=queue_id)
+        .first()
+    )
+
+
+def staff_step_counts(*, user, queue: OrderQueue) -> list[dict]:
+    """Each step of ``queue`` with how many open orders wait on it (two queries).
+
+    An order waits on its first unfinished action; orders of this queue whose
+    actions were copied from an older version of the queue count by position.
+    """
+    if not can_work_orders(user):
+        return []
+    waiting = (
+        Order.objects.filter(queue=queue, status__in=WAITING_STATUSES)
+        .annotate(waiting_position=Subquery(_current_action().values("position")[:1]))
+        .order_by()
+        .values("waiting_position")
+        .annotate(n=Count("id"))
+    )
+    by_position = {row["waiting_position"]: row["n"] for row in waiting}
+    steps = [
+        {"position": t.position, "name": t.name, "kind": t.get_kind_display(), "count": 0}
+        for t in queue.action_templates.all()
+    ]
+    for step in steps:
+        step["count"] = by_position.pop(step["position"], 0)
+    # Orders with every action finished but not yet completed, or steps no longer in the queue.
+    other = sum(by_position.values())
+    return steps + ([{"position": 0, "name": "Other", "kind": "", "count": other}] if other else [])
+
+
+def staff_order_get(*, user, number: int) -> Order | None:
+    """One order with everything its staff page shows, or None (deny by default)."""
+    if not can_work_orders(user):
+        return None
+    return (
+        Order.objects.select_related(
+            "organization",
+            "owner",
+            "queue",
+            "submitted_by",
+            "existing_user",
+            "existing_placeholder",
+        )
+        .prefetch_related(
+            "software",
+            Prefetch(
+                "actions",
+                queryset=OrderAction.objects.select_related("processed_by").order_by("position"),
+            ),
+        )
+        .annotate(
+            subscribed=Exists(OrderSubscription.objects.filter(order=OuterRef("pk"), user=user))
+        )
+        .filter(number=number)
+        .first()
+    )
+
+
+def staff_order_messages(*, order: Order) -> QuerySet[OrderMessage]:
+    """The whole thread (internal messages included), oldest first."""
+    return (
+        order.messages.select_related("author", "assigned_to", "quoted", "quoted__author")
+        .prefetch_related("attachments")
+        .order_by("created_at", "id")
+    )
+
+
+def staff_order_audits(*, order: Order) -> QuerySet[OrderAudit]:
+    return order.audits.select_related("actor").order_by("-created_at", "-id")
+
+
+def staff_order_emails(*, order: Order):
+    return emails_for_object(obj=order).defer("body_html", "attachments")
+
+
+def staff_order_itsm_tickets(*, order: Order) -> QuerySet[OrderITSMTicket]:
+    return order.itsm_tickets.order_by("created_at", "id")
+
+
+def staff_order_subscribers(*, order: Order) -> QuerySet[User]:
+    return User.objects.filter(order_subscriptions__order=order).order_by("full_name", "email")
+
+
+def orders_staff_users() -> QuerySet[User]:
+    """Active people who may work orders (owners, follow-up assignees)."""
+    perm = Q(
+        groups__permissions__codename="work_order",
+        groups__permissions__content_type__app_label="orders",
+    ) | Q(
+        user_permissions__codename="work_order",
+        user_permissions__content_type__app_label="orders",
+    )
+    ids = User.objects.filter(perm | Q(is_superuser=True)).values("pk")
+    return User.objects.filter(is_active=True, pk__in=ids).order_by("full_name", "email")
+
+
+def organizations_search(*, user, query: str, limit: int = 20) -> list[Organization]:
+    """Client organizations whose name or email domain matches ``query``.
+
+    ``pat@med.example.edu`` and ``med.example.edu`` both find the organization
+    owning that domain.
+    """
+    if not can_work_orders(user):
+        return []
+    query = (query or "").strip().lower()
+    if not query:
+        return []
+    domain = query.rsplit("@", 1)[-1]
+    return list(
+        Organization.objects.filter(Q(name__icontains=query) | Q(domains__domain__icontains=domain))
+        .distinct()
+        .order_by("name")[:limit]
+    )
+
+
+def staff_attachment_get(*, user, pk: int) -> OrderAttachment | None:
+    """An attachment for download by orders staff; None for anyone else."""
+    if not can_work_orders(user):
+        return None
+    return OrderAttachment.objects.select_related("message__order").filter(pk=pk).first()
