@@ -28,6 +28,14 @@ app.conf.beat_schedule = {
     },
     # --- refresh / integrations ----------------------------------------------
     # --- orders --------------------------------------------------------------
+    "orders-actions-sweep": {
+        "task": "orders.tasks.order_actions_sweep_task",
+        "schedule": crontab(minute="*/10"),
+    },
+    "orders-purge-enduser-secrets": {
+        "task": "orders.tasks.enduser_secrets_purge_task",
+        "schedule": crontab(minute=20),
+    },
 }
 
 __all__ = ["app", "crontab"]
