@@ -71,9 +71,7 @@ class OrderDetailsForm(forms.Form):
         label="Owner", required=False, queryset=None, empty_label="Nobody yet"
     )
     priority = forms.ChoiceField(label="Priority", choices=OrderPriority.choices)
-    note = forms.CharField(
-        label="Note for the history", required=False, max_length=2000
-    )
+    note = forms.CharField(label="Note for the history", required=False, max_length=2000)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,0 +1,386 @@
+"""Staff order manager pages: the permission matrix, lists, the order page and its actions."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.roles import Role
+from notifications.models import OutboundEmail
+from orders.choices import ActionStatus, ITSMTicketStatus, OrderStatus
+from orders.exceptions import OrderTransitionNotAllowed
+from orders.models import Order, OrderAudit, OrderITSMTicket, OrderSubscription
+from orders.services import order_resume
+from tests.accounts.factories import OrganizationDomainFactory, OrganizationFactory
+
+from .staff_helpers import draft_email_order, submitted_email_order
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def order(coordinator, queues, directory, commit):
+    return submitted_email_order(coordinator=coordinator, commit=commit)
+
+
+# Every staff page: (url name, needs the order number, method).
+def _pages(order, action_id, ticket_id, attachment_id):
+    n = order.number
+    return [
+        ("GET", reverse("orders:staff_list")),
+        ("GET", reverse("orders:staff_queue", args=[order.queue_id])),
+        ("GET", reverse("orders:staff_detail", args=[n])),
+        ("POST", reverse("orders:staff_action_process", args=[n, action_id])),
+        ("POST", reverse("orders:staff_action_skip", args=[n, action_id])),
+        ("POST", reverse("orders:staff_action_retry", args=[n, action_id])),
+        ("GET", reverse("orders:staff_details", args=[n])),
+        ("POST", reverse("orders:staff_hold", args=[n])),
+        ("POST", reverse("orders:staff_resume", args=[n])),
+        ("GET", reverse("orders:staff_cancel", args=[n])),
+        ("GET", reverse("orders:staff_organization", args=[n])),
+        ("POST", reverse("orders:staff_itsm_add", args=[n])),
+        ("POST", reverse("orders:staff_itsm_status", args=[n, ticket_id])),
+        ("POST", reverse("orders:staff_message", args=[n])),
+        ("POST", reverse("orders:staff_subscribe", args=[n])),
+        ("POST", reverse("orders:staff_unsubscribe", args=[n])),
+        ("POST", reverse("orders:staff_secret", args=[n])),
+        ("POST", reverse("orders:staff_send_link", args=[n])),
+        ("GET", reverse("orders:staff_attachment", args=[attachment_id])),
+    ]
+
+
+@pytest.fixture
+def every_page(order, technician):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from orders.services.messages import order_message_post
+
+    message = order_message_post(
+        order=order,
+        author=technician,
+        kind="internal_comment",
+        body="See the scan.",
+        files=[SimpleUploadedFile("scan.pdf", b"%PDF-1.4 test", "application/pdf")],
+    )
+    ticket = OrderITSMTicket.objects.create(order=order, itsm_id="TDX-1")
+    return _pages(order, order.actions.first().pk, ticket.pk, message.attachments.get().pk)
+
+
+def _call(client, method, url):
+    return client.get(url) if method == "GET" else client.post(url, {})
+
+
+def test_anonymous_is_sent_to_login_everywhere(client, every_page):
+    for method, url in every_page:
+        response = _call(client, method, url)
+        assert response.status_code == 302, url
+        assert response.url.startswith(reverse("login")), url
+
+
+@pytest.mark.parametrize(
+    "role", [Role.COORDINATOR, Role.APPROVER, Role.REFRESH_MANAGER, Role.REFRESH_ADMINISTRATOR]
+)
+def test_non_orders_staff_are_refused_everywhere(client, make_user, every_page, role):
+    # A coordinator of another organization, and other staff roles.
+    client.force_login(make_user(role, organization=OrganizationFactory()))
+    for method, url in every_page:
+        assert _call(client, method, url).status_code in (403, 404), url
+
+
+def test_coordinator_of_the_orders_organization_gets_no_staff_page(
+    client, coordinator, every_page, order
+):
+    before = order.status
+    client.force_login(coordinator)
+    for method, url in every_page:
+        assert _call(client, method, url).status_code in (403, 404), url
+    order.refresh_from_db()
+    assert order.status == before
+    assert not OrderSubscription.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["technician", "manager"])
+def test_technician_and_manager_see_every_page(client, request, every_page, who):
+    client.force_login(request.getfixturevalue(who))
+    for method, url in every_page:
+        if method != "GET":
+            continue
+        response = client.get(url)
+        if who == "technician" and "/cancel/" in url:
+            assert response.status_code == 403
+        else:
+            assert response.status_code == 200, url
+
+
+def test_list_shows_counts_per_status_and_the_step_each_order_waits_on(
+    client, technician, order, coordinator
+):
+    draft_email_order(coordinator=coordinator)
+    client.force_login(technician)
+    page = client.get(reverse("orders:staff_list")).content.decode()
+    assert "<h1>Order manager</h1>" in page
+    assert "3. Check distribution groups and shared mailboxes" in page
+    assert 'In progress <span class="badge">1</span>' in page
+    assert 'Draft <span class="badge">1</span>' in page
+
+    queue_page = client.get(reverse("orders:staff_queue", args=[order.queue_id])).content.decode()
+    assert 'aria-label="1 orders waiting"' in queue_page
+    queue_url = reverse("orders:staff_queue", args=[order.queue_id])
+    waiting = client.get(queue_url, {"step": 3}).context["orders"]
+    assert [o.number for o in waiting] == [order.number]
+    assert list(client.get(queue_url, {"step": 1}).context["orders"]) == []
+
+
+def test_search_by_number_name_and_organization(client, technician, order, coordinator):
+    other_org = OrganizationFactory(name="Pharmacy")
+    other = make_other = draft_email_order(coordinator=coordinator, new_full_name="Quinn Other")
+    Order.objects.filter(pk=make_other.pk).update(organization=other_org)
+    client.force_login(technician)
+    url = reverse("orders:staff_list")
+
+    def numbers(q):
+        return [o.number for o in client.get(url, {"q": q}).context["orders"]]
+
+    assert numbers(str(order.number)) == [order.number]
+    assert numbers("quinn") == [other.number]
+    assert numbers("pharm") == [other.number]
+    assert set(numbers("")) == {order.number, other.number}
+
+
+def test_list_pages_keep_a_fixed_query_count(
+    client, technician, coordinator, queues, directory, commit, django_assert_max_num_queries
+):
+    client.force_login(technician)
+    submitted_email_order(coordinator=coordinator, commit=commit)
+    queue_id = Order.objects.get().queue_id
+
+    def load():
+        # session + user, permission checks (2), orders page + count, status counts,
+        # queues, filter form's queue choices; queue page adds the queue, steps, counts.
+        with django_assert_max_num_queries(14):
+            assert client.get(reverse("orders:staff_list")).status_code == 200
+        with django_assert_max_num_queries(16):
+            assert client.get(reverse("orders:staff_queue", args=[queue_id])).status_code == 200
+
+    load()
+    for i in range(15):
+        draft_email_order(coordinator=coordinator, new_full_name=f"Person {i}")
+        submitted_email_order(
+            coordinator=coordinator,
+            commit=commit,
+            new_username=f"bulk{i}",
+            new_email=f"bulk{i}@example.edu",
+        )
+    load()
+
+
+def test_detail_page_shows_the_header_and_keeps_a_fixed_query_count(
+    client, technician, order, django_assert_max_num_queries
+):
+    client.force_login(technician)
+    url = reverse("orders:staff_detail", args=[order.number])
+    with django_assert_max_num_queries(30):
+        page = client.get(url).content.decode()
+    for text in (
+        f"Order {order.number}: Email only",
+        "Submitted by",
+        "Requested completion",
+        "Planned completion",
+        "Owner",
+        "Priority",
+        "Process “Check distribution groups and shared mailboxes”",
+        "Skip this step",
+    ):
+        assert text in page, text
+
+
+def test_process_the_manual_step_completes_the_order(client, technician, order, commit):
+    client.force_login(technician)
+    action = order.actions.get(status=ActionStatus.PENDING)
+    with commit():
+        response = client.post(
+            reverse("orders:staff_action_process", args=[order.number, action.pk]),
+            {"note": "Groups checked."},
+        )
+    assert response.status_code == 302
+    order.refresh_from_db()
+    action.refresh_from_db()
+    assert action.status == ActionStatus.DONE
+    assert action.note == "Groups checked."
+    assert order.status == OrderStatus.COMPLETED
+
+
+def test_skip_needs_a_note(client, technician, order):
+    client.force_login(technician)
+    action = order.actions.get(status=ActionStatus.PENDING)
+    url = reverse("orders:staff_action_skip", args=[order.number, action.pk])
+    client.post(url, {"note": ""})
+    action.refresh_from_db()
+    assert action.status == ActionStatus.PENDING
+    client.post(url, {"note": "Customer has no groups."})
+    action.refresh_from_db()
+    assert action.status == ActionStatus.SKIPPED
+    assert action.note == "Customer has no groups."
+
+
+def test_details_edit_writes_one_audit_row_and_tells_the_new_owner(
+    client, technician, manager, order, commit
+):
+    client.force_login(manager)
+    with commit():
+        response = client.post(
+            reverse("orders:staff_details", args=[order.number]),
+            {
+                "requested_completion_date": "2026-12-01",
+                "planned_completion_date": "2026-12-03",
+                "owner": manager.pk,
+                "priority": "high",
+                "note": "Customer is a VIP.",
+            },
+        )
+    assert response.status_code == 302
+    order.refresh_from_db()
+    assert str(order.planned_completion_date) == "2026-12-03"
+    assert order.owner == manager
+    assert order.priority == "high"
+    audit = OrderAudit.objects.filter(order=order, transition="details_changed").get()
+    assert "Planned completion: — → Dec 3, 2026" in audit.note
+    assert "Priority: Normal → High" in audit.note
+    assert audit.actor == manager
+    # The actor made themself owner: no email to themself.
+    assert not OutboundEmail.objects.filter(subject__icontains="owner").exists()
+
+    with commit():
+        client.post(
+            reverse("orders:staff_details", args=[order.number]),
+            {"owner": technician.pk, "priority": "high"},
+        )
+    assert OutboundEmail.objects.filter(to=[technician.email]).exists()
+
+
+def test_details_owner_must_work_orders(client, manager, coordinator, order):
+    client.force_login(manager)
+    response = client.post(
+        reverse("orders:staff_details", args=[order.number]),
+        {"owner": coordinator.pk, "priority": "normal"},
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_hold_and_resume(client, technician, order):
+    client.force_login(technician)
+    client.post(reverse("orders:staff_hold", args=[order.number]), {"note": "Waiting on HR."})
+    order.refresh_from_db()
+    assert order.status == OrderStatus.ON_HOLD
+    page = client.get(reverse("orders:staff_detail", args=[order.number])).content.decode()
+    assert "The order is on hold" in page
+    assert "Process “" not in page
+    client.post(reverse("orders:staff_resume", args=[order.number]))
+    order.refresh_from_db()
+    assert order.status == OrderStatus.IN_PROGRESS
+
+
+def test_cancel_asks_for_confirmation_and_is_never_undone(client, manager, technician, order):
+    client.force_login(technician)
+    assert client.post(reverse("orders:staff_cancel", args=[order.number])).status_code == 403
+
+    client.force_login(manager)
+    url = reverse("orders:staff_cancel", args=[order.number])
+    page = client.get(url).content.decode()
+    assert "can never be reopened" in page
+    # Without the confirmation box nothing happens.
+    client.post(url, {"note": "Duplicate."})
+    order.refresh_from_db()
+    assert order.status == OrderStatus.IN_PROGRESS
+
+    client.post(url, {"note": "Duplicate.", "confirm": "on"})
+    order.refresh_from_db()
+    assert order.status == OrderStatus.CANCELLED
+
+    # No page leads out of cancelled.
+    detail = client.get(reverse("orders:staff_detail", args=[order.number])).content.decode()
+    for button in ("Resume</button>", "Cancel order…", "Put on hold</button>", "Process “"):
+        assert button not in detail
+    for name in ("staff_resume", "staff_hold"):
+        client.post(reverse(f"orders:{name}", args=[order.number]))
+    action = order.actions.first()
+    client.post(
+        reverse("orders:staff_action_process", args=[order.number, action.pk]), {"note": "x"}
+    )
+    client.post(reverse("orders:staff_cancel", args=[order.number]), {"note": "x", "confirm": "on"})
+    order.refresh_from_db()
+    assert order.status == OrderStatus.CANCELLED
+    with pytest.raises(OrderTransitionNotAllowed):
+        order_resume(order=order, actor=manager)
+
+
+def test_organization_search_by_name_and_email_domain(client, technician, order):
+    target = OrganizationFactory(name="School of Medicine")
+    OrganizationDomainFactory(organization=target, domain="med.example.edu")
+    client.force_login(technician)
+    url = reverse("orders:staff_organization", args=[order.number])
+    assert target in client.get(url, {"q": "medicine"}).context["results"]
+    assert target in client.get(url, {"q": "pat@med.example.edu"}).context["results"]
+    assert client.get(url, {"q": "zzz"}).context["results"] == []
+
+    client.post(url, {"organization": target.pk})
+    order.refresh_from_db()
+    assert order.organization == target
+    assert OrderAudit.objects.filter(order=order, transition="organization_changed").exists()
+
+
+def test_itsm_tickets_add_hold_close(client, technician, order):
+    client.force_login(technician)
+    add = reverse("orders:staff_itsm_add", args=[order.number])
+    client.post(add, {"itsm_id": "TDX-77", "title": "Mailbox", "status": "open"})
+    client.post(add, {"itsm_id": "TDX-77", "title": "Again", "status": "open"})
+    ticket = OrderITSMTicket.objects.get(order=order)
+    assert ticket.title == "Mailbox"
+    status_url = reverse("orders:staff_itsm_status", args=[order.number, ticket.pk])
+    client.post(status_url, {"status": ITSMTicketStatus.CLOSED})
+    ticket.refresh_from_db()
+    assert ticket.status == ITSMTicketStatus.CLOSED
+    page = client.get(reverse("orders:staff_detail", args=[order.number])).content.decode()
+    closed_part = page.split("<h3>Closed</h3>")[1].split("</ul>")[0]
+    assert "TDX-77" in closed_part
+    assert OrderAudit.objects.filter(order=order, transition="itsm_ticket_status").exists()
+
+
+def test_subscribe_and_unsubscribe(client, technician, order):
+    client.force_login(technician)
+    client.post(reverse("orders:staff_subscribe", args=[order.number]))
+    client.post(reverse("orders:staff_subscribe", args=[order.number]))
+    assert OrderSubscription.objects.filter(order=order, user=technician).count() == 1
+    page = client.get(reverse("orders:staff_detail", args=[order.number])).content.decode()
+    assert "Unsubscribe</button>" in page
+    client.post(reverse("orders:staff_unsubscribe", args=[order.number]))
+    assert not OrderSubscription.objects.exists()
+
+
+def test_send_order_link_for_a_draft(client, technician, coordinator, commit, mailoutbox):
+    draft = draft_email_order(coordinator=coordinator)
+    client.force_login(technician)
+    page = client.get(reverse("orders:staff_detail", args=[draft.number])).content.decode()
+    assert "Send order link" in page
+    with commit():
+        client.post(reverse("orders:staff_send_link", args=[draft.number]), {"email": ""})
+    assert [m.to for m in mailoutbox] == [[coordinator.email]]
+    assert "/orders/finish/" in mailoutbox[0].body
+
+
+def test_send_order_link_refused_once_submitted(client, technician, order, mailoutbox):
+    mailoutbox.clear()
+    client.force_login(technician)
+    response = client.post(
+        reverse("orders:staff_send_link", args=[order.number]), {"email": ""}, follow=True
+    )
+    assert "no longer a draft" in response.content.decode()
+    assert not mailoutbox
+
+
+def test_emails_and_history_timelines(client, technician, order):
+    client.force_login(technician)
+    page = client.get(reverse("orders:staff_detail", args=[order.number])).content.decode()
+    history = page.split('id="history-h"')[1].split("</section>")[0]
+    assert "Queued in Email accounts" in history
+    emails = page.split('id="emails-h"')[1].split("</section>")[0]
+    assert "No emails sent" not in emails  # the confirmation went out
