@@ -40,6 +40,10 @@ class _OrderForm(forms.Form):
         if order is not None and "initial" not in kwargs:
             kwargs["initial"] = self.initial_from(order)
         super().__init__(*args, **kwargs)
+        # The type's own fields first, the date and notes last.
+        self.order_fields(
+            [n for n in self.fields if n not in ("requested_completion_date", "notes")]
+        )
         for name in self.required_on_submit:
             field = self.fields[name]
             field.help_text = f"{REQUIRED_HELP} {field.help_text}".strip()
