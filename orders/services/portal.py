@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.views.decorators.debug import sensitive_variables
 
 from orders.choices import MessageKind, OrderStatus
 from orders.exceptions import OrderError
@@ -29,6 +30,7 @@ def order_client_reply(*, order: Order, author, body: str) -> OrderMessage:
     return message
 
 
+@sensitive_variables("password")
 def order_account_password_set(*, order: Order, link, password: str) -> None:
     """Set the new account's first password through the directory, then spend the link.
 

@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from orders.choices import LINK_PURPOSE_ORDER_SECRET, OrderStatus, OrderType
 from orders.crypto import secret_decrypt, secret_encrypt, secret_rotate
@@ -41,6 +42,7 @@ def _require_open_install(order: Order) -> None:
         )
 
 
+@sensitive_variables("password")
 @transaction.atomic
 def enduser_link_submit(*, order: Order, password: str, slot_id: int | None, link=None) -> None:
     """Store the end user's password (encrypted) and book their appointment, both or neither."""
@@ -88,6 +90,7 @@ def enduser_secret_live(*, order: Order) -> EndUserSecret | None:
     return EndUserSecret.objects.filter(order=order, purged_at__isnull=True).first()
 
 
+@sensitive_variables("plaintext")
 @transaction.atomic
 def enduser_secret_reveal(*, order: Order, actor) -> str:
     """The password in clear text, once, to the order's owner; audited."""

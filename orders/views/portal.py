@@ -16,6 +16,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_POST
 
 from notifications.links import LinkInvalid, access_link_resolve, client_key_for
@@ -319,6 +320,8 @@ def _slot_choices(team):
     ]
 
 
+@sensitive_post_parameters("password")
+@sensitive_variables("form")
 @require_http_methods(["GET", "POST"])
 def enduser_link(request, token: str):
     """The end user of a software install gives their password and picks an appointment."""
@@ -350,6 +353,8 @@ def enduser_link(request, token: str):
     )
 
 
+@sensitive_post_parameters("password1", "password2")
+@sensitive_variables("form")
 @require_http_methods(["GET", "POST"])
 def account_access(request, token: str):
     """One-time page to set the new account's first password (never emailed)."""
