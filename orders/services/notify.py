@@ -131,11 +131,17 @@ def order_confirmation_send(*, order: Order, key: str):
         related=order,
     )
     if email is not None:
+        # Subscribers get the text without the one-time link: it is for one person.
+        from notifications.services import render_email
+
+        _subject, text, _html = render_email(
+            template="orders_confirmation", context={**context, "access_url": ""}
+        )
         order_notify_subscribers(
             order=order,
             key=key,
             subject=f"Confirmation sent for order {order.number}",
-            body=email.body_text,
+            body=text,
         )
     return email
 

@@ -223,6 +223,11 @@ def portal_detail(request, number: int):
     order = _order_or_404(request, number)
     actions = list(order.actions.all())
     finished = sum(1 for a in actions if a.status in (ActionStatus.DONE, ActionStatus.SKIPPED))
+    booking = None
+    if order.order_type == OrderType.INSTALL_SOFTWARE and order.status != OrderStatus.DRAFT:
+        from scheduling.selectors import booking_active_for
+
+        booking = booking_active_for(obj=order)
     return render(
         request,
         "orders/portal/detail.html",
@@ -230,6 +235,7 @@ def portal_detail(request, number: int):
             "order": order,
             "actions": actions,
             "finished_count": finished,
+            "booking": booking,
             "thread": order_messages_for_client(order=order),
             "reply_form": ReplyForm(),
             "can_reply": order.status != OrderStatus.CANCELLED,

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import SupportTeam
+from accounts.roles import Role
 from notifications.models import OutboundEmail
 from orders.choices import ActionStatus, OrderStatus, OrderType
 from orders.models import EndUserSecret, Order, OrderAudit, WorkstationPlaceholder
@@ -28,7 +29,7 @@ def _links_in(body: str) -> list[str]:
 
 
 def test_email_only_end_to_end(
-    coordinator_client, coordinator, queues, directory, commit, technician, mailoutbox
+    coordinator_client, coordinator, queues, directory, commit, technician, make_user
 ):
     url = reverse("orders:portal_create", args=[OrderType.EMAIL_ONLY])
     page = coordinator_client.get(url)
@@ -58,6 +59,10 @@ def test_email_only_end_to_end(
     )
     assert "Enter the new user&#x27;s email address." in missing.content.decode()
 
+    from orders.models import OrderSubscription
+
+    follower = make_user(Role.ORDERS_MANAGER)
+    OrderSubscription.objects.create(order=order, user=follower)
     response = _post(
         coordinator_client,
         edit,
@@ -84,6 +89,10 @@ def test_email_only_end_to_end(
     assert confirmation.to == [coordinator.email]
     assert "password:" not in confirmation.body_text.lower()
     access_url = next(u for u in _links_in(confirmation.body_text) if "/orders/account/" in u)
+    # The follower gets a copy, without the one-time link.
+    copy = OutboundEmail.objects.get(to=[follower.email])
+    assert "Confirmation sent" in copy.subject
+    assert "/orders/account/" not in copy.body_text + copy.body_html
     path = access_url.split("127.0.0.1:8000", 1)[-1] if "127.0.0.1" in access_url else access_url
     anonymous = coordinator_client.__class__()
     page = anonymous.get(path)
@@ -258,6 +267,9 @@ def test_install_software_secret_and_appointment(
     from scheduling.selectors import booking_active_for
 
     assert booking_active_for(obj=order).slot_id == slot.pk
+    detail = coordinator_client.get(reverse("orders:portal_detail", args=[order.number]))
+    assert "Not booked yet" not in detail.content.decode()
+    assert "Appointment" in detail.content.decode()
     assert anonymous.get(path).status_code == 410  # spent
 
     # Shown once to the assigned technician, audited; a second look is refused.
