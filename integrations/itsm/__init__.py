@@ -1,0 +1,41 @@
+"""The ITSM adapter: ``get_itsm_client()`` returns the configured implementation."""
+
+from django.conf import settings
+
+from integrations.loading import load_client
+
+from .protocol import (
+    ITSMAsset,
+    ITSMClient,
+    ITSMError,
+    ITSMNotFound,
+    ITSMRateLimited,
+    ITSMTask,
+    ITSMTicket,
+    ITSMTicketStatus,
+    NewTicket,
+    PermanentITSMError,
+    TicketState,
+    TransientITSMError,
+)
+
+
+def get_itsm_client() -> ITSMClient:
+    return load_client(settings.ITSM_CLIENT)
+
+
+__all__ = [
+    "ITSMAsset",
+    "ITSMClient",
+    "ITSMError",
+    "ITSMNotFound",
+    "ITSMRateLimited",
+    "ITSMTask",
+    "ITSMTicket",
+    "ITSMTicketStatus",
+    "NewTicket",
+    "PermanentITSMError",
+    "TicketState",
+    "TransientITSMError",
+    "get_itsm_client",
+]
