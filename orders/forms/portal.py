@@ -8,6 +8,7 @@ from orders.choices import OrderType
 from orders.models import USERNAME_RE
 from orders.selectors import order_user_choices, placeholders_available, software_choices
 from orders.services import order_username_taken
+from orders.services.automation import directory_username_exists
 
 REQUIRED_HELP = "Required to submit."
 
@@ -79,6 +80,8 @@ class _OrderForm(forms.Form):
             raise forms.ValidationError(
                 f"The username {username} is already requested by order {other.number}."
             )
+        if directory_username_exists(username=username):
+            raise forms.ValidationError(f"The username {username} is already in use.")
         return username
 
     def order_data(self) -> dict:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from orders.choices import (
@@ -54,6 +55,16 @@ class _Transient(Exception):
 
 class _Permanent(Exception):
     pass
+
+
+def directory_username_exists(*, username: str) -> bool:
+    """True when the directory already has ``username``; False when it has not or
+    cannot say (the provisioning action then reports a clash as a permanent error)."""
+    try:
+        return bool(directory_client().get_account(username=username))
+    except Exception:  # unreachable or not-found style errors: no answer
+        logger.info("directory lookup for a username gave no answer")
+        return False
 
 
 def directory_client():
@@ -277,13 +288,18 @@ def order_actions_advance(*, order_id: int, max_steps: int = 25) -> AdvanceOutco
 def order_actions_sweep(*, limit: int = 200) -> list[int]:
     """Order ids whose next automated action waits (missed task, stale worker)."""
     stale = timezone.now() - STALE_RUNNING
+    current_position = (
+        OrderAction.objects.filter(order=OuterRef("order"))
+        .exclude(status__in=FINISHED_ACTION_STATUSES)
+        .order_by("position")
+        .values("position")[:1]
+    )
     return list(
         OrderAction.objects.filter(
             kind=ActionKind.AUTOMATED,
             order__status__in=[OrderStatus.SUBMITTED, OrderStatus.IN_PROGRESS],
-        )
-        .filter(
             status__in=[ActionStatus.PENDING, ActionStatus.RUNNING],
+            position=Subquery(current_position),
         )
         .exclude(status=ActionStatus.RUNNING, started_at__gt=stale)
         .order_by("order_id")

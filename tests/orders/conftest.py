@@ -15,6 +15,8 @@ class FakeDirectory:
     calls: list = field(default_factory=list)
     fail: dict = field(default_factory=dict)
     passwords: dict = field(default_factory=dict)
+    existing: set = field(default_factory=set)
+    lookups: list = field(default_factory=list)
 
     def _record(self, name, **kwargs):
         if name in self.fail:
@@ -25,8 +27,9 @@ class FakeDirectory:
     def create_account(self, **kwargs):
         return self._record("create_account", **kwargs)
 
-    def get_account(self, **kwargs):
-        return self._record("get_account", **kwargs)
+    def get_account(self, *, username):
+        self.lookups.append(username)  # read-only: kept apart from the writes
+        return {"username": username} if username in self.existing else None
 
     def deactivate_account(self, **kwargs):
         return self._record("deactivate_account", **kwargs)

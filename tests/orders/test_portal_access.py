@@ -192,3 +192,14 @@ def test_enduser_link_get_does_not_change_anything(client, coordinator, end_user
     assert response.status_code == 200
     assert OrderAudit.objects.count() == before
     assert not EndUserSecret.objects.exists()
+
+
+def test_username_already_in_the_directory_is_refused(coordinator_client, directory, queues):
+    directory.existing.add("taken")
+    url = reverse("orders:portal_create", args=[OrderType.EMAIL_ONLY])
+    response = coordinator_client.post(
+        url,
+        {"new_full_name": "T", "new_username": "taken", "new_email": "t@x.edu", "intent": "save"},
+    )
+    assert "The username taken is already in use." in response.content.decode()
+    assert directory.lookups == ["taken"]

@@ -289,3 +289,16 @@ def test_coordinator_may_withdraw_own_draft_only(coordinator, make_user, queues,
     order_submit(order=submitted, actor=coordinator)
     with pytest.raises(OrderError):
         order_cancel(order=submitted, actor=coordinator)
+
+
+def test_sweep_picks_only_orders_whose_current_action_is_automated(
+    coordinator, queues, directory, commit
+):
+    from orders.services import order_actions_sweep
+
+    waiting = _email_draft(coordinator, new_username="waits")
+    order_submit(order=waiting, actor=coordinator)  # task not run: provisioning waits
+    manual = _email_draft(coordinator, new_username="manual")
+    with commit():
+        order_submit(order=manual, actor=coordinator)  # now waits on the manual step
+    assert order_actions_sweep() == [waiting.pk]
