@@ -45,7 +45,13 @@ def _current_action() -> QuerySet[OrderAction]:
 
 
 def staff_orders(
-    *, user, queue_id: int | None = None, status: str = "", search: str = "", step: int = 0
+    *,
+    user,
+    queue_id: int | None = None,
+    status: str = "",
+    search: str = "",
+    step: int = 0,
+    owner=None,
 ) -> QuerySet[Order]:
     """Orders for the staff lists, each annotated with the step it waits on.
 
@@ -65,6 +71,8 @@ def staff_orders(
         qs = qs.filter(queue_id=queue_id)
     if status:
         qs = qs.filter(status=status)
+    if owner is not None:
+        qs = qs.filter(owner=owner)
     if step:
         qs = qs.filter(status__in=WAITING_STATUSES, waiting_position=step)
     search = (search or "").strip()

@@ -26,6 +26,7 @@ class OrderFilterForm(forms.Form):
         queryset=OrderQueue.objects.order_by("name"),
         empty_label="Every queue",
     )
+    mine = forms.BooleanField(label="Only orders I own", required=False)
 
 
 class NoteForm(forms.Form):

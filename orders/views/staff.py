@@ -92,14 +92,15 @@ def _back(order: Order, anchor: str = ""):
 
 def _list_context(request, *, queue_id=None, step: int = 0) -> dict:
     form = OrderFilterForm(request.GET or None)
-    q, status = "", ""
+    q, status, owner = "", "", None
     if form.is_valid():
         q = form.cleaned_data["q"]
         status = form.cleaned_data["status"]
+        owner = request.user if form.cleaned_data["mine"] else None
         if queue_id is None and form.cleaned_data["queue"]:
             queue_id = form.cleaned_data["queue"].pk
     orders = sel.staff_orders(
-        user=request.user, queue_id=queue_id, status=status, search=q, step=step
+        user=request.user, queue_id=queue_id, status=status, search=q, step=step, owner=owner
     )
     page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
     params = {k: v for k, v in request.GET.items() if k != "page" and v}
@@ -194,14 +195,6 @@ def staff_detail(request, number: int):
         "thread": thread,
         "quote": quote,
         "message_form": message_form,
-        "details_form": OrderDetailsForm(
-            initial={
-                "requested_completion_date": order.requested_completion_date,
-                "planned_completion_date": order.planned_completion_date,
-                "owner": order.owner_id,
-                "priority": order.priority,
-            }
-        ),
         "itsm_form": ITSMTicketForm(),
         "itsm_tickets": list(sel.staff_order_itsm_tickets(order=order)),
         "audits": list(sel.staff_order_audits(order=order)[:200]),

@@ -145,6 +145,34 @@ def test_search_by_number_name_and_organization(client, technician, order, coord
     assert set(numbers("")) == {order.number, other.number}
 
 
+def test_only_mine_filter(client, technician, manager, order, coordinator):
+    draft_email_order(coordinator=coordinator)
+    client.force_login(technician)
+    url = reverse("orders:staff_list")
+    assert [o.number for o in client.get(url, {"mine": "on"}).context["orders"]] == [order.number]
+    client.force_login(manager)
+    assert list(client.get(url, {"mine": "on"}).context["orders"]) == []
+
+
+def test_step_counts_take_two_queries_whatever_the_orders(
+    technician, coordinator, queues, directory, commit, django_assert_num_queries
+):
+    from orders.selectors_staff import staff_queue_get, staff_step_counts
+
+    for i in range(6):
+        submitted_email_order(
+            coordinator=coordinator,
+            commit=commit,
+            new_username=f"step{i}",
+            new_email=f"step{i}@example.edu",
+        )
+    queue = staff_queue_get(user=technician, queue_id=Order.objects.first().queue_id)
+    # the permission check is cached on the user; one grouped count.
+    with django_assert_num_queries(1):
+        steps = staff_step_counts(user=technician, queue=queue)
+    assert [s["count"] for s in steps] == [0, 0, 6]
+
+
 def test_list_pages_keep_a_fixed_query_count(
     client, technician, coordinator, queues, directory, commit, django_assert_max_num_queries
 ):
@@ -190,6 +218,46 @@ def test_detail_page_shows_the_header_and_keeps_a_fixed_query_count(
         "Skip this step",
     ):
         assert text in page, text
+
+
+def test_detail_page_query_count_stays_fixed_as_the_thread_grows(
+    client,
+    technician,
+    manager,
+    order,
+    coordinator,
+    django_assert_max_num_queries,
+    tmp_path,
+    settings,
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from orders.services import order_client_reply
+    from orders.services.messages import order_message_post
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    client.force_login(technician)
+    url = reverse("orders:staff_detail", args=[order.number])
+
+    def load():
+        # session, user, perms, order (+software, actions), thread (+attachments),
+        # ITSM tickets, audits, emails (+content type), subscribers, secret.
+        with django_assert_max_num_queries(22):
+            assert client.get(url).status_code == 200
+
+    load()
+    for i in range(8):
+        order_client_reply(order=order, author=coordinator, body=f"Question {i}")
+        order_message_post(
+            order=order,
+            author=manager,
+            kind="follow_up",
+            body=f"Follow-up {i}",
+            assigned_to=technician,
+            files=[SimpleUploadedFile(f"n{i}.txt", b"note", "text/plain")],
+        )
+        OrderITSMTicket.objects.create(order=order, itsm_id=f"TDX-{i}")
+    load()
 
 
 def test_process_the_manual_step_completes_the_order(client, technician, order, commit):
