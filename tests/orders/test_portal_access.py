@@ -12,11 +12,6 @@ from tests.orders.factories import OrderFactory
 
 pytestmark = pytest.mark.django_db
 
-PORTAL_PAGES = [
-    ("orders:portal_detail", True),
-    ("orders:portal_edit", True),
-]
-
 
 @pytest.fixture
 def order(coordinator):
@@ -55,6 +50,11 @@ def test_staff_and_other_roles_are_refused_the_portal(client, make_user, order, 
     assert client.get(reverse("orders:portal_detail", args=[order.number])).status_code == 403
     create = reverse("orders:portal_create", args=[OrderType.EMAIL_ONLY])
     assert client.get(create).status_code == 403
+    assert client.get(reverse("orders:portal_new")).status_code == 403
+    assert client.get(reverse("orders:portal_edit", args=[order.number])).status_code == 403
+    reply = reverse("orders:portal_reply", args=[order.number])
+    assert client.post(reply, {"body": "x"}).status_code == 403
+    assert client.post(reverse("orders:portal_cancel", args=[order.number])).status_code == 403
 
 
 def test_coordinator_sees_sub_organization_orders(client, coordinator, make_user):
