@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_fsm import can_proceed, has_transition_perm
 
 from orders import selectors_staff as sel
-from orders.choices import ActionKind, ActionStatus, OrderStatus
+from orders.choices import ActionKind, ActionStatus, ITSMTicketStatus, OrderStatus
 from orders.exceptions import OrderPermissionDenied
 from orders.forms.staff import (
     CancelForm,
@@ -184,6 +184,7 @@ def staff_detail(request, number: int):
     message_form = MessageForm(
         initial={"kind": initial_kind, "quoted": quote.pk if quote else None}
     )
+    itsm_tickets = list(sel.staff_order_itsm_tickets(order=order))
     secret = enduser_secret_live(order=order) if order.order_type == "install_software" else None
     context = {
         "order": order,
@@ -196,7 +197,8 @@ def staff_detail(request, number: int):
         "quote": quote,
         "message_form": message_form,
         "itsm_form": ITSMTicketForm(),
-        "itsm_tickets": list(sel.staff_order_itsm_tickets(order=order)),
+        "open_tickets": [t for t in itsm_tickets if t.status != ITSMTicketStatus.CLOSED],
+        "closed_tickets": [t for t in itsm_tickets if t.status == ITSMTicketStatus.CLOSED],
         "audits": list(sel.staff_order_audits(order=order)[:200]),
         "emails": list(sel.staff_order_emails(order=order)[:100]),
         "subscribers": list(sel.staff_order_subscribers(order=order)),

@@ -409,6 +409,7 @@ def test_itsm_tickets_add_hold_close(client, technician, order):
     assert ticket.status == ITSMTicketStatus.CLOSED
     page = client.get(reverse("orders:staff_detail", args=[order.number])).content.decode()
     closed_part = page.split("<h3>Closed</h3>")[1].split("</ul>")[0]
+    assert "No open ITSM ticket." in page
     assert "TDX-77" in closed_part
     assert OrderAudit.objects.filter(order=order, transition="itsm_ticket_status").exists()
 
