@@ -125,3 +125,19 @@ def order_queues_with_counts() -> QuerySet[OrderQueue]:
         .prefetch_related("action_templates")
         .order_by("name")
     )
+
+
+def portal_attachment_get(*, user, number: int, pk: int):
+    """An attachment of a client-viewable message of an order the coordinator sees."""
+    from .models import OrderAttachment
+
+    order = orders_for_portal(user=user).filter(number=number).first()
+    if order is None:
+        return None
+    return (
+        OrderAttachment.objects.filter(
+            pk=pk, message__order=order, message__kind__in=CLIENT_VISIBLE_MESSAGE_KINDS
+        )
+        .select_related("message")
+        .first()
+    )

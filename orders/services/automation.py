@@ -79,8 +79,16 @@ def _classify(exc: Exception) -> type[Exception] | None:
         from integrations import directory
     except ImportError:
         return None
-    transient = getattr(directory, "TransientDirectoryError", None)
-    permanent = getattr(directory, "PermanentDirectoryError", None)
+    try:
+        from integrations.directory import exceptions as errors
+    except ImportError:
+        errors = None
+    transient = getattr(directory, "TransientDirectoryError", None) or getattr(
+        errors, "TransientDirectoryError", None
+    )
+    permanent = getattr(directory, "PermanentDirectoryError", None) or getattr(
+        errors, "PermanentDirectoryError", None
+    )
     if transient and isinstance(exc, transient):
         return _Transient
     if permanent and isinstance(exc, permanent):

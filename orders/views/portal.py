@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -41,6 +41,7 @@ from orders.selectors import (
     order_get_for_portal,
     order_messages_for_client,
     orders_for_portal,
+    portal_attachment_get,
     user_is_coordinator,
 )
 from orders.services import (
@@ -274,6 +275,28 @@ def portal_cancel(request, number: int):
     else:
         messages.success(request, f"Draft {order.number} is withdrawn.")
     return redirect("orders:portal_detail", number=order.number)
+
+
+@login_required
+def portal_attachment(request, number: int, pk: int):
+    """Serve an attachment of a client-viewable message (never from a public media URL)."""
+    _coordinator(request)
+    attachment = portal_attachment_get(user=request.user, number=number, pk=pk)
+    if attachment is None:
+        raise Http404("No such attachment.")
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("The file is missing.") from exc
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.filename,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # --- emailed links ----------------------------------------------------------------

@@ -203,3 +203,34 @@ def test_username_already_in_the_directory_is_refused(coordinator_client, direct
     )
     assert "The username taken is already in use." in response.content.decode()
     assert directory.lookups == ["taken"]
+
+
+def test_attachments_of_client_messages_only(
+    coordinator_client, coordinator, make_user, settings, tmp_path
+):
+    from django.core.files.base import ContentFile
+
+    from orders.models import OrderAttachment, OrderMessage
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    order = OrderFactory(organization=coordinator.organization, submitted_by=coordinator)
+    shown = OrderMessage.objects.create(order=order, kind="reply", body="See file")
+    hidden = OrderMessage.objects.create(order=order, kind="internal_comment", body="Staff")
+    files = {}
+    for message in (shown, hidden):
+        attachment = OrderAttachment(
+            message=message, filename="note.txt", size=5, content_type="text/plain"
+        )
+        attachment.file.save("note.txt", ContentFile(b"hello"), save=True)
+        files[message.kind] = attachment
+    url = reverse("orders:portal_attachment", args=[order.number, files["reply"].pk])
+    response = coordinator_client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"hello"
+    hidden_url = reverse(
+        "orders:portal_attachment", args=[order.number, files["internal_comment"].pk]
+    )
+    assert coordinator_client.get(hidden_url).status_code == 404
+    stranger = make_user(Role.COORDINATOR, organization=OrganizationFactory())
+    coordinator_client.force_login(stranger)
+    assert coordinator_client.get(url).status_code == 404
