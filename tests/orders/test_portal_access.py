@@ -234,3 +234,18 @@ def test_attachments_of_client_messages_only(
     stranger = make_user(Role.COORDINATOR, organization=OrganizationFactory())
     coordinator_client.force_login(stranger)
     assert coordinator_client.get(url).status_code == 404
+
+
+def test_first_password_page_says_when_the_directory_cannot_set_one(client, monkeypatch, order):
+    from orders.choices import LINK_PURPOSE_ACCOUNT_ACCESS
+
+    class NoPasswords:
+        pass
+
+    monkeypatch.setattr("orders.services.automation.directory_client", lambda: NoPasswords())
+    issued = access_link_issue(target=order, purpose=LINK_PURPOSE_ACCOUNT_ACCESS, email="a@b.c")
+    url = reverse("orders:account_access", args=[issued.token])
+    response = client.post(url, {"password1": "long-enough-pass", "password2": "long-enough-pass"})
+    assert response.status_code == 200
+    assert "call the service desk" in response.content.decode()
+    assert client.get(url).status_code == 200  # the link is not spent
