@@ -61,7 +61,14 @@ def staff_orders(
     if not can_work_orders(user):
         return Order.objects.none()
     current = _current_action()
-    qs = Order.objects.select_related("organization", "owner", "queue", "submitted_by").annotate(
+    qs = Order.objects.select_related(
+        "organization",
+        "owner",
+        "queue",
+        "submitted_by",
+        "existing_user",
+        "existing_placeholder",
+    ).annotate(
         waiting_on=Subquery(current.values("name")[:1]),
         waiting_position=Subquery(current.values("position")[:1]),
         waiting_kind=Subquery(current.values("kind")[:1]),
