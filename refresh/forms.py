@@ -20,18 +20,10 @@ class TicketFilterForm(forms.Form):
     style = forms.ChoiceField(
         label="Style", required=False, choices=[("", "Any style"), *RefreshStyle.choices]
     )
-    team = forms.ModelChoiceField(
-        label="Team", required=False, queryset=SupportTeam.objects.none(), empty_label="Any team"
-    )
-    config = forms.ModelChoiceField(
-        label="Config",
-        required=False,
-        queryset=RefreshConfig.objects.none(),
-        empty_label="Any config",
-    )
-    batch = forms.ModelChoiceField(
-        label="Batch", required=False, queryset=RefreshBatch.objects.none(), empty_label="Any batch"
-    )
+    # Plain choice fields (ids as strings): one query each, whatever is selected.
+    team = forms.ChoiceField(label="Team", required=False)
+    config = forms.ChoiceField(label="Config", required=False)
+    batch = forms.ChoiceField(label="Batch", required=False)
     focus = forms.ChoiceField(
         required=False, choices=list(FOCUSES.items()), widget=forms.HiddenInput
     )
@@ -41,9 +33,16 @@ class TicketFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = SupportTeam.objects.order_by("name")
-        self.fields["config"].queryset = RefreshConfig.objects.order_by("name")
-        self.fields["batch"].queryset = RefreshBatch.objects.order_by("-created_at")[:200]
+        self.fields["team"].choices = [
+            ("", "Any team"),
+            *((str(pk), name) for pk, name in SupportTeam.objects.values_list("pk", "name")),
+        ]
+        self.fields["config"].choices = [
+            ("", "Any config"),
+            *((str(pk), name) for pk, name in RefreshConfig.objects.values_list("pk", "name")),
+        ]
+        batches = RefreshBatch.objects.order_by("-created_at").values_list("pk", "name")[:200]
+        self.fields["batch"].choices = [("", "Any batch"), *((str(pk), n) for pk, n in batches)]
 
     def filter_values(self) -> dict:
         """Raw (string) values for ``refresh.selectors.TicketFilters``; invalid ones dropped."""

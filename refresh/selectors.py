@@ -124,7 +124,9 @@ class TicketFilters:
     sort: str = DEFAULT_SORT
 
 
-def _filter(qs: QuerySet, filters: TicketFilters, *, with_status: bool = True) -> QuerySet:
+def _filter(
+    qs: QuerySet, filters: TicketFilters, *, with_status: bool = True, with_focus: bool = True
+) -> QuerySet:
     if with_status and filters.status in S.values:
         qs = qs.filter(status=filters.status)
     if filters.style in RefreshStyle.values:
@@ -148,6 +150,8 @@ def _filter(qs: QuerySet, filters: TicketFilters, *, with_status: bool = True) -
         if number.isdigit():
             match |= Q(pk=int(number))
         qs = qs.filter(match)
+    if not with_focus:
+        return qs
     if filters.focus == FOCUS_PROBLEMS:
         qs = qs.filter(_problems_q())
     elif filters.focus == FOCUS_APPROVAL:
@@ -155,43 +159,148 @@ def _filter(qs: QuerySet, filters: TicketFilters, *, with_status: bool = True) -
     return qs
 
 
+# The columns the staff list shows: loading only these keeps a 50-row page cheap.
+LIST_FIELDS = (
+    "id",
+    "status",
+    "style",
+    "created_at",
+    "status_changed_at",
+    "itsm_lookup_attempts",
+    "existing_system__serial_number",
+    "existing_system__name",
+    "user__email",
+    "user__full_name",
+    "delegate__email",
+    "delegate__full_name",
+    "support_team__name",
+    "config__name",
+    "replacement_system__serial_number",
+)
+
+
 def tickets_for_staff(*, user, filters: TicketFilters | None = None) -> QuerySet[RefreshTicket]:
-    """The staff ticket list, filtered and sorted; empty for anyone without view access."""
+    """The staff ticket list, filtered and sorted; empty for anyone without view access.
+
+    Loads only ``LIST_FIELDS``; callers needing more build on ``_base_list_queryset``.
+    """
     if not can_view_tickets(user):
         return RefreshTicket.objects.none()
     filters = filters or TicketFilters()
-    qs = _filter(_base_list_queryset(), filters)
+    qs = _filter(
+        RefreshTicket.objects.select_related(
+            "existing_system", "user", "delegate", "support_team", "config", "replacement_system"
+        ).only(*LIST_FIELDS),
+        filters,
+    )
     return qs.order_by(*SORTS.get(filters.sort, SORTS[DEFAULT_SORT]))
 
 
 def status_counts(*, user, filters: TicketFilters | None = None) -> dict[str, int]:
-    """Per-status counts for the list's other filters (one query); every status present."""
+    """Per-status counts under the list's other filters (not status, not focus tab).
+
+    One GROUP BY query; every status is present.
+    """
     counts = dict.fromkeys(S.values, 0)
     if not can_view_tickets(user):
         return counts
     filters = filters or TicketFilters()
-    qs = _filter(RefreshTicket.objects.all(), filters, with_status=False)
-    for row in qs.order_by().values("status").annotate(n=Count("id")):
+    qs = _filter(RefreshTicket.objects.all(), filters, with_status=False, with_focus=False)
+    for row in qs.order_by().values("status").annotate(n=Count("*")):
         counts[row["status"]] = row["n"]
     return counts
 
 
-def focus_counts(*, user) -> dict[str, int]:
-    """Ticket counts of the focus tabs (one query)."""
+def focus_counts(
+    *, user, filters: TicketFilters | None = None, counts: dict[str, int] | None = None
+) -> dict[str, int]:
+    """Counts of the focus tabs under the same filters as ``status_counts``.
+
+    Derived from the per-status counts (pass them to save their query) plus one
+    query on the ITSM-existence tickets only (always run: a fixed query count),
+    so no full-table scan.
+    """
     if not can_view_tickets(user):
         return dict.fromkeys(FOCUSES, 0)
-    return RefreshTicket.objects.aggregate(
-        **{
-            FOCUS_ALL: Count("id"),
-            FOCUS_PROBLEMS: Count("id", filter=_problems_q()),
-            FOCUS_APPROVAL: Count("id", filter=Q(status=S.PENDING_APPROVAL)),
-        }
+    filters = filters or TicketFilters()
+    if counts is None:
+        counts = status_counts(user=user, filters=filters)
+    stuck = (
+        _filter(RefreshTicket.objects.all(), filters, with_status=False, with_focus=False)
+        .filter(status=S.PENDING_ITSM_EXISTENCE)
+        .filter(
+            Q(status_changed_at__lt=timezone.now() - ITSM_EXISTENCE_STALE_AFTER)
+            | Q(itsm_lookup_attempts__gte=ITSM_LOOKUP_ATTEMPTS_PROBLEM)
+        )
+        .order_by()
+        .count()
     )
+    return {
+        FOCUS_ALL: sum(counts.values()),
+        FOCUS_PROBLEMS: counts[S.PENDING_LOCATION_INFO] + stuck,
+        FOCUS_APPROVAL: counts[S.PENDING_APPROVAL],
+    }
 
 
 def ticket_problems(*, user) -> QuerySet[RefreshTicket]:
     """Tickets needing staff attention (see ``problem_reason``)."""
     return tickets_for_staff(user=user, filters=TicketFilters(focus=FOCUS_PROBLEMS))
+
+
+def ticket_list_rows(*, tickets: QuerySet[RefreshTicket]) -> list[dict]:
+    """Plain rows for one page of the staff list (no model instances: a page stays cheap)."""
+    now = timezone.now()
+    stale_before = now - ITSM_EXISTENCE_STALE_AFTER
+    styles = dict(RefreshStyle.choices)
+    labels = dict(S.choices)
+    rows = []
+    for row in tickets.values(
+        "id",
+        "status",
+        "style",
+        "status_changed_at",
+        "itsm_lookup_attempts",
+        "delegate_id",
+        "existing_system__serial_number",
+        "existing_system__name",
+        "user__email",
+        "user__full_name",
+        "delegate__email",
+        "delegate__full_name",
+        "support_team__name",
+        "config__name",
+        "replacement_system__serial_number",
+    ):
+        status = row["status"]
+        problem = ""
+        if status == S.PENDING_LOCATION_INFO:
+            problem = "The customer never finished the wizard: fill the location form."
+        elif status == S.PENDING_ITSM_EXISTENCE:
+            if row["itsm_lookup_attempts"] >= ITSM_LOOKUP_ATTEMPTS_PROBLEM:
+                problem = f"ITSM lookups failed {row['itsm_lookup_attempts']} times."
+            elif row["status_changed_at"] < stale_before:
+                problem = "The ITSM has not known the replacement for more than 3 days."
+        rows.append(
+            {
+                "id": row["id"],
+                "number": f"RT-{row['id']:05d}",
+                "status": status,
+                "status_label": labels.get(status, status),
+                "style_label": styles.get(row["style"], row["style"]),
+                "serial": row["existing_system__serial_number"],
+                "hostname": row["existing_system__name"],
+                "user": row["user__full_name"] or row["user__email"] or "",
+                "delegate": (row["delegate__full_name"] or row["delegate__email"] or "")
+                if row["delegate_id"]
+                else "",
+                "team": row["support_team__name"] or "",
+                "config": row["config__name"],
+                "replacement": row["replacement_system__serial_number"] or "",
+                "status_changed_at": row["status_changed_at"],
+                "problem": problem,
+            }
+        )
+    return rows
 
 
 def tickets_for_approver(*, user) -> QuerySet[RefreshTicket]:
@@ -254,9 +363,13 @@ def tickets_by_ids_for_staff(*, user, ids) -> QuerySet[RefreshTicket]:
 
 def tickets_pending_ordering(*, user, config_id: str = "", q: str = "") -> QuerySet[RefreshTicket]:
     """The order group page: tickets waiting for a replacement."""
-    return tickets_for_staff(
-        user=user,
-        filters=TicketFilters(status=S.PENDING_ORDERING, config=config_id, q=q, sort="created"),
+    if not can_view_tickets(user):
+        return RefreshTicket.objects.none()
+    filters = TicketFilters(status=S.PENDING_ORDERING, config=config_id, q=q)
+    return (
+        _filter(_base_list_queryset(), filters)
+        .select_related("proposed_model", "chosen_model")
+        .order_by("created_at", "id")
     )
 
 

@@ -229,6 +229,12 @@ class RefreshTicket(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["batch", "status"], name="refresh_tkt_batch_idx"),
             models.Index(fields=["style", "status"], name="refresh_tkt_style_idx"),
             models.Index(fields=["-created_at", "-id"], name="refresh_tkt_created_idx"),
+            models.Index(fields=["-status_changed_at", "-id"], name="refresh_tkt_changed_idx"),
+            # The Problems tab: stale or failing ITSM existence lookups.
+            models.Index(
+                fields=["status", "status_changed_at", "itsm_lookup_attempts"],
+                name="refresh_tkt_itsm_wait_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -1,4 +1,7 @@
 from django import template
+from django.template.defaultfilters import date as date_filter
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from refresh.choices import TicketStatus
 
@@ -24,6 +27,11 @@ def status_badge(status: str) -> str:
 
 
 @register.filter
+def get_item(mapping, key):
+    return mapping.get(key, "") if hasattr(mapping, "get") else ""
+
+
+@register.filter
 def status_label(status: str) -> str:
     try:
         return TicketStatus(status).label
@@ -42,3 +50,63 @@ def query_with(context, **changes) -> str:
         else:
             params[key] = value
     return params.urlencode()
+
+
+@register.simple_tag
+def ticket_list_body(rows, detail_base: str, can_bulk: bool):
+    """The staff list's table rows, built in Python: the longest list page renders
+    in a few milliseconds instead of tens (the template engine costs per cell)."""
+
+    def cells(row):
+        check = (
+            format_html(
+                '<td><input type="checkbox" class="ticket-check" name="ticket" value="{}" '
+                'aria-label="Select {}"></td>',
+                row["id"],
+                row["number"],
+            )
+            if can_bulk
+            else ""
+        )
+        host = (
+            format_html('<br><span class="small muted">{}</span>', row["hostname"])
+            if row["hostname"]
+            else ""
+        )
+        delegate = (
+            format_html('<br><span class="small muted">via {}</span>', row["delegate"])
+            if row["delegate"]
+            else ""
+        )
+        problem = (
+            format_html('<br><span class="small refresh-problem">{}</span>', row["problem"])
+            if row["problem"]
+            else ""
+        )
+        return (
+            check,
+            detail_base,
+            row["id"],
+            row["number"],
+            row["serial"],
+            host,
+            row["user"] or "—",
+            delegate,
+            row["style_label"],
+            status_badge(row["status"]),
+            row["status_label"],
+            problem,
+            row["team"] or "—",
+            row["config"],
+            row["replacement"] or "—",
+            date_filter(row["status_changed_at"], "M j, Y"),
+        )
+
+    return format_html_join(
+        "\n",
+        '<tr>{}<td><a href="{}{}/">{}</a></td><td><span class="mono">{}</span>{}</td>'
+        "<td>{}{}</td><td>{}</td>"
+        '<td><span class="badge {}">{}</span>{}</td><td>{}</td><td>{}</td>'
+        '<td class="mono">{}</td><td>{}</td></tr>',
+        (cells(row) for row in rows),
+    ) or mark_safe("")

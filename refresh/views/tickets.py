@@ -98,9 +98,9 @@ def ticket_list(request):
     filters = selectors.TicketFilters(**values)
     tickets = selectors.tickets_for_staff(user=request.user, filters=filters)
     page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(ticket, selectors.problem_reason(ticket)) for ticket in page.object_list]
+    rows = selectors.ticket_list_rows(tickets=page.object_list)
     counts = selectors.status_counts(user=request.user, filters=filters)
-    focus_counts = selectors.focus_counts(user=request.user)
+    focus_counts = selectors.focus_counts(user=request.user, filters=filters, counts=counts)
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -116,6 +116,12 @@ def ticket_list(request):
                 (key, label, focus_counts.get(key, 0)) for key, label in selectors.FOCUSES.items()
             ],
             "querystring": params.urlencode(),
+            "filter_selects": [
+                (name, form.fields[name].label, form.fields[name].choices)
+                for name in ("status", "style", "team", "config", "batch")
+            ],
+            "selected": values,
+            "detail_base": reverse("refresh:ticket_detail", args=[0])[:-2],
             "can_bulk": can_administer(request.user),
             "bulk_form": BulkTicketActionForm(),
         },
