@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.roles import Role
+from notifications.models import OutboundEmail
 from orders.choices import OrderStatus
 from orders.models import Order, OrderMessage
 from orders.services import order_queues_ensure_defaults
@@ -71,6 +72,13 @@ def test_coordinator_submits_and_technician_completes_the_order(
     expect(page.get_by_text(note)).to_be_visible()
     assert OrderMessage.objects.get().kind == "internal_comment"
 
+    # A reply to the client (the default kind).
+    page.get_by_role("textbox", name="Message", exact=True).fill("Your mailbox is ready.")
+    page.get_by_role("button", name="Post message").click()
+    expect(page.get_by_text("Your mailbox is ready.")).to_be_visible()
+    reply_email = OutboundEmail.objects.get(key__endswith="-client")
+    assert reply_email.to == [coordinator.email]
+
     # Process the manual step: every action is finished, the order completes.
     page.get_by_label("Note (optional)").fill("Checked both groups.")
     page.get_by_role(
@@ -83,3 +91,11 @@ def test_coordinator_submits_and_technician_completes_the_order(
     order.refresh_from_db()
     assert order.status == OrderStatus.COMPLETED
     expect(page.get_by_role("link", name="Cancel order…")).to_have_count(0)
+    page.get_by_role("button", name="Sign out").click()
+
+    # The coordinator sees the reply and the completed order, never the internal note.
+    login(coordinator)
+    page.goto(f"{live_server.url}/orders/{order.number}/")
+    expect(page.get_by_text("Your mailbox is ready.")).to_be_visible()
+    expect(page.get_by_text(note)).to_have_count(0)
+    expect(page.get_by_text("Completed").first).to_be_visible()
