@@ -19,7 +19,7 @@ from django.db.models import (
 from accounts.models import Organization, User
 from notifications.selectors import emails_for_object
 
-from .choices import FINISHED_ACTION_STATUSES, OrderStatus
+from .choices import FINISHED_ACTION_STATUSES, MessageKind, OrderStatus
 from .models import (
     Order,
     OrderAction,
@@ -158,6 +158,21 @@ def staff_step_counts(*, user, queue: OrderQueue) -> list[dict]:
     # Orders with every action finished but not yet completed, or steps no longer in the queue.
     other = sum(by_position.values())
     return steps + ([{"position": 0, "name": "Other", "kind": "", "count": other}] if other else [])
+
+
+def staff_follow_ups_for(*, user, limit: int = 10) -> list[OrderMessage]:
+    """Follow-ups assigned to ``user`` on open orders, newest first (one query)."""
+    if not can_work_orders(user):
+        return []
+    return list(
+        OrderMessage.objects.filter(
+            kind=MessageKind.FOLLOW_UP,
+            assigned_to=user,
+            order__status__in=[OrderStatus.DRAFT, *WAITING_STATUSES],
+        )
+        .select_related("order", "author")
+        .order_by("-created_at", "-id")[:limit]
+    )
 
 
 def staff_order_get(*, user, number: int) -> Order | None:

@@ -134,6 +134,7 @@ def staff_list(request):
     """Every order, by status (tabs with counts), searchable; queues in the sidebar."""
     context = _list_context(request)
     context["queues"] = sel.staff_queues(user=request.user)
+    context["follow_ups"] = sel.staff_follow_ups_for(user=request.user)
     return render(request, "orders/staff/list.html", context)
 
 
