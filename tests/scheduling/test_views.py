@@ -127,10 +127,12 @@ class TestCalendar:
             client.get(reverse("scheduling:calendar"), params)
         for team in teams:
             make_slots(team, 40)
-        with django_assert_max_num_queries(8) as captured:
+        # The same page again with 40x the slots: still a fixed count (navigation's
+        # role lookup included).
+        with django_assert_max_num_queries(9) as captured:
             response = client.get(reverse("scheduling:calendar"), params)
         assert response.status_code == 200
-        assert len(captured.captured_queries) <= 8
+        assert len(captured.captured_queries) <= 9
 
 
 class TestSlots:
