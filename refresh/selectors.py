@@ -479,6 +479,14 @@ __all__ = [
     "systems_for_bulk_creation",
     "ticket_customer_email",
     "ticket_detail",
+    "ticket_for_approver",
+    "ticket_list_rows",
+    "tickets_awaiting_itsm_existence",
+    "tickets_awaiting_slot_discovery",
+    "tickets_due_invite",
+    "tickets_due_reminder",
+    "tickets_for_itsm_poll",
+    "tickets_past_wizard_deadline",
     "ticket_problems",
     "ticket_timelines",
     "tickets_by_ids_for_staff",
@@ -486,3 +494,63 @@ __all__ = [
     "tickets_for_staff",
     "tickets_pending_ordering",
 ]
+
+
+def ticket_for_approver(*, user, ticket_id: int) -> RefreshTicket:
+    """One ticket of a config naming ``user`` as approver (raises ``DoesNotExist``)."""
+    return (
+        tickets_for_approver(user=user)
+        .select_related("proposed_model", "chosen_model", "booking__slot")
+        .prefetch_related("peripherals", "software_requests")
+        .get(pk=ticket_id)
+    )
+
+
+# --- reads for the jobs (refresh/jobs.py): each sweeps by state in pk order ----------
+def tickets_due_invite(*, now=None) -> QuerySet[RefreshTicket]:
+    """pending_invite tickets whose invite time has come."""
+    now = now or timezone.now()
+    return RefreshTicket.objects.filter(status=S.PENDING_INVITE, invite_at__lte=now).order_by("pk")
+
+
+def tickets_due_reminder(*, which: int, now=None) -> QuerySet[RefreshTicket]:
+    """pending_customer tickets due their first (``which=1``) or second reminder, not sent."""
+    now = now or timezone.now()
+    field = "first_reminder" if which == 1 else "second_reminder"
+    return RefreshTicket.objects.filter(
+        status=S.PENDING_CUSTOMER,
+        **{f"{field}_at__lte": now, f"{field}_sent_at__isnull": True},
+    ).order_by("pk")
+
+
+def tickets_past_wizard_deadline(*, now=None) -> QuerySet[RefreshTicket]:
+    now = now or timezone.now()
+    return RefreshTicket.objects.filter(status=S.PENDING_CUSTOMER, deadline_at__lte=now).order_by(
+        "pk"
+    )
+
+
+def tickets_awaiting_itsm_existence() -> QuerySet[RefreshTicket]:
+    return (
+        RefreshTicket.objects.filter(status=S.PENDING_ITSM_EXISTENCE)
+        .select_related("replacement_system", "existing_system")
+        .order_by("pk")
+    )
+
+
+def tickets_awaiting_slot_discovery() -> QuerySet[RefreshTicket]:
+    """Oldest first (discovery advances them in that order, team by team)."""
+    return RefreshTicket.objects.filter(
+        status=S.PENDING_SLOT_DISCOVERY, support_team__isnull=False
+    ).order_by("support_team_id", "status_changed_at", "pk")
+
+
+def tickets_for_itsm_poll() -> QuerySet[RefreshTicket]:
+    """Tickets the daily ITSM poll checks for installed / closed."""
+    return (
+        RefreshTicket.objects.filter(
+            status__in=[S.DELIVERY_SCHEDULED, S.PENDING_DELIVERY, S.INSTALLED]
+        )
+        .exclude(itsm_ticket_id="")
+        .order_by("pk")
+    )

@@ -270,3 +270,38 @@ def test_admin_pages_and_action(client, superuser, flow):
     )
     ticket.refresh_from_db()
     assert ticket.status == S.ON_HOLD
+
+
+def test_detail_query_count_is_constant_and_shows_emails(
+    client, admin, flow, django_assert_max_num_queries
+):
+    from django.contrib.contenttypes.models import ContentType
+
+    from notifications.models import OutboundEmail
+
+    ticket = flow.to(S.PENDING_SLOT_DISCOVERY)
+    client.force_login(admin)
+    url = reverse("refresh:ticket_detail", args=[ticket.pk])
+    client.get(url)
+    with django_assert_max_num_queries(40) as first:
+        client.get(url)
+    # Timelines grow: more audit rows, events and emails.
+    kind = ContentType.objects.get_for_model(RefreshTicket)
+    for n in range(5):
+        services.ticket_record_event(ticket=ticket, kind="comment", summary=f"note {n}")
+        OutboundEmail.objects.create(
+            key=f"k{n}",
+            template="refresh_test",
+            to=["a@example.edu"],
+            subject=f"Your new computer {n}",
+            body_text="x",
+            related_type=kind,
+            related_id=str(ticket.pk),
+        )
+    ticket = services.ticket_hold(ticket=ticket, actor=admin, note="wait")
+    ticket = services.ticket_resume(ticket=ticket, actor=admin)
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        response = client.get(url)
+    html = response.content.decode()
+    assert "Your new computer 4" in html
+    assert "note 4" in html
