@@ -89,7 +89,15 @@ TEMPLATES = [
                 "accounts.context_processors.navigation",
             ],
         },
-    }
+    },
+    {
+        # Plain-text emails (subjects and bodies): same templates, no HTML escaping.
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 # --- Database -------------------------------------------------------------

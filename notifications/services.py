@@ -33,8 +33,8 @@ def render_email(*, template: str, context: dict) -> tuple[str, str, str]:
     """(subject, text, html) from ``notifications/email/<template>.{subject.txt,txt,html}``."""
     ctx = {"site_url": settings.SITE_URL, "site_name": settings.SITE_NAME, **context}
     base = f"notifications/email/{template}"
-    subject = " ".join(render_to_string(f"{base}.subject.txt", ctx).split())
-    text = render_to_string(f"{base}.txt", ctx).strip() + "\n"
+    subject = " ".join(render_to_string(f"{base}.subject.txt", ctx, using="text").split())
+    text = render_to_string(f"{base}.txt", ctx, using="text").strip() + "\n"
     html = render_to_string(f"{base}.html", ctx)
     return subject, text, html
 

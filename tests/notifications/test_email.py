@@ -38,11 +38,11 @@ def _queue(key="k1", related=None, **kwargs):
 def _test_templates(settings, tmp_path):
     base = tmp_path / "notifications" / "email"
     base.mkdir(parents=True)
-    (base / "test_hello.subject.txt").write_text("Hello {{ name }}\n")
+    (base / "test_hello.subject.txt").write_text("Hello {{ name }} & 'friends'\n")
     (base / "test_hello.txt").write_text("Hi {{ name }}, see {{ site_url }}.")
     (base / "test_hello.html").write_text("<p>Hi {{ name }}</p>")
     settings.TEMPLATES = [
-        {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
+        {**engine, "DIRS": [tmp_path, *engine["DIRS"]]} for engine in settings.TEMPLATES
     ]
 
 
@@ -59,7 +59,7 @@ def test_queued_email_is_logged_rendered_and_sent_after_commit(
     assert email.to == ["pat@example.edu"]
     assert len(mailoutbox) == 1
     sent = mailoutbox[0]
-    assert sent.subject == "Hello Pat"
+    assert sent.subject == "Hello Pat & 'friends'"  # text parts are not HTML-escaped
     assert "Hi Pat, see http" in sent.body
     assert sent.alternatives[0][1] == "text/html"
     assert sent.attachments[0][0] == "a.ics"
