@@ -223,7 +223,7 @@ class RefreshTicket(ConcurrentTransitionMixin, models.Model):
             ("progress_refreshticket", "Can mark refresh tickets installed or complete"),
         ]
         indexes = [
-            models.Index(fields=["status", "-created_at"], name="refresh_tkt_status_idx"),
+            models.Index(fields=["status", "-created_at", "-id"], name="refresh_tkt_status_idx"),
             models.Index(fields=["support_team", "status"], name="refresh_tkt_team_idx"),
             models.Index(fields=["config", "status"], name="refresh_tkt_config_idx"),
             models.Index(fields=["batch", "status"], name="refresh_tkt_batch_idx"),

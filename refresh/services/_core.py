@@ -164,8 +164,16 @@ def audit(
     )
 
 
-def schedule_effects(*, ticket_id: int, source: str, target: str, actor_label: str) -> None:
-    """After commit, hand the transition to ``refresh.effects`` (jobs, emails, ITSM)."""
+def schedule_effects(
+    *, ticket_id: int, source: str, target: str, actor_label: str, forget_counts: bool = True
+) -> None:
+    """After commit, hand the transition to ``refresh.effects`` (jobs, emails, ITSM).
+
+    Also drops the cached status counts, now and again after commit (a reader
+    between the two would cache the old numbers).
+    """
+    if forget_counts:
+        forget_status_counts()
     if not EFFECTS_AVAILABLE:
         return
 
@@ -176,6 +184,13 @@ def schedule_effects(*, ticket_id: int, source: str, target: str, actor_label: s
         )
 
     transaction.on_commit(_run, robust=True)
+
+
+def forget_status_counts() -> None:
+    from refresh.selectors import counts_changed
+
+    counts_changed()
+    transaction.on_commit(counts_changed)
 
 
 def schedule_hook(name: str, **kwargs) -> None:

@@ -24,6 +24,7 @@ from refresh.models import (
 from ._core import (
     actor_name,
     actor_user,
+    forget_status_counts,
     lock_tickets,
     run_transition,
     schedule_effects,
@@ -318,8 +319,15 @@ def _create_many(
         batch_size=1000,
     )
     label = actor_name(actor=actor, label="bulk creation")
+    forget_status_counts()
     for ticket in created:
-        schedule_effects(ticket_id=ticket.pk, source="", target=ticket.status, actor_label=label)
+        schedule_effects(
+            ticket_id=ticket.pk,
+            source="",
+            target=ticket.status,
+            actor_label=label,
+            forget_counts=False,
+        )
     return created
 
 

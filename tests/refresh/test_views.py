@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from accounts.roles import Role
@@ -38,7 +39,8 @@ def test_list_query_count_is_constant(
     url = reverse("refresh:ticket_list")
     _tickets(2)
     client.get(url)  # warm caches (content types, permissions)
-    with django_assert_max_num_queries(14) as first:
+    cache.clear()  # status counts are cached: measure the uncached page
+    with django_assert_max_num_queries(16) as first:
         response = client.get(url)
     assert response.status_code == 200
     # Rows grow, with every related column filled (delegate, team, replacement).
@@ -48,8 +50,10 @@ def test_list_query_count_is_constant(
     services.ticket_create(
         system=SystemFactory(), config=RefreshConfigFactory(), delegate=make_user()
     )
-    # session, user, 2 permission loads, count, page, status counts, problems count,
-    # 3 filter choice lists: a fixed number whatever the rows.
+    # session, user, 2 permission loads, 3 filter choice lists, count, page, the
+    # page's systems, people, teams and configs, status counts, problems count:
+    # a fixed number whatever the rows.
+    cache.clear()
     with django_assert_max_num_queries(len(first.captured_queries)):
         response = client.get(url + "?sort=user&q=a")
     assert response.status_code == 200
@@ -305,3 +309,19 @@ def test_detail_query_count_is_constant_and_shows_emails(
     html = response.content.decode()
     assert "Your new computer 4" in html
     assert "note 4" in html
+
+
+def test_cached_status_counts_follow_transitions(client, manager, flow):
+    ticket = flow.to(S.PENDING_CUSTOMER)
+    client.force_login(manager)
+    url = reverse("refresh:ticket_list")
+
+    def counts():
+        response = client.get(url)
+        return {v: c for v, _, c in response.context["status_counts"]}
+
+    assert counts()[S.PENDING_CUSTOMER] == 1
+    services.ticket_hold(ticket=ticket, actor=manager)
+    after = counts()
+    assert after[S.PENDING_CUSTOMER] == 0
+    assert after[S.ON_HOLD] == 1
