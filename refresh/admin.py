@@ -1,6 +1,8 @@
 """Django admin for every refresh model; ticket actions call the services."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import ValidationError
 
 from refresh import services
@@ -48,8 +50,20 @@ class SoftwareTitleAdmin(admin.ModelAdmin):
     search_fields = ["name", "vendor"]
 
 
+class SystemActionForm(ActionForm):
+    """The admin action bar with a config picker for "Open refresh tickets"."""
+
+    config = forms.ModelChoiceField(
+        queryset=RefreshConfig.objects.filter(active=True).order_by("name"),
+        required=False,
+        label="Refresh config",
+    )
+
+
 @admin.register(System)
 class SystemAdmin(admin.ModelAdmin):
+    action_form = SystemActionForm
+    actions = ["open_refresh_tickets"]
     list_display = [
         "serial_number",
         "name",
@@ -63,6 +77,26 @@ class SystemAdmin(admin.ModelAdmin):
     search_fields = ["serial_number", "name", "current_user__email", "current_user__full_name"]
     list_select_related = ["hardware_model", "current_user", "organization"]
     raw_id_fields = ["current_user"]
+
+    @admin.action(description="Open refresh tickets with the chosen config")
+    def open_refresh_tickets(self, request, queryset):
+        config = RefreshConfig.objects.filter(pk=request.POST.get("config") or 0).first()
+        if config is None:
+            self.message_user(request, "Pick a refresh config first.", messages.ERROR)
+            return
+        try:
+            report = services.tickets_create_for_systems(
+                systems=list(queryset.values_list("pk", flat=True)),
+                config=config,
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return
+        self.message_user(request, f"{report.ok_count} tickets opened with {config}.")
+        for row in report.rows:
+            if not row.ok:
+                self.message_user(request, f"{row.key}: {row.message}", messages.WARNING)
 
 
 @admin.register(RefreshConfig)

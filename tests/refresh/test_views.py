@@ -325,3 +325,20 @@ def test_cached_status_counts_follow_transitions(client, manager, flow):
     after = counts()
     assert after[S.PENDING_CUSTOMER] == 0
     assert after[S.ON_HOLD] == 1
+
+
+def test_system_admin_action_opens_tickets(client, superuser):
+    config = RefreshConfigFactory()
+    systems = [SystemFactory() for _ in range(2)]
+    client.force_login(superuser)
+    response = client.post(
+        reverse("admin:refresh_system_changelist"),
+        {
+            "action": "open_refresh_tickets",
+            "config": config.pk,
+            "_selected_action": [s.pk for s in systems],
+        },
+        follow=True,
+    )
+    assert "2 tickets opened" in response.content.decode()
+    assert RefreshTicket.objects.filter(config=config).count() == 2
