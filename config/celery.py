@@ -27,6 +27,34 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=0, minute=15),
     },
     # --- refresh / integrations ----------------------------------------------
+    "refresh-invites": {
+        "task": "refresh.tasks.invites_send_due_task",
+        "schedule": crontab(minute="*/5"),
+    },
+    "refresh-reminders": {
+        "task": "refresh.tasks.reminders_send_due_task",
+        "schedule": crontab(minute="*/5"),
+    },
+    "refresh-wizard-deadlines": {
+        "task": "refresh.tasks.wizard_deadlines_apply_task",
+        "schedule": crontab(minute="*/5"),
+    },
+    "refresh-itsm-existence-sweep": {
+        "task": "refresh.tasks.itsm_existence_sweep_task",
+        "schedule": crontab(minute="*/15"),
+    },
+    "refresh-slot-discovery": {
+        "task": "refresh.tasks.slot_discovery_task",
+        "schedule": crontab(minute=0, hour="6,14"),
+    },
+    "refresh-itsm-poll": {
+        "task": "refresh.tasks.itsm_poll_task",
+        "schedule": crontab(minute=30, hour=5),
+    },
+    "refresh-approver-digests": {
+        "task": "refresh.tasks.approver_digests_task",
+        "schedule": crontab(minute=0, hour=7, day_of_week="fri"),
+    },
     # --- orders --------------------------------------------------------------
     "orders-actions-sweep": {
         "task": "orders.tasks.order_actions_sweep_task",

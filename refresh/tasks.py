@@ -1,0 +1,107 @@
+"""Celery entry points for the refresh jobs: thin, take ids, call one service.
+
+ITSM calls retry transient errors with exponential backoff and a cap; the
+database keeps the work waiting meanwhile (the sweeps pick it up again).
+"""
+
+from celery import shared_task
+
+from integrations.itsm import ITSMRateLimited, TransientITSMError
+
+from . import jobs
+
+ITSM_RETRY = {
+    "autoretry_for": (TransientITSMError,),
+    "retry_backoff": 30,
+    "retry_backoff_max": 900,
+    "retry_jitter": True,
+    "max_retries": 8,
+    "acks_late": True,
+}
+
+
+def _retry_rate_limited(task, exc: ITSMRateLimited):
+    raise task.retry(exc=exc, countdown=exc.retry_after)
+
+
+# --- periodic jobs (config/celery.py) -------------------------------------------
+@shared_task
+def invites_send_due_task() -> int:
+    return jobs.invites_send_due()
+
+
+@shared_task
+def reminders_send_due_task() -> int:
+    return jobs.reminders_send_due()
+
+
+@shared_task
+def wizard_deadlines_apply_task() -> int:
+    return jobs.wizard_deadlines_apply()
+
+
+@shared_task
+def itsm_existence_sweep_task() -> int:
+    return jobs.itsm_existence_sweep()
+
+
+@shared_task
+def slot_discovery_task() -> int:
+    return jobs.slot_discovery_run()
+
+
+@shared_task(**ITSM_RETRY)
+def itsm_poll_task() -> dict:
+    return jobs.itsm_poll()
+
+
+@shared_task
+def approver_digests_task() -> int:
+    return jobs.approver_digests_send()
+
+
+# --- per-ticket effects (refresh/effects.py) -------------------------------------
+@shared_task(bind=True, **ITSM_RETRY)
+def itsm_ticket_create_task(self, ticket_id: int):
+    try:
+        return jobs.itsm_ticket_ensure(ticket_id=ticket_id)
+    except ITSMRateLimited as exc:
+        _retry_rate_limited(self, exc)
+
+
+@shared_task(bind=True, **ITSM_RETRY)
+def itsm_existence_lookup_task(self, ticket_id: int) -> bool:
+    try:
+        return jobs.itsm_existence_lookup(ticket_id=ticket_id)
+    except ITSMRateLimited as exc:
+        _retry_rate_limited(self, exc)
+
+
+@shared_task(**ITSM_RETRY)
+def replacement_assigned_task(ticket_id: int) -> None:
+    jobs.replacement_assigned(ticket_id=ticket_id)
+
+
+@shared_task(**ITSM_RETRY)
+def appointment_booked_task(ticket_id: int) -> None:
+    jobs.appointment_booked(ticket_id=ticket_id)
+
+
+@shared_task(**ITSM_RETRY)
+def itsm_reschedule_update_task(ticket_id: int, reason: str) -> None:
+    jobs.itsm_reschedule_update(ticket_id=ticket_id, reason=reason)
+
+
+@shared_task(**ITSM_RETRY)
+def event_push_task(event_id: int) -> None:
+    jobs.event_push(event_id=event_id)
+
+
+@shared_task
+def pick_slot_email_task(ticket_id: int) -> bool:
+    return jobs.pick_slot_email_send(ticket_id=ticket_id)
+
+
+@shared_task
+def tracking_email_task(ticket_id: int) -> bool:
+    return jobs.tracking_email_send(ticket_id=ticket_id)
