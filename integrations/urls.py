@@ -1,4 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "integrations"
-urlpatterns = []
+urlpatterns = [
+    path("itsm/", views.itsm_stub, name="itsm_stub"),
+    path("itsm/tickets/<int:pk>/", views.itsm_stub_ticket, name="itsm_stub_ticket"),
+    path(
+        "itsm/tickets/<int:pk>/status/",
+        views.itsm_stub_ticket_status,
+        name="itsm_stub_ticket_status",
+    ),
+    path("itsm/assets/", views.itsm_stub_asset, name="itsm_stub_asset"),
+    path("itsm/outage/", views.itsm_stub_outage, name="itsm_stub_outage"),
+]

@@ -1,0 +1,88 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from .models import StubITSMAsset, StubITSMTicket, StubSettings, StubSlackMessage
+from .services import stub_asset_create, stub_outage_set, stub_ticket_set_status
+
+PERM = "integrations.use_itsm_stub"
+
+
+@permission_required(PERM, raise_exception=True)
+def itsm_stub(request):
+    """The stand-in ITSM: tickets to flip, assets to make exist, the outage switch."""
+    q = request.GET.get("q", "").strip()
+    tickets = StubITSMTicket.objects.annotate(
+        task_count=Count("tasks"),
+        done_count=Count("tasks", filter=Q(tasks__completed_at__isnull=False)),
+    ).order_by("-id")
+    if q:
+        tickets = tickets.filter(
+            Q(title__icontains=q)
+            | Q(requestor_email__icontains=q)
+            | Q(pk=int(q) if q.isdigit() else None)
+        )
+    page = Paginator(tickets, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "integrations/itsm_stub.html",
+        {
+            "page": page,
+            "q": q,
+            "stub_settings": StubSettings.current(),
+            "assets": StubITSMAsset.objects.order_by("-created_at")[:10],
+            "slack": StubSlackMessage.objects.all()[:10],
+        },
+    )
+
+
+@permission_required(PERM, raise_exception=True)
+def itsm_stub_ticket(request, pk):
+    ticket = get_object_or_404(StubITSMTicket.objects.prefetch_related("tasks", "assets"), pk=pk)
+    return render(request, "integrations/itsm_stub_ticket.html", {"ticket": ticket})
+
+
+@require_POST
+@permission_required(PERM, raise_exception=True)
+def itsm_stub_ticket_status(request, pk):
+    status = request.POST.get("status", "")
+    try:
+        stub_ticket_set_status(ticket_id=pk, status=status, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            f"ITSM ticket {pk} is now {status}. The daily poll (run_job refresh-itsm-poll) "
+            "picks it up.",
+        )
+    return redirect(request.POST.get("next") or "integrations:itsm_stub")
+
+
+@require_POST
+@permission_required(PERM, raise_exception=True)
+def itsm_stub_asset(request):
+    try:
+        asset, created = stub_asset_create(serial_number=request.POST.get("serial_number", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            f"Asset {asset.serial_number} {'now exists' if created else 'already existed'} "
+            "in the ITSM; the next existence lookup finds it.",
+        )
+    return redirect("integrations:itsm_stub")
+
+
+@require_POST
+@permission_required(PERM, raise_exception=True)
+def itsm_stub_outage(request):
+    on = request.POST.get("on") == "1"
+    stub_outage_set(on=on)
+    messages.warning(request, "ITSM outage switched on." if on else "ITSM outage switched off.")
+    return redirect("integrations:itsm_stub")

@@ -1,0 +1,138 @@
+"""The ITSM stub page: who may use it, flipping tickets, outage, making assets exist."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.roles import Role
+from integrations.itsm import NewTicket, TicketState
+from integrations.itsm.stub import StubITSMClient
+from integrations.models import StubITSMAsset, StubITSMTicket, StubSettings, StubSlackMessage
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_user(make_user):
+    return make_user(Role.REFRESH_ADMINISTRATOR)
+
+
+def _ticket(n=1):
+    new = NewTicket(title=f"Device refresh {n}", description="", requestor_email=f"p{n}@x.edu")
+    return StubITSMClient().create_ticket(
+        ticket=new, task_titles=["Prestage"], idempotency_key=f"t{n}"
+    )
+
+
+@pytest.mark.parametrize("role", [Role.REFRESH_ADMINISTRATOR, Role.REFRESH_MANAGER])
+def test_refresh_staff_see_the_page_and_nav(client, make_user, role):
+    client.force_login(make_user(role))
+    response = client.get(reverse("integrations:itsm_stub"))
+    assert response.status_code == 200
+    assert "<h1>ITSM stub</h1>" in response.text
+    assert 'href="/integrations/itsm/"' in response.text
+
+
+@pytest.mark.parametrize(
+    "role", [Role.COORDINATOR, Role.APPROVER, Role.ORDERS_TECHNICIAN, Role.SCHEDULE_SLOT_ADMIN]
+)
+def test_others_are_refused(client, make_user, role):
+    client.force_login(make_user(role))
+    assert client.get(reverse("integrations:itsm_stub")).status_code == 403
+    ticket = _ticket()
+    url = reverse("integrations:itsm_stub_ticket_status", args=[ticket.id])
+    assert client.post(url, {"status": "closed"}).status_code == 403
+    assert (
+        client.post(reverse("integrations:itsm_stub_outage"), {"outage": "on"}).status_code == 403
+    )
+    assert StubITSMTicket.objects.get(pk=ticket.id).status == TicketState.NEW
+    assert not StubSettings.objects.filter(itsm_outage=True).exists()
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get(reverse("integrations:itsm_stub"))
+    assert response.status_code == 302
+    assert "login" in response.url
+
+
+def test_flip_installed_then_closed(client, admin_user):
+    client.force_login(admin_user)
+    ticket = _ticket()
+    url = reverse("integrations:itsm_stub_ticket_status", args=[ticket.id])
+
+    response = client.post(url, {"status": "installed"}, follow=True)
+    assert f"Stub ticket #{ticket.id} is now installed." in response.text
+    assert StubITSMClient().get_ticket_status(ticket_id=ticket.id).installed
+
+    client.post(url, {"status": "closed"})
+    assert StubITSMTicket.objects.get(pk=ticket.id).status == TicketState.CLOSED
+
+    response = client.post(url, {"status": "installed"}, follow=True)
+    assert "already closed" in response.text
+    assert StubITSMTicket.objects.get(pk=ticket.id).status == TicketState.CLOSED
+
+
+def test_flip_refuses_other_states_and_get(client, admin_user):
+    client.force_login(admin_user)
+    ticket = _ticket()
+    url = reverse("integrations:itsm_stub_ticket_status", args=[ticket.id])
+    client.post(url, {"status": "cancelled"})
+    assert StubITSMTicket.objects.get(pk=ticket.id).status == TicketState.NEW
+    assert client.get(url).status_code == 405
+    missing = reverse("integrations:itsm_stub_ticket_status", args=[9999])
+    assert client.post(missing, {"status": "closed"}).status_code == 404
+
+
+def test_outage_toggle(client, admin_user):
+    client.force_login(admin_user)
+    client.post(reverse("integrations:itsm_stub_outage"), {"outage": "on"})
+    assert StubSettings.current().itsm_outage
+    assert "Outage on" in client.get(reverse("integrations:itsm_stub")).text
+    client.post(reverse("integrations:itsm_stub_outage"), {"outage": "off"})
+    assert not StubSettings.current().itsm_outage
+
+
+def test_make_asset_exist(client, admin_user):
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("integrations:itsm_stub_asset"), {"serial_number": "new00042"}, follow=True
+    )
+    assert "The ITSM now knows asset NEW00042." in response.text
+    assert StubITSMClient().find_asset_by_serial(serial_number="NEW00042") is not None
+    client.post(reverse("integrations:itsm_stub_asset"), {"serial_number": "NEW00042"})
+    assert StubITSMAsset.objects.count() == 1
+    client.post(reverse("integrations:itsm_stub_asset"), {"serial_number": ""})
+    assert StubITSMAsset.objects.count() == 1
+
+
+def test_list_search_pagination_and_query_budget(client, admin_user, django_assert_max_num_queries):
+    client.force_login(admin_user)
+    for n in range(60):
+        _ticket(n)
+    StubSlackMessage.objects.create(
+        team_name="Desktop", channel="#desk", text="Hi", idempotency_key="s"
+    )
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("integrations:itsm_stub"))
+    assert "Page 1 of 2" in response.text
+    assert "#desk" in response.text
+    last = StubITSMTicket.objects.order_by("id").last()
+    response = client.get(reverse("integrations:itsm_stub"), {"q": str(last.pk)})
+    assert f"#{last.pk}</a>" in response.text
+    response = client.get(reverse("integrations:itsm_stub"), {"q": "nothing like it"})
+    assert "No stub tickets match." in response.text
+
+
+def test_empty_state(client, admin_user):
+    client.force_login(admin_user)
+    assert "No stub tickets yet." in client.get(reverse("integrations:itsm_stub")).text
+
+
+def test_ticket_page(client, admin_user):
+    client.force_login(admin_user)
+    ticket = _ticket()
+    StubITSMClient().update_ticket(ticket_id=ticket.id, comment="Booked Dec 1", idempotency_key="u")
+    response = client.get(reverse("integrations:itsm_stub_ticket", args=[ticket.id]))
+    assert f"Stub ticket #{ticket.id}" in response.text
+    assert "Prestage" in response.text
+    assert "Booked Dec 1" in response.text
+    assert client.get(reverse("integrations:itsm_stub_ticket", args=[9999])).status_code == 404
