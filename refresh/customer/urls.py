@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 # Customer-facing pages reached from emailed links (/refresh/c/<token>/...).
-urlpatterns = []
+urlpatterns = [
+    path("<str:token>/", views.entry, name="customer_entry"),
+    path("<str:token>/<slug:step>/", views.wizard_step, name="customer_step"),
+]
