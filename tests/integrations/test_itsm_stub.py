@@ -12,7 +12,7 @@ from integrations.itsm import (
 )
 from integrations.itsm.stub import StubITSMClient
 from integrations.models import StubITSMAsset, StubITSMTicket
-from integrations.services import stub_asset_make_exist, stub_outage_set, stub_ticket_set_status
+from integrations.services import stub_asset_create, stub_outage_set, stub_ticket_set_status
 
 pytestmark = pytest.mark.django_db
 
@@ -55,12 +55,12 @@ def test_update_once_per_key_and_status_polling_sees_staff_flip(superuser):
         client.update_ticket(ticket_id=ticket.id, comment="Rescheduled", idempotency_key="u1")
     assert len(StubITSMTicket.objects.get(pk=ticket.id).feed) == 1
 
-    stub_ticket_set_status(ticket_id=int(ticket.id), status=TicketState.INSTALLED, actor=superuser)
+    stub_ticket_set_status(ticket_id=int(ticket.id), status=TicketState.INSTALLED, by=superuser)
     status = client.get_ticket_status(ticket_id=ticket.id)
     assert status.installed
     assert not status.closed
 
-    stub_ticket_set_status(ticket_id=int(ticket.id), status=TicketState.CLOSED, actor=superuser)
+    stub_ticket_set_status(ticket_id=int(ticket.id), status=TicketState.CLOSED, by=superuser)
     assert client.get_ticket_status(ticket_id=ticket.id).closed
 
 
@@ -77,7 +77,7 @@ def test_tasks_complete_and_unknown_task_not_found():
 def test_asset_exists_only_once_made_to():
     client = StubITSMClient()
     assert client.find_asset_by_serial(serial_number="NEW00001") is None
-    stub_asset_make_exist(serial_number=" new00001 ", name="Latitude 7450")
+    stub_asset_create(serial_number=" new00001 ", name="Latitude 7450")
     asset = client.find_asset_by_serial(serial_number="NEW00001")
     assert asset.serial_number == "NEW00001"
     ticket = client.create_ticket(ticket=NEW, task_titles=[], idempotency_key="k1")
