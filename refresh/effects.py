@@ -27,11 +27,15 @@ def after_transition(*, ticket_id: int, source: str, target: str, actor_label: s
     elif target == S.PENDING_DELIVERY:
         tasks.tracking_email_task.delay(ticket_id)
     elif target == S.PENDING_CUSTOMER_SCHEDULING:
-        tasks.pick_slot_email_task.delay(ticket_id)
-        if source == S.DELIVERY_SCHEDULED:
+        rescheduling = source == S.DELIVERY_SCHEDULED
+        tasks.pick_slot_email_task.delay(ticket_id, rescheduling)
+        if rescheduling:
             tasks.itsm_reschedule_update_task.delay(ticket_id, "released")
     elif target == S.DELIVERY_SCHEDULED:
-        tasks.appointment_booked_task.delay(ticket_id)
+        # The ITSM always hears of the appointment (no_customer: the generic 12 AM
+        # one). The customer's booking confirmation is the wizard's; only a slot
+        # moved by staff (delivery_scheduled → delivery_scheduled) sends a notice here.
+        tasks.appointment_booked_task.delay(ticket_id, source == S.DELIVERY_SCHEDULED)
 
 
 def after_replacement_assigned(*, ticket_id: int) -> None:

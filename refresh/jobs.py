@@ -356,21 +356,23 @@ def slot_discovery_run(*, now: dt.datetime | None = None) -> int:
 
 
 # --- emails tied to transitions -------------------------------------------------
-def pick_slot_email_send(*, ticket_id: int) -> bool:
+def pick_slot_email_send(*, ticket_id: int, rescheduling: bool = False) -> bool:
     ticket = _ticket(ticket_id)
     if ticket is None or ticket.status != S.PENDING_CUSTOMER_SCHEDULING:
         return False
     email = ticket_customer_email(ticket)
     if not email:
         return False
-    stamp = int(ticket.status_changed_at.timestamp())
+    stamp = f"{ticket.status_changed_at.timestamp():.6f}"
     return bool(
         email_queue(
             key=f"refresh:pick-slot:{ticket.pk}:{stamp}",
             template="refresh_job_pick_slot",
             to=[email],
             context=_context(
-                ticket, link=customer_link(ticket, purpose="refresh_pick_slot", email=email)
+                ticket,
+                rescheduling=rescheduling,
+                link=customer_link(ticket, purpose="refresh_pick_slot", email=email),
             ),
             related=ticket,
         )
@@ -395,8 +397,14 @@ def tracking_email_send(*, ticket_id: int) -> bool:
     )
 
 
-def appointment_booked(*, ticket_id: int) -> None:
-    """A day-1 slot is booked (or moved): tell the ITSM and send the customer an invite."""
+def appointment_booked(*, ticket_id: int, notify_customer: bool = False) -> None:
+    """A day-1 appointment is set (booked, moved, or no_customer's generic 12 AM one).
+
+    The ITSM ticket always gets the appointment. The customer's booking
+    confirmation belongs to the wizard, so the customer is emailed here only
+    when staff moved the appointment (``notify_customer``): a new-appointment
+    notice with the calendar invite.
+    """
     from scheduling.ics import booking_ics
 
     ticket = _ticket(ticket_id)
@@ -409,7 +417,7 @@ def appointment_booked(*, ticket_id: int) -> None:
             if ticket.delivery_at
             else "set"
         )
-        booking_key = booking.pk if booking else "generic"
+        booking_key = f"{booking.pk}-{booking.slot_id}" if booking else "generic"
         get_itsm_client().update_ticket(
             ticket_id=ticket.itsm_ticket_id,
             comment=f"Day-1 appointment: {when}",
@@ -418,15 +426,15 @@ def appointment_booked(*, ticket_id: int) -> None:
             idempotency_key=f"handover-refresh-{ticket.pk}-booking-{booking_key}",
         )
     email = ticket_customer_email(ticket)
-    if booking is None or not email:
+    if booking is None or not email or not notify_customer:
         return
     location = (
         " ".join(p for p in [ticket.location_building, ticket.location_room] if p)
         or ticket.config.unit_specified_location
     )
     email_queue(
-        key=f"refresh:booked:{booking.pk}",
-        template="refresh_job_booked",
+        key=f"refresh:new-appointment:{booking.pk}",
+        template="refresh_job_new_appointment",
         to=[email],
         context=_context(
             ticket,
@@ -458,7 +466,7 @@ def itsm_reschedule_update(*, ticket_id: int, reason: str) -> None:
         ticket_id=ticket.itsm_ticket_id,
         comment="The day-1 appointment was released; the customer is picking a new slot.",
         idempotency_key=(
-            f"handover-refresh-{ticket.pk}-reschedule-{int(ticket.status_changed_at.timestamp())}"
+            f"handover-refresh-{ticket.pk}-reschedule-{ticket.status_changed_at.timestamp():.6f}"
         ),
     )
 

@@ -83,8 +83,8 @@ def replacement_assigned_task(ticket_id: int) -> None:
 
 
 @shared_task(**ITSM_RETRY)
-def appointment_booked_task(ticket_id: int) -> None:
-    jobs.appointment_booked(ticket_id=ticket_id)
+def appointment_booked_task(ticket_id: int, notify_customer: bool = False) -> None:
+    jobs.appointment_booked(ticket_id=ticket_id, notify_customer=notify_customer)
 
 
 @shared_task(**ITSM_RETRY)
@@ -98,8 +98,8 @@ def event_push_task(event_id: int) -> None:
 
 
 @shared_task
-def pick_slot_email_task(ticket_id: int) -> bool:
-    return jobs.pick_slot_email_send(ticket_id=ticket_id)
+def pick_slot_email_task(ticket_id: int, rescheduling: bool = False) -> bool:
+    return jobs.pick_slot_email_send(ticket_id=ticket_id, rescheduling=rescheduling)
 
 
 @shared_task

@@ -1,0 +1,77 @@
+"""Reschedules and appointments (DESIGN.md §3): the ITSM hears of every change;
+the customer gets a notice only when staff move the appointment or release it."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from integrations.models import StubITSMTicket
+from notifications.models import OutboundEmail
+from refresh import jobs, services
+from refresh.choices import RefreshStyle, TicketStatus
+
+S = TicketStatus
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def emails(template):
+    return OutboundEmail.objects.filter(template=template)
+
+
+def test_staff_moving_the_slot_updates_the_itsm_and_sends_a_new_appointment_notice(
+    flow, make_slot, admin
+):
+    ticket = flow.to(S.DELIVERY_SCHEDULED)
+    assert not emails("refresh_job_new_appointment").exists()  # the wizard confirms bookings
+    later = make_slot(days=6)
+    services.ticket_book_slot(ticket=ticket, slot_id=later.pk, actor=admin, actor_label="staff")
+
+    ticket.refresh_from_db()
+    assert ticket.status == S.DELIVERY_SCHEDULED
+    notice = emails("refresh_job_new_appointment").get()
+    assert notice.to == [ticket.user.email]
+    assert "moved the delivery" in notice.body_text
+    assert notice.attachments[0]["filename"] == "appointment.ics"
+    stub = StubITSMTicket.objects.get(pk=ticket.itsm_ticket_id)
+    assert stub.appointment_start == later.start
+    # A retry of the effect sends nothing more.
+    jobs.appointment_booked(ticket_id=ticket.pk, notify_customer=True)
+    assert emails("refresh_job_new_appointment").count() == 1
+
+
+def test_reschedule_request_tells_the_itsm_and_asks_for_a_new_time(flow):
+    ticket = flow.to(S.DELIVERY_SCHEDULED)
+    before = len(StubITSMTicket.objects.get(pk=ticket.itsm_ticket_id).feed)
+    offered = emails("refresh_job_pick_slot").count()
+    services.ticket_request_reschedule(ticket=ticket, actor_label="customer")
+
+    ticket.refresh_from_db()
+    assert ticket.status == S.PENDING_CUSTOMER_SCHEDULING
+    stub = StubITSMTicket.objects.get(pk=ticket.itsm_ticket_id)
+    assert len(stub.feed) > before
+    assert "released" in str(stub.feed[-1])
+    latest = emails("refresh_job_pick_slot").order_by("-pk").first()
+    assert emails("refresh_job_pick_slot").count() == offered + 1
+    assert "Pick a new day and time" in latest.body_text
+    assert "/refresh/c/" in latest.body_text
+
+
+def test_no_customer_ticket_gets_the_generic_midnight_slot_in_the_itsm_and_no_email(flow):
+    detroit = ZoneInfo("America/Detroit")
+    with time_machine.travel(dt.datetime(2026, 12, 4, 15, tzinfo=detroit), tick=False):  # Friday
+        ticket = flow.new(style=RefreshStyle.NO_CUSTOMER)
+        ticket = flow.advance(ticket, S.PENDING_ITSM_EXISTENCE)
+        from integrations.models import StubITSMAsset
+
+        StubITSMAsset.objects.create(serial_number=ticket.replacement_system.serial_number)
+        assert jobs.itsm_existence_lookup(ticket_id=ticket.pk)
+
+    ticket.refresh_from_db()
+    assert ticket.status == S.DELIVERY_SCHEDULED
+    local = ticket.delivery_at.astimezone(detroit)
+    assert (local.date(), local.hour, local.minute) == (dt.date(2026, 12, 7), 0, 0)  # Monday
+    stub = StubITSMTicket.objects.get(pk=ticket.itsm_ticket_id)
+    assert stub.appointment_start == ticket.delivery_at
+    assert not OutboundEmail.objects.filter(template__startswith="refresh_job_").exists()
