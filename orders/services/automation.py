@@ -162,6 +162,15 @@ def _call_adapter(action: OrderAction, order: Order) -> dict:
             workstation=order.workstation, new_name=_placeholder_name(order), idempotency_key=key
         )
     elif auto == AutomationKey.RECOMMISSION_DESKTOP:
+        placeholder = order.existing_placeholder
+        if placeholder is not None:
+            # The parked computer carries its tmp name: give it its name back first
+            # (its own key, so a retry repeats neither call).
+            client.rename_computer(
+                workstation=placeholder.name,
+                new_name=order.workstation,
+                idempotency_key=f"{key}-unpark",
+            )
         result = client.recommission_desktop(
             workstation=order.workstation, username=order.new_username, idempotency_key=key
         )

@@ -175,11 +175,13 @@ def test_deactivate_replacement_now_from_placeholder(
     assert order.workstation == "WX14"
     assert order.existing_placeholder == placeholder
     # No account behind a placeholder: nothing to deactivate, new account, desktop.
-    assert directory.names() == ["create_account", "recommission_desktop"]
-    assert directory.calls[1][1] == {
+    assert directory.names() == ["create_account", "rename_computer", "recommission_desktop"]
+    assert directory.calls[1][1]["workstation"] == placeholder.name
+    assert directory.calls[1][1]["new_name"] == "WX14"
+    assert directory.calls[2][1] == {
         "workstation": "WX14",
         "username": "rplacement",
-        "idempotency_key": directory.calls[1][1]["idempotency_key"],
+        "idempotency_key": directory.calls[2][1]["idempotency_key"],
     }
     placeholder.refresh_from_db()
     assert not placeholder.active
