@@ -1,0 +1,1 @@
+"""The approver page: tickets of configs naming the person, waiting for approval."""
