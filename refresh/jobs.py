@@ -305,14 +305,90 @@ def itsm_existence_lookup(*, ticket_id: int) -> bool:
     return True
 
 
+LOOKUP_BATCH = 100
+
+
 def itsm_existence_sweep() -> int:
-    """Queue a lookup for every waiting ticket (the per-ticket tasks retry on their own)."""
-    from refresh.tasks import itsm_existence_lookup_task
+    """Queue the lookups of every waiting ticket in batches (one task per batch).
+
+    The batches run concurrently on the workers; each writes its not-found
+    results in one UPDATE.
+    """
+    from refresh.tasks import itsm_existence_lookup_batch_task
 
     ids = list(tickets_awaiting_itsm_existence().values_list("pk", flat=True))
-    for ticket_id in ids:
-        itsm_existence_lookup_task.delay(ticket_id)
+    for start in range(0, len(ids), LOOKUP_BATCH):
+        itsm_existence_lookup_batch_task.delay(ids[start : start + LOOKUP_BATCH])
     return len(ids)
+
+
+def itsm_existence_lookup_batch(*, ticket_ids: list[int]) -> dict[str, int]:
+    """Look up a batch of waiting tickets; found ones advance (one transition each),
+    the rest get their attempt recorded together in one UPDATE.
+
+    An ITSM outage stops the batch: the unasked tickets are marked as waiting on
+    the ITSM and the next sweep asks again. Nothing is lost.
+    """
+    from django.db.models import F
+
+    tickets = list(
+        RefreshTicket.objects.filter(pk__in=ticket_ids, status=S.PENDING_ITSM_EXISTENCE)
+        .select_related("replacement_system")
+        .only("pk", "status", "replacement_system__serial_number")
+        .order_by("pk")
+    )
+    client = get_itsm_client()
+    found: list[tuple[RefreshTicket, str, str]] = []
+    missing: list[int] = []
+    outage: list[int] = []
+    error = ""
+    for index, ticket in enumerate(tickets):
+        serial = ticket.replacement_system.serial_number if ticket.replacement_system_id else ""
+        if not serial:
+            missing.append(ticket.pk)
+            continue
+        try:
+            asset = client.find_asset_by_serial(serial_number=serial)
+        except TransientITSMError as exc:
+            outage = [t.pk for t in tickets[index:]]
+            error = f"ITSM unavailable: {exc}"
+            break
+        except PermanentITSMError:
+            missing.append(ticket.pk)
+            continue
+        if asset is None:
+            missing.append(ticket.pk)
+        else:
+            found.append((ticket, serial, asset.id))
+
+    now = timezone.now()
+    for ids, message in (
+        (missing, "The replacement is not in the ITSM yet (or has no serial number)."),
+        (outage, error),
+    ):
+        if ids:
+            RefreshTicket.objects.filter(pk__in=ids, status=S.PENDING_ITSM_EXISTENCE).update(
+                itsm_lookup_attempts=F("itsm_lookup_attempts") + 1,
+                itsm_lookup_error=message[:2000],
+                itsm_last_checked_at=now,
+                updated_at=now,
+            )
+    advanced = 0
+    for ticket, serial, asset_id in found:
+        try:
+            ticket = ticket_itsm_found(ticket=ticket.pk, job="itsm_existence")
+        except RefreshError:
+            continue
+        ticket_record_event(
+            ticket=ticket,
+            kind=EventKind.ITSM_SEEN,
+            summary=f"Replacement {serial} found in the ITSM (asset {asset_id})",
+            payload={"asset_id": asset_id},
+            actor_label="itsm_existence",
+            itsm_synced_at=now,
+        )
+        advanced += 1
+    return {"found": advanced, "missing": len(missing), "waiting_on_itsm": len(outage)}
 
 
 # --- slot discovery ------------------------------------------------------------

@@ -77,6 +77,11 @@ def itsm_existence_lookup_task(self, ticket_id: int) -> bool:
         _retry_rate_limited(self, exc)
 
 
+@shared_task(acks_late=True)
+def itsm_existence_lookup_batch_task(ticket_ids: list[int]) -> dict:
+    return jobs.itsm_existence_lookup_batch(ticket_ids=ticket_ids)
+
+
 @shared_task(**ITSM_RETRY)
 def replacement_assigned_task(ticket_id: int) -> None:
     jobs.replacement_assigned(ticket_id=ticket_id)

@@ -75,3 +75,26 @@ def test_no_customer_ticket_gets_the_generic_midnight_slot_in_the_itsm_and_no_em
     stub = StubITSMTicket.objects.get(pk=ticket.itsm_ticket_id)
     assert stub.appointment_start == ticket.delivery_at
     assert not OutboundEmail.objects.filter(template__startswith="refresh_job_").exists()
+
+
+def test_batched_lookups_advance_the_found_and_record_the_rest_in_one_update(
+    flow, django_assert_max_num_queries
+):
+    from integrations.models import StubITSMAsset, StubSettings
+
+    tickets = [flow.to(S.PENDING_ITSM_EXISTENCE) for _ in range(3)]
+    StubITSMAsset.objects.create(serial_number=tickets[0].replacement_system.serial_number)
+    ids = [t.pk for t in tickets]
+    StubSettings.objects.update_or_create(pk=1, defaults={"itsm_outage": True})
+    assert jobs.itsm_existence_lookup_batch(ticket_ids=ids)["waiting_on_itsm"] == 3
+    StubSettings.objects.filter(pk=1).update(itsm_outage=False)
+
+    result = jobs.itsm_existence_lookup_batch(ticket_ids=ids)
+    assert result == {"found": 1, "missing": 2, "waiting_on_itsm": 0}
+    statuses = [t.__class__.objects.get(pk=t.pk) for t in tickets]
+    assert statuses[0].status == S.PENDING_SLOT_DISCOVERY
+    assert [t.status for t in statuses[1:]] == [S.PENDING_ITSM_EXISTENCE] * 2
+    assert statuses[1].itsm_lookup_attempts >= 2  # the outage and the miss both count
+    # Nothing found: the write is one UPDATE for the whole batch, whatever its size.
+    with django_assert_max_num_queries(8):
+        jobs.itsm_existence_lookup_batch(ticket_ids=ids[1:])
