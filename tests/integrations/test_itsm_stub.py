@@ -128,3 +128,25 @@ def test_changed_location_ticket_is_linked():
         idempotency_key="loc1",
     )
     assert StubITSMTicket.objects.get(pk=changed.id).related_ticket_id == first.id
+
+
+def test_simulated_latency_when_asked(settings):
+    import time
+
+    settings.ITSM_STUB_LATENCY_MS = 50
+    client = StubITSMClient()
+    started = time.monotonic()
+    client.find_asset_by_serial(serial_number="A")
+    assert time.monotonic() - started >= 0.05
+
+
+def test_change_request_is_a_comment_once_per_key():
+    client = StubITSMClient()
+    ticket = client.create_ticket(ticket=NEW, task_titles=[], idempotency_key="k1")
+    for _ in range(2):
+        client.file_change_request(
+            ticket_id=ticket.id, text="Move to Dec 3", requested_by="Ann", idempotency_key="cr1"
+        )
+    feed = StubITSMTicket.objects.get(pk=ticket.id).feed
+    assert len(feed) == 1
+    assert "Move to Dec 3" in feed[0]["text"]

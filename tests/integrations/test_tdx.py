@@ -341,3 +341,46 @@ def test_bad_credentials_are_permanent(api):
     )
     with pytest.raises(PermanentITSMError):
         client.get_ticket_status(ticket_id="101")
+
+
+def test_selected_by_settings(settings):
+    from integrations.itsm import get_itsm_client
+
+    settings.ITSM_CLIENT = "integrations.itsm.tdx.TDXClient"
+    settings.TDX_BASE_URL = BASE
+    assert isinstance(get_itsm_client(), TDXClient)
+
+
+def test_token_shared_through_the_cache(client, api):
+    api.add(responses.GET, f"{API}/31/tickets/101", json=ticket_body())
+    client.get_ticket_status(ticket_id="101")
+    other = TDXClient(
+        base_url=BASE, beid="beid-guid", web_services_key="ws-key", app_id=31, asset_app_id=40
+    )
+    other.get_ticket_status(ticket_id="101")
+    assert len([c for c in api.calls if c.request.url == LOGIN]) == 1
+
+
+def test_changed_location_ticket_and_change_request(client, api):
+    api.add(responses.POST, f"{API}/31/tickets", json=ticket_body(202, Title="Changed location"))
+    api.add(responses.POST, f"{API}/31/tickets/101/feed", json={"ID": 1})
+    api.add(responses.GET, f"{API}/31/tickets/101", json=ticket_body())
+    api.add(responses.GET, f"{API}/31/tickets/101/tasks", json=[])
+
+    moved = client.open_changed_location_ticket(
+        related_ticket_id="101",
+        requestor_email="ann@x.edu",
+        old_location="UH 1",
+        new_location="UH 2",
+        idempotency_key="loc-1",
+    )
+    changed = client.file_change_request(
+        ticket_id="101", text="Move to Dec 3", requested_by="Ann", idempotency_key="cr-1"
+    )
+
+    assert moved.id == "202"
+    assert changed == "101"
+    create = next(c for c in api.calls if "/tickets?" in c.request.url)
+    assert "UH 2" in json.loads(create.request.body)["Description"]
+    feed = next(c for c in api.calls if c.request.url.endswith("/feed"))
+    assert "Move to Dec 3" in json.loads(feed.request.body)["Comments"]
