@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from .models import StubITSMAsset, StubITSMTicket, StubSettings, StubSlackMessage
@@ -50,6 +51,7 @@ def itsm_stub_ticket(request, pk):
 @permission_required(PERM, raise_exception=True)
 def itsm_stub_ticket_status(request, pk):
     status = request.POST.get("status", "")
+    get_object_or_404(StubITSMTicket, pk=pk)
     try:
         stub_ticket_set_status(ticket_id=pk, status=status, by=request.user)
     except ValidationError as exc:
@@ -60,7 +62,12 @@ def itsm_stub_ticket_status(request, pk):
             f"ITSM ticket {pk} is now {status}. The daily poll (run_job refresh-itsm-poll) "
             "picks it up.",
         )
-    return redirect(request.POST.get("next") or "integrations:itsm_stub")
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "integrations:itsm_stub"
+    return redirect(next_url)
 
 
 @require_POST

@@ -132,3 +132,17 @@ def test_ticket_page(client, admin_user):
     assert "Prestage" in response.text
     assert "Booked Dec 1" in response.text
     assert client.get(reverse("integrations:itsm_stub_ticket", args=[9999])).status_code == 404
+
+
+def test_status_flip_never_redirects_off_site_and_404s_unknown_tickets(client, make_user):
+    client.force_login(make_user(Role.REFRESH_MANAGER))
+    ticket = StubITSMClient().create_ticket(
+        ticket=NewTicket(title="t", description="", requestor_email=""),
+        task_titles=[],
+        idempotency_key="redirect-test",
+    )
+    url = reverse("integrations:itsm_stub_ticket_status", args=[ticket.id])
+    response = client.post(url, {"status": "installed", "next": "https://evil.example.com/"})
+    assert response["Location"] == reverse("integrations:itsm_stub")
+    missing = reverse("integrations:itsm_stub_ticket_status", args=[999999])
+    assert client.post(missing, {"status": "installed"}).status_code == 404
