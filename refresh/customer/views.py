@@ -22,11 +22,12 @@ from django.views.decorators.cache import never_cache
 
 from notifications.links import (
     LinkInvalid,
+    LinkRateLimited,
     access_link_resolve,
     client_key_for,
 )
 from refresh.choices import EventKind, RefreshStyle, TicketStatus
-from refresh.exceptions import RefreshError
+from refresh.exceptions import RefreshError, TransitionNotAllowed
 from refresh.models import HardwareModel, Peripheral, RefreshTicket, SoftwareTitle
 from refresh.services import (
     ticket_book_slot,
@@ -68,10 +69,11 @@ STEP_TITLES = {
 
 
 class _Invalid(Exception):
-    def __init__(self, reason: str, ticket: RefreshTicket | None = None):
+    def __init__(self, reason: str, ticket: RefreshTicket | None = None, status: int = 410):
         super().__init__(reason)
         self.reason = reason
         self.ticket = ticket
+        self.status = status
 
 
 def _ticket_of(link) -> RefreshTicket | None:
@@ -101,6 +103,8 @@ def _resolve(request, token: str) -> tuple[str, RefreshTicket]:
         try:
             # The rate limit counts one attempt per request, not one per purpose.
             link = access_link_resolve(token=token, purpose=purpose, client_key=client_key)
+        except LinkRateLimited as exc:
+            raise _Invalid(exc.reason, status=429) from exc
         except LinkInvalid as exc:
             client_key = ""
             if exc.link is not None or error is None:
@@ -115,14 +119,14 @@ def _resolve(request, token: str) -> tuple[str, RefreshTicket]:
     raise _Invalid(error.reason, _ticket_of(error.link))
 
 
-def _invalid_response(request, reason: str, ticket: RefreshTicket | None = None):
+def _invalid_response(request, reason: str, ticket: RefreshTicket | None = None, status=410):
     team = ticket.support_team if ticket is not None else None
     context = {
         "reason": reason,
         "contact_email": team.email if team else "",
         "contact_name": team.name if team else "",
     }
-    return render(request, "notifications/link_invalid.html", context, status=410)
+    return render(request, "notifications/link_invalid.html", context, status=status)
 
 
 def _slot_purpose_open(purpose: str, ticket: RefreshTicket) -> bool:
@@ -146,7 +150,7 @@ def entry(request, token: str):
     try:
         purpose, ticket = _resolve(request, token)
     except _Invalid as exc:
-        return _invalid_response(request, exc.reason, exc.ticket)
+        return _invalid_response(request, exc.reason, exc.ticket, exc.status)
     if purpose == WIZARD:
         return _wizard(request, token, ticket, step=None)
     if not _slot_purpose_open(purpose, ticket):
@@ -159,7 +163,7 @@ def wizard_step(request, token: str, step: str):
     try:
         purpose, ticket = _resolve(request, token)
     except _Invalid as exc:
-        return _invalid_response(request, exc.reason, exc.ticket)
+        return _invalid_response(request, exc.reason, exc.ticket, exc.status)
     if purpose != WIZARD:
         raise Http404
     return _wizard(request, token, ticket, step=step)
@@ -395,6 +399,12 @@ def _wizard(request, token: str, ticket: RefreshTicket, *, step: str | None):
                 ticket_submit_wizard(
                     ticket=ticket, actor_label="customer", answers=wizard.submit_answers()
                 )
+            except TransitionNotAllowed as exc:
+                ticket.refresh_from_db()
+                if ticket.status != S.PENDING_CUSTOMER:
+                    # Submitted (or closed) meanwhile, from another tab or device.
+                    return _wizard(request, token, ticket, step=step)
+                errors = _error_lines(exc)
             except RefreshError as exc:
                 errors = _error_lines(exc)
             else:
@@ -414,7 +424,9 @@ def _wizard(request, token: str, ticket: RefreshTicket, *, step: str | None):
                 return redirect(_step_url(token, target))
             return _render_step(request, token, wizard, step, form, status=400)
     form = wizard.form(step)
-    return _render_step(request, token, wizard, step, form, errors=errors)
+    return _render_step(
+        request, token, wizard, step, form, errors=errors, status=400 if errors else 200
+    )
 
 
 def _error_lines(exc: RefreshError) -> list[str]:

@@ -244,3 +244,28 @@ def test_double_submit_shows_already_submitted(client, wizard_ticket, link_for):
     ticket.refresh_from_db()
     assert ticket.status == S.PENDING_ORDERING
     assert RefreshTicketAudit.objects.filter(ticket=ticket).count() == audits
+
+
+def test_rate_limit_applies_to_every_purpose(client, flow, link_for):
+    from notifications.links import RATE_LIMIT_PER_MINUTE
+
+    ticket = flow.to(S.PENDING_CUSTOMER_SCHEDULING)
+    url = link_for(ticket, "refresh_pick_slot")
+    for _ in range(RATE_LIMIT_PER_MINUTE):
+        assert client.get(url).status_code == 200
+    response = client.get(url)
+    assert response.status_code == 429
+    assert "Too many attempts" in response.content.decode()
+
+
+def test_submit_after_submission_elsewhere_shows_already_submitted(client, wizard_ticket, link_for):
+    from refresh import services
+
+    ticket = wizard_ticket()
+    url = link_for(ticket)
+    client.post(url + "location/", ADDRESS)
+    client.post(url + "device/", {})
+    client.post(url + "peripherals/", {})
+    services.ticket_submit_wizard(ticket=ticket, answers={**ADDRESS, "ship_zip": "48104"})
+    response = client.post(url + "review/", {"submit": "1"})
+    assert "already submitted" in response.content.decode()
