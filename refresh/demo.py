@@ -461,4 +461,59 @@ def seed(*, out) -> list[str]:
         f"Refresh: {System.objects.count()} systems, {total} tickets in {statuses} statuses; "
         "staff pages at /refresh/ (refresh.admin@example.edu, refresh.manager@example.edu); "
         "approver: approver@med.example.edu.",
+        *demo_customer_links(),
     ]
+
+
+# Which demo tickets get a printed customer link: (label, status, style, purpose).
+_LINKS = [
+    ("wizard, on premises", TicketStatus.PENDING_CUSTOMER, RefreshStyle.ON_PREM, "refresh_wizard"),
+    (
+        "wizard, remote (@home)",
+        TicketStatus.PENDING_CUSTOMER,
+        RefreshStyle.REMOTE,
+        "refresh_wizard",
+    ),
+    (
+        "wizard, user-specified location",
+        TicketStatus.PENDING_CUSTOMER,
+        RefreshStyle.USER_SPECIFIED_LOCATION,
+        "refresh_wizard",
+    ),
+    (
+        "pick a day-1 slot",
+        TicketStatus.PENDING_CUSTOMER_SCHEDULING,
+        RefreshStyle.ON_PREM,
+        "refresh_pick_slot",
+    ),
+    (
+        "change a booked slot",
+        TicketStatus.DELIVERY_SCHEDULED,
+        RefreshStyle.ON_PREM,
+        "refresh_reschedule",
+    ),
+]
+
+
+def demo_customer_links() -> list[str]:
+    """Fresh personal links for a few demo customers (customers have no password).
+
+    Each run issues new links and revokes the previous ones, as a resent email would.
+    """
+    from notifications.links import access_link_issue
+    from refresh.selectors import ticket_customer_email
+
+    lines = ["Customer links (what the emailed links open; printed anew on every run):"]
+    for label, status, style, purpose in _LINKS:
+        ticket = (
+            RefreshTicket.objects.select_related("user", "delegate")
+            .filter(status=status, style=style)
+            .order_by("pk")
+            .first()
+        )
+        email = ticket_customer_email(ticket) if ticket else None
+        if not email:
+            continue
+        issued = access_link_issue(target=ticket, purpose=purpose, email=email)
+        lines.append(f"  {label:<34} {issued.url(f'/refresh/c/{issued.token}/')}")
+    return lines
