@@ -305,11 +305,11 @@ def itsm_existence_lookup(*, ticket_id: int) -> bool:
     return True
 
 
-LOOKUP_BATCH = 100
+LOOKUP_BATCH = 50
 
 
 def itsm_existence_sweep() -> int:
-    """Queue the lookups of every waiting ticket in batches (one task per batch).
+    """Queue the lookups of every waiting ticket in batches of LOOKUP_BATCH (a task each).
 
     The batches run concurrently on the workers; each writes its not-found
     results in one UPDATE.
