@@ -33,8 +33,8 @@ def after_transition(*, ticket_id: int, source: str, target: str, actor_label: s
             tasks.itsm_reschedule_update_task.delay(ticket_id, "released")
     elif target == S.DELIVERY_SCHEDULED:
         # The ITSM always hears of the appointment (no_customer: the generic 12 AM
-        # one). The customer's booking confirmation is the wizard's; only a slot
-        # moved by staff (delivery_scheduled → delivery_scheduled) sends a notice here.
+        # one); the customer gets a confirmation with a calendar invite, or a
+        # new-time notice when the booking moved (delivery_scheduled → itself).
         tasks.appointment_booked_task.delay(ticket_id, source == S.DELIVERY_SCHEDULED)
 
 

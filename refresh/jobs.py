@@ -473,13 +473,12 @@ def tracking_email_send(*, ticket_id: int) -> bool:
     )
 
 
-def appointment_booked(*, ticket_id: int, notify_customer: bool = False) -> None:
+def appointment_booked(*, ticket_id: int, moved: bool = False) -> None:
     """A day-1 appointment is set (booked, moved, or no_customer's generic 12 AM one).
 
-    The ITSM ticket always gets the appointment. The customer's booking
-    confirmation belongs to the wizard, so the customer is emailed here only
-    when staff moved the appointment (``notify_customer``): a new-appointment
-    notice with the calendar invite.
+    The ITSM ticket always gets the appointment. The customer gets a confirmation
+    with a calendar invite and a link to change it: "booked" for a first booking,
+    "new time" when the booking moved (by staff or by the customer's own change).
     """
     from scheduling.ics import booking_ics
 
@@ -502,15 +501,15 @@ def appointment_booked(*, ticket_id: int, notify_customer: bool = False) -> None
             idempotency_key=f"handover-refresh-{ticket.pk}-booking-{booking_key}",
         )
     email = ticket_customer_email(ticket)
-    if booking is None or not email or not notify_customer:
+    if booking is None or not email:
         return
     location = (
         " ".join(p for p in [ticket.location_building, ticket.location_room] if p)
         or ticket.config.unit_specified_location
     )
     email_queue(
-        key=f"refresh:new-appointment:{booking.pk}",
-        template="refresh_job_new_appointment",
+        key=f"refresh:{'new-appointment' if moved else 'booked'}:{booking.pk}",
+        template="refresh_job_new_appointment" if moved else "refresh_job_booked",
         to=[email],
         context=_context(
             ticket,

@@ -88,8 +88,8 @@ def replacement_assigned_task(ticket_id: int) -> None:
 
 
 @shared_task(**ITSM_RETRY)
-def appointment_booked_task(ticket_id: int, notify_customer: bool = False) -> None:
-    jobs.appointment_booked(ticket_id=ticket_id, notify_customer=notify_customer)
+def appointment_booked_task(ticket_id: int, moved: bool = False) -> None:
+    jobs.appointment_booked(ticket_id=ticket_id, moved=moved)
 
 
 @shared_task(**ITSM_RETRY)

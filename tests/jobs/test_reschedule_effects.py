@@ -32,12 +32,12 @@ def test_staff_moving_the_slot_updates_the_itsm_and_sends_a_new_appointment_noti
     assert ticket.status == S.DELIVERY_SCHEDULED
     notice = emails("refresh_job_new_appointment").get()
     assert notice.to == [ticket.user.email]
-    assert "moved the delivery" in notice.body_text
+    assert "has a new time" in notice.body_text
     assert notice.attachments[0]["filename"] == "appointment.ics"
     stub = StubITSMTicket.objects.get(pk=ticket.itsm_ticket_id)
     assert stub.appointment_start == later.start
     # A retry of the effect sends nothing more.
-    jobs.appointment_booked(ticket_id=ticket.pk, notify_customer=True)
+    jobs.appointment_booked(ticket_id=ticket.pk, moved=True)
     assert emails("refresh_job_new_appointment").count() == 1
 
 

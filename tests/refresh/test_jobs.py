@@ -210,10 +210,13 @@ class TestSlotDiscovery:
         ]
         assert emails("refresh_job_pick_slot").count() == 2
 
-    def test_customer_booking_updates_the_itsm_and_leaves_the_email_to_the_wizard(
-        self, flow, effects
-    ):
+    def test_booking_sends_a_calendar_invite_and_updates_the_itsm(self, flow, effects):
         ticket = flow.to(S.DELIVERY_SCHEDULED)
+        booked = emails("refresh_job_booked").get()
+        assert booked.to == [ticket.user.email]
+        assert booked.attachments[0]["filename"] == "appointment.ics"
+        assert "BEGIN:VCALENDAR" in booked.attachments[0]["content"]
+        assert "/refresh/c/" in booked.body_text  # the link to change it
         assert not emails("refresh_job_new_appointment").exists()
         stub = StubITSMTicket.objects.get(pk=ticket.itsm_ticket_id)
         assert stub.appointment_start is not None
