@@ -1,12 +1,9 @@
 """Races on PostgreSQL: order numbers, a cancel against a manual action."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from orders.choices import OrderStatus, OrderType
-from orders.exceptions import OrderError
 from orders.services import (
     order_action_process,
     order_cancel,
@@ -14,6 +11,7 @@ from orders.services import (
     order_number_allocate,
     order_submit,
 )
+from tests.concurrency import race
 
 pytestmark = [
     pytest.mark.postgres,
@@ -23,24 +21,7 @@ pytestmark = [
 
 
 def _race(*calls):
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except OrderError as exc:
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
+    return race(*calls)
 
 
 def test_order_numbers_never_collide():

@@ -1,13 +1,11 @@
 """Two transitions on one ticket at once: exactly one wins (PostgreSQL row locks)."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from refresh import services
 from refresh.choices import TicketStatus
-from refresh.exceptions import RefreshError
+from tests.concurrency import race
 
 S = TicketStatus
 
@@ -19,24 +17,7 @@ pytestmark = [
 
 
 def _race(*calls):
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except RefreshError as exc:
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
+    return race(*calls)
 
 
 def test_two_submits_of_one_wizard_only_one_wins(flow):
