@@ -14,7 +14,7 @@ from tests.accounts.factories import SupportTeamFactory
 
 pytestmark = pytest.mark.django_db
 
-HOOK = "https://hooks.slack.com/services/T000/B000/XXXX"
+HOOK = "https://hooks.slack.com/services/T000/B000/test-webhook"
 
 
 def test_stub_logs_each_message_once(support_team):
