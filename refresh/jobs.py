@@ -59,6 +59,7 @@ ITSM_TASK_TITLES = [
     "Collect the old device",
 ]
 PRESTAGE_TASK = "Prestage the replacement"
+DELIVERY_TASK = "Deliver and set up"
 BATCH = 500
 
 
@@ -500,6 +501,7 @@ def appointment_booked(*, ticket_id: int, moved: bool = False) -> None:
             appointment_end=booking.slot.end if booking else ticket.delivery_at,
             idempotency_key=f"handover-refresh-{ticket.pk}-booking-{booking_key}",
         )
+        _comment_delivery_task(ticket, f"Day-1 appointment: {when}")
     email = ticket_customer_email(ticket)
     if booking is None or not email:
         return
@@ -537,13 +539,30 @@ def itsm_reschedule_update(*, ticket_id: int, reason: str) -> None:
     ticket = _ticket(ticket_id)
     if ticket is None or not ticket.itsm_ticket_id:
         return
+    text = "The day-1 appointment was released; the customer is picking a new slot."
     get_itsm_client().update_ticket(
         ticket_id=ticket.itsm_ticket_id,
-        comment="The day-1 appointment was released; the customer is picking a new slot.",
+        comment=text,
         idempotency_key=(
             f"handover-refresh-{ticket.pk}-reschedule-{ticket.status_changed_at.timestamp():.6f}"
         ),
     )
+    _comment_delivery_task(ticket, text)
+
+
+def _comment_delivery_task(ticket: RefreshTicket, text: str) -> None:
+    """Tell the ITSM's delivery task about an appointment change (tasks follow the ticket)."""
+    client = get_itsm_client()
+    task = next(
+        (
+            t
+            for t in client.get_ticket(ticket_id=ticket.itsm_ticket_id).tasks
+            if t.title == DELIVERY_TASK
+        ),
+        None,
+    )
+    if task is not None and not task.completed:
+        client.comment_task(ticket_id=ticket.itsm_ticket_id, task_id=task.id, comment=text)
 
 
 def event_push(*, event_id: int) -> None:

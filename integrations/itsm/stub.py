@@ -160,6 +160,24 @@ class StubITSMClient:
             task.save(update_fields=["completed_at", "percent_complete"])
         return _task(task)
 
+    @transaction.atomic
+    def comment_task(self, *, ticket_id, task_id, comment) -> ITSMTask:
+        self._call("comment_task")
+        task = (
+            StubITSMTask.objects.select_related("ticket")
+            .filter(pk=task_id, ticket_id=ticket_id)
+            .first()
+        )
+        if task is None:
+            raise ITSMNotFound(f"Task {task_id} of ITSM ticket {ticket_id} does not exist.")
+        ticket = task.ticket
+        ticket.feed = [
+            *ticket.feed,
+            {"at": timezone.now().isoformat(), "text": f"Task “{task.title}”: {comment}"},
+        ]
+        ticket.save(update_fields=["feed", "modified_at"])
+        return _task(task)
+
     def find_asset_by_serial(self, *, serial_number) -> ITSMAsset | None:
         self._call("find_asset_by_serial")
         row = StubITSMAsset.objects.filter(serial_number__iexact=serial_number.strip()).first()

@@ -402,6 +402,18 @@ class TDXClient:
                 return task
         raise ITSMNotFound(f"TDX task {task_id} of ticket {ticket_id} does not exist.")
 
+    def comment_task(self, *, ticket_id, task_id, comment) -> ITSMTask:
+        self._request(
+            "POST",
+            self._tickets_path(f"/{ticket_id}/tasks/{task_id}/feed"),
+            bucket="POST.tickets/tasks/feed",
+            json={"Comments": comment, "Notify": []},
+        )
+        for task in self._tasks(ticket_id):
+            if task.id == str(task_id):
+                return task
+        raise ITSMNotFound(f"TDX task {task_id} of ticket {ticket_id} does not exist.")
+
     def find_asset_by_serial(self, *, serial_number) -> ITSMAsset | None:
         serial = serial_number.strip()
         rows = self._request(

@@ -309,6 +309,18 @@ def test_complete_task_sends_percent_complete(client, api):
     assert sent["Comments"] == "Prestaged"
 
 
+def test_comment_task_posts_to_the_task_feed_without_completing_it(client, api):
+    api.add(responses.POST, f"{API}/31/tickets/101/tasks/502/feed", json={"ID": 2})
+    api.add(responses.GET, f"{API}/31/tickets/101/tasks", json=[task_body(502, percent=40)])
+
+    task = client.comment_task(ticket_id="101", task_id="502", comment="New time: Tue 9 AM")
+
+    assert not task.completed
+    sent = json.loads(api.calls[1].request.body)
+    assert sent["Comments"] == "New time: Tue 9 AM"
+    assert "PercentComplete" not in sent
+
+
 def test_asset_search_by_serial_and_attach(client, api):
     api.add(
         responses.POST,

@@ -220,6 +220,8 @@ class TestSlotDiscovery:
         assert not emails("refresh_job_new_appointment").exists()
         stub = StubITSMTicket.objects.get(pk=ticket.itsm_ticket_id)
         assert stub.appointment_start is not None
+        # The delivery task hears of the appointment too.
+        assert any("Deliver and set up" in entry["text"] for entry in stub.feed)
 
 
 def test_approver_digest_one_email_per_approver_per_week(flow, approver, effects):
