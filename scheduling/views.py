@@ -46,6 +46,14 @@ def _shift_month(day: dt.date, months: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
+def _default_day(view: str) -> dt.date:
+    """Today; on a weekend the week view opens on the coming week (the one staff plan)."""
+    today = timezone.localdate()
+    if view == "week" and today.weekday() >= 5:
+        return today + dt.timedelta(days=7 - today.weekday())
+    return today
+
+
 @viewer_required
 def calendar(request):
     """Week or month of slots with booked and free places, filtered by team."""
@@ -53,7 +61,7 @@ def calendar(request):
     form = CalendarFilterForm(request.GET or None, teams=selectors.support_teams_all())
     data = form.cleaned_data if form.is_valid() else {}
     view = data.get("view") or "week"
-    day = data.get("date") or timezone.localdate()
+    day = data.get("date") or _default_day(view)
     team = data.get("team")
     team_ids = [team.pk] if team else None
 

@@ -345,3 +345,15 @@ def test_slot_detail_lists_bookings_in_fixed_queries(
     assert "First booked" in content
     assert "Booked 4" in content
     assert "0 free" in content
+
+
+@pytest.mark.parametrize(
+    ("now", "monday"),
+    [("2026-11-21 10:00", "2026-11-23"), ("2026-11-25 10:00", "2026-11-23")],
+)
+def test_week_view_opens_on_the_coming_week_at_the_weekend(client, make_user, now, monday):
+    client.force_login(make_user(Role.REFRESH_MANAGER))
+    moment = dt.datetime.fromisoformat(now).replace(tzinfo=ZoneInfo("America/Detroit"))
+    with time_machine.travel(moment, tick=False):
+        response = client.get(reverse("scheduling:calendar"))
+    assert str(response.context["days"][0].date) == monday
