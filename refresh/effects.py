@@ -22,6 +22,9 @@ def after_transition(*, ticket_id: int, source: str, target: str, actor_label: s
     if target != S.CANCELLED:
         # Every refresh ticket gets one ITSM ticket with its tasks (keyed by id).
         tasks.itsm_ticket_create_task.delay(ticket_id)
+    if source == S.PENDING_CUSTOMER and target in (S.PENDING_APPROVAL, S.PENDING_ORDERING):
+        # The customer submitted the wizard: confirm it; ask the approvers if needed.
+        tasks.wizard_submitted_task.delay(ticket_id)
     if target == S.PENDING_ITSM_EXISTENCE:
         tasks.itsm_existence_lookup_task.delay(ticket_id)
     elif target == S.PENDING_DELIVERY:

@@ -456,6 +456,44 @@ def pick_slot_email_send(*, ticket_id: int, rescheduling: bool = False) -> bool:
     )
 
 
+def wizard_submitted_send(*, ticket_id: int) -> int:
+    """Confirm a submitted wizard to the customer; ask the config's approvers when needed.
+
+    Keys carry the submission time, so a ticket returned and submitted again is
+    confirmed again, and a retried task sends nothing twice.
+    """
+    ticket = _ticket(ticket_id)
+    if ticket is None or ticket.wizard_submitted_at is None:
+        return 0
+    stamp = f"{ticket.wizard_submitted_at.timestamp():.6f}"
+    sent = 0
+    email = ticket_customer_email(ticket)
+    if email and email_queue(
+        key=f"refresh:submitted:{ticket.pk}:{stamp}",
+        template="refresh_job_submitted",
+        to=[email],
+        context=_context(ticket, needs_approval=ticket.status == S.PENDING_APPROVAL),
+        related=ticket,
+    ):
+        sent += 1
+    if ticket.status == S.PENDING_APPROVAL:
+        for approver in ticket.config.approvers.filter(is_active=True):
+            if email_queue(
+                key=f"refresh:approval-needed:{ticket.pk}:{approver.pk}:{stamp}",
+                template="refresh_job_approval_needed",
+                to=[approver.email],
+                context={
+                    "ticket": ticket,
+                    "approver": approver,
+                    "user_name": ticket.user.display_name if ticket.user_id else "",
+                    "link": f"{settings.SITE_URL}/refresh/approvals/",
+                },
+                related=ticket,
+            ):
+                sent += 1
+    return sent
+
+
 def tracking_email_send(*, ticket_id: int) -> bool:
     ticket = _ticket(ticket_id)
     if ticket is None or ticket.status != S.PENDING_DELIVERY:

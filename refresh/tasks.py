@@ -110,3 +110,8 @@ def pick_slot_email_task(ticket_id: int, rescheduling: bool = False) -> bool:
 @shared_task
 def tracking_email_task(ticket_id: int) -> bool:
     return jobs.tracking_email_send(ticket_id=ticket_id)
+
+
+@shared_task
+def wizard_submitted_task(ticket_id: int) -> int:
+    return jobs.wizard_submitted_send(ticket_id=ticket_id)

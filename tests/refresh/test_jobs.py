@@ -270,3 +270,20 @@ def test_run_job_names_the_jobs_on_a_wrong_name():
 
     with pytest.raises(CommandError, match="refresh-invites"):
         call_command("run_job", "no-such-job")
+
+
+def test_submitted_wizard_is_confirmed_and_approvers_are_asked_once(flow, approver, effects):
+    ticket = flow.to(S.PENDING_APPROVAL, approval=True)
+    confirmation = emails("refresh_job_submitted").get()
+    assert confirmation.to == [ticket.user.email]
+    assert "approves refresh requests first" in confirmation.body_text
+    ask = emails("refresh_job_approval_needed").get()
+    assert ask.to == [approver.email]
+    assert "/refresh/approvals/" in ask.body_text
+    assert jobs.wizard_submitted_send(ticket_id=ticket.pk) == 0  # a retry sends nothing
+
+
+def test_submitted_wizard_without_approval_asks_nobody(flow, effects):
+    flow.to(S.PENDING_ORDERING, style=RefreshStyle.REMOTE)
+    assert "ordering your new computer" in emails("refresh_job_submitted").get().body_text
+    assert not emails("refresh_job_approval_needed").exists()
