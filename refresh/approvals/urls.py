@@ -8,4 +8,5 @@ urlpatterns = [
     path("bulk/", views.approve_bulk, name="approval_bulk"),
     path("<int:pk>/approve/", views.approve, name="approval_approve"),
     path("<int:pk>/return/", views.return_to_customer, name="approval_return"),
+    path("<int:pk>/edit/", views.edit, name="approval_edit"),
 ]

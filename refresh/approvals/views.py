@@ -1,15 +1,21 @@
 """Approvers review the customer's choices and approve or return each ticket."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from refresh.choices import TicketStatus
+from refresh.choices import APPROVER_EDITABLE_STATUSES, TicketStatus
 from refresh.exceptions import RefreshError
 from refresh.selectors import tickets_for_approver
-from refresh.services import ticket_approve, ticket_return_to_customer
+from refresh.services import (
+    ticket_approve,
+    ticket_file_change_request,
+    ticket_return_to_customer,
+    ticket_update_by_approver,
+)
 
 BULK_LIMIT = 200
 
@@ -114,3 +120,75 @@ def approve_bulk(request):
             messages.success(request, f"{ticket.number} approved.")
     messages.info(request, f"{approved} of {len(ids)} approved.")
     return redirect("refresh:approval_list")
+
+
+class ApproverEditForm(forms.Form):
+    """What an approver may change before ordering starts (the config's catalog)."""
+
+    chosen_model = forms.ModelChoiceField(
+        queryset=None, required=False, label="Computer", empty_label="Keep the proposed model"
+    )
+    location_building = forms.CharField(label="Building", max_length=160, required=False)
+    location_room = forms.CharField(label="Room", max_length=60, required=False)
+    peripherals = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    software_requests = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, label="Software", widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, ticket, **kwargs):
+        super().__init__(*args, **kwargs)
+        config = ticket.config
+        self.fields["chosen_model"].queryset = config.approved_models.filter(active=True)
+        self.fields["peripherals"].queryset = config.approved_peripherals.all()
+        self.fields["software_requests"].queryset = config.software_catalog.all()
+
+
+class ChangeRequestForm(forms.Form):
+    text = forms.CharField(
+        label="What should change?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=300,
+        help_text="Ordering has started: IT receives this as a change request.",
+    )
+
+
+@_approver_required
+def edit(request, pk: int):
+    """Edit a ticket while approvers may (until pending_ordering); then a change request."""
+    ticket = get_object_or_404(
+        tickets_for_approver(user=request.user).select_related("config", "chosen_model"), pk=pk
+    )
+    editable = ticket.status in APPROVER_EDITABLE_STATUSES
+    if editable:
+        initial = {
+            "chosen_model": ticket.chosen_model,
+            "location_building": ticket.location_building,
+            "location_room": ticket.location_room,
+            "peripherals": list(ticket.peripherals.all()),
+            "software_requests": list(ticket.software_requests.all()),
+        }
+        form = ApproverEditForm(request.POST or None, ticket=ticket, initial=initial)
+    else:
+        form = ChangeRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if editable:
+                answers = {k: v for k, v in form.cleaned_data.items() if k in form.changed_data}
+                ticket_update_by_approver(ticket=ticket, approver=request.user, answers=answers)
+                messages.success(request, f"{ticket.number} updated.")
+            else:
+                ticket_file_change_request(
+                    ticket=ticket, approver=request.user, text=form.cleaned_data["text"]
+                )
+                messages.success(request, f"Change request for {ticket.number} sent to IT.")
+        except RefreshError as exc:
+            form.add_error(None, _error_text(exc))
+        else:
+            return redirect("refresh:approval_list")
+    return render(
+        request,
+        "refresh/approvals/edit.html",
+        {"ticket": ticket, "form": form, "editable": editable},
+    )

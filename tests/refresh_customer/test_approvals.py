@@ -107,3 +107,27 @@ def test_list_keeps_a_fixed_query_count_as_tickets_grow(
     with django_assert_max_num_queries(len(first.captured_queries)):
         response = client.get(URL)
     assert response.content.decode().count("Approve RT-") == 5
+
+
+def test_approver_edits_before_ordering_then_files_a_change_request(client, flow, approver):
+    ticket = _awaiting(flow)
+    client.force_login(approver)
+    url = f"{URL}{ticket.pk}/edit/"
+    assert "Save changes" in client.get(url).content.decode()
+    response = client.post(url, {"location_building": "North Hall", "location_room": "12"})
+    assert response.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.location_building == "North Hall"
+
+    client.post(f"{URL}{ticket.pk}/approve/")
+    assert "Send the change request" in client.get(url).content.decode()
+    client.post(url, {"text": "Add a second monitor"})
+    assert ticket.events.filter(
+        kind=EventKind.CHANGE_REQUEST, summary="Add a second monitor"
+    ).exists()
+
+
+def test_another_approver_cannot_edit(client, flow, other_approver):
+    ticket = _awaiting(flow)
+    client.force_login(other_approver)
+    assert client.get(f"{URL}{ticket.pk}/edit/").status_code == 404
