@@ -227,6 +227,17 @@ def _action_of(order: Order, action_id: int):
     return action
 
 
+def _run_action(order: Order, action, request, call, done: str):
+    """Call one action service; report its refusal or its outcome, back to the actions."""
+    try:
+        call()
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, f"“{action.name}” {done}")
+    return _back(order, "actions")
+
+
 @orders_staff_required
 @require_POST
 def staff_action_process(request, number: int, action_id: int):
@@ -234,13 +245,13 @@ def staff_action_process(request, number: int, action_id: int):
     action = _action_of(order, action_id)
     form = NoteForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
-    try:
-        order_action_process(action=action, actor=request.user, note=note)
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
-        messages.success(request, f"“{action.name}” is done.")
-    return _back(order, "actions")
+    return _run_action(
+        order,
+        action,
+        request,
+        lambda: order_action_process(action=action, actor=request.user, note=note),
+        "is done.",
+    )
 
 
 @orders_staff_required
@@ -252,13 +263,14 @@ def staff_action_skip(request, number: int, action_id: int):
     if not form.is_valid():
         messages.error(request, "Say why this step is skipped.")
         return _back(order, "actions")
-    try:
-        order_action_skip(action=action, actor=request.user, note=form.cleaned_data["note"])
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
-        messages.success(request, f"“{action.name}” is skipped.")
-    return _back(order, "actions")
+    note = form.cleaned_data["note"]
+    return _run_action(
+        order,
+        action,
+        request,
+        lambda: order_action_skip(action=action, actor=request.user, note=note),
+        "is skipped.",
+    )
 
 
 @orders_staff_required
@@ -266,13 +278,13 @@ def staff_action_skip(request, number: int, action_id: int):
 def staff_action_retry(request, number: int, action_id: int):
     order = _order_or_404(request, number)
     action = _action_of(order, action_id)
-    try:
-        order_action_retry(action=action, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
-        messages.success(request, f"“{action.name}” will run again.")
-    return _back(order, "actions")
+    return _run_action(
+        order,
+        action,
+        request,
+        lambda: order_action_retry(action=action, actor=request.user),
+        "will run again.",
+    )
 
 
 @orders_staff_required
