@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "django_fsm",
+    "common",
     "accounts",
     "notifications",
     "integrations",

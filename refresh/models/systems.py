@@ -40,6 +40,9 @@ class System(models.Model):
     state = models.CharField(max_length=60, blank=True)
     zip_code = models.CharField("ZIP code", max_length=20, blank=True)
     itsm_asset_id = models.CharField("ITSM asset id", max_length=60, blank=True)
+    # Lifecycle (end-of-life forecasting, asset inventory pushes through the API).
+    purchase_date = models.DateField(null=True, blank=True)
+    warranty_end = models.DateField("warranty end", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
