@@ -30,7 +30,8 @@ def test_model_update_saves_only_changed_fields_and_audits_once(django_assert_nu
         )
     sql = ctx.captured_queries[0]["sql"]
     assert sql.startswith("UPDATE")
-    assert '"phone"' not in sql and '"email"' not in sql
+    assert '"phone"' not in sql
+    assert '"email"' not in sql
     assert changes == {
         "full_name": ["Avery Garcia", "Avery J. Garcia"],
         "organization": ["—", str(org)],
@@ -47,7 +48,8 @@ def test_model_update_with_nothing_changed_writes_nothing(django_assert_num_quer
         _, changes = model_update(
             instance=user, data={"full_name": "Avery Garcia"}, actor=None, audit=audits.append
         )
-    assert changes == {} and audits == []
+    assert changes == {}
+    assert audits == []
 
 
 def test_model_update_compares_many_to_many_as_sets():
@@ -73,7 +75,8 @@ def test_enqueue_on_commit_runs_the_named_task_only_after_commit(
     monkeypatch.setattr(task, "delay", lambda **kw: calls.append(kw))
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         enqueue_on_commit("notifications.tasks.deliver_email_task", email_id=7)
-    assert calls == [] and len(callbacks) == 1
+    assert calls == []
+    assert len(callbacks) == 1
     callbacks[0]()
     assert calls == [{"email_id": 7}]
 
@@ -94,7 +97,8 @@ def test_role_gate_sends_anonymous_to_sign_in_and_refuses_other_roles(make_user)
     request = RequestFactory().get("/orders/staff/")
     request.user = AnonymousUser()
     response = _staff_view(request)
-    assert response.status_code == 302 and "/login" in response["Location"]
+    assert response.status_code == 302
+    assert "/login" in response["Location"]
 
     request.user = make_user(Role.COORDINATOR)
     with pytest.raises(PermissionDenied):
@@ -111,9 +115,7 @@ class _Form(forms.Form):
 def test_service_errors_land_on_their_field_or_the_form():
     form = _Form(data={"username": "x"})
     assert form.is_valid()
-    form_add_service_error(
-        form, ValidationError({"username": "Taken.", "owner": "Unknown owner."})
-    )
+    form_add_service_error(form, ValidationError({"username": "Taken.", "owner": "Unknown owner."}))
     assert form.errors["username"] == ["Taken."]
     assert form.non_field_errors() == ["Unknown owner."]
 
