@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from common.tasks import enqueue_on_commit
 from orders.choices import (
     FINISHED_ACTION_STATUSES,
     LINK_PURPOSE_ORDER_FINISH,
@@ -21,6 +22,8 @@ from orders.models import (
     OrderAction,
     OrderQueue,
 )
+from scheduling.selectors import booking_active_for
+from scheduling.services import booking_cancel
 
 from ._core import order_audit_add, order_lock, order_number_allocate, run_transition, status_label
 
@@ -301,10 +304,7 @@ def order_submit(*, order: Order, actor) -> Order:
 
 
 def _schedule_advance(order: Order) -> None:
-    from orders.tasks import order_actions_advance_task
-
-    order_id = order.pk
-    transaction.on_commit(lambda: order_actions_advance_task.delay(order_id), robust=True)
+    enqueue_on_commit("orders.tasks.order_actions_advance_task", order_id=order.pk)
 
 
 def _require_worker(actor) -> None:
@@ -467,11 +467,6 @@ def order_cancel(*, order: Order, actor, note: str = "") -> Order:
 
 
 def _cancel_booking(*, order: Order, actor) -> None:
-    try:
-        from scheduling.selectors import booking_active_for
-        from scheduling.services import booking_cancel
-    except ImportError:
-        return
     booking = booking_active_for(obj=order)
     if booking is not None:
         booking_cancel(booking=booking, by=actor, reason=f"Order {order.number} was cancelled.")
