@@ -25,7 +25,14 @@ from orders.models import (
 from scheduling.selectors import booking_active_for
 from scheduling.services import booking_cancel
 
-from ._core import order_audit_add, order_lock, order_number_allocate, run_transition, status_label
+from ._core import (
+    order_audit_add,
+    order_fields_update,
+    order_lock,
+    order_number_allocate,
+    run_transition,
+    status_label,
+)
 
 # What each order type keeps; everything else stays empty.
 TYPE_FIELDS: dict[str, tuple[str, ...]] = {
@@ -81,15 +88,15 @@ def _clean_list(value) -> list[str]:
     return [item.strip() for item in value or [] if item and item.strip()]
 
 
-def _apply_data(order: Order, data: dict) -> tuple[list[str], list | None]:
-    """Set the allowed fields of ``data`` on ``order``; returns (fields, software or None)."""
-    allowed = set(TYPE_FIELDS[order.order_type]) | set(COMMON_FIELDS)
+def _draft_values(order_type: str, data: dict) -> tuple[dict, list | None]:
+    """The allowed fields of ``data``, cleaned; returns (values, software or None)."""
+    allowed = set(TYPE_FIELDS[order_type]) | set(COMMON_FIELDS)
     unknown = set(data) - allowed
     if unknown:
         raise OrderError(
-            f"{', '.join(sorted(unknown))} do not apply to {order.get_order_type_display()} orders."
+            f"{', '.join(sorted(unknown))} do not apply to {OrderType(order_type).label} orders."
         )
-    fields, software = [], None
+    values, software = {}, None
     for name, value in data.items():
         if name == "software":
             software = list(value or [])
@@ -108,25 +115,31 @@ def _apply_data(order: Order, data: dict) -> tuple[list[str], list | None]:
             "requested_completion_date",
         ):
             value = ""
-        setattr(order, name, value)
-        fields.append(name)
-    return fields, software
+        values[name] = value
+    return values, software
 
 
-def _check_scope(order: Order) -> dict[str, str]:
+def _scope_errors(*, organization_id: int, existing_user, existing_placeholder) -> dict[str, str]:
     """Existing users and placeholders must belong to the order's organization tree."""
     from accounts.selectors import organization_descendant_ids
 
     errors = {}
-    org_ids = organization_descendant_ids(organization_ids=[order.organization_id])
-    if order.existing_user_id and order.existing_user.organization_id not in org_ids:
+    org_ids = organization_descendant_ids(organization_ids=[organization_id])
+    if existing_user is not None and existing_user.organization_id not in org_ids:
         errors["existing_user"] = "Choose a user of your organization."
-    placeholder = order.existing_placeholder
-    if placeholder is not None and (
-        placeholder.organization_id not in org_ids or not placeholder.active
+    if existing_placeholder is not None and (
+        existing_placeholder.organization_id not in org_ids or not existing_placeholder.active
     ):
         errors["existing_placeholder"] = "This parked workstation is no longer available."
     return errors
+
+
+def _check_scope(order: Order) -> dict[str, str]:
+    return _scope_errors(
+        organization_id=order.organization_id,
+        existing_user=order.existing_user,
+        existing_placeholder=order.existing_placeholder,
+    )
 
 
 def order_username_taken(*, username: str, exclude_order_id: int | None = None) -> Order | None:
@@ -182,14 +195,15 @@ def order_submission_errors(*, order: Order) -> dict[str, str]:
 @transaction.atomic
 def order_create_draft(*, order_type: str, organization, submitted_by, data: dict | None = None):
     """A new draft order numbered from the allocator; nothing is sent."""
+    values, software = _draft_values(order_type, data or {})
     order = Order(
         number=order_number_allocate(),
         order_type=OrderType(order_type),
         organization=organization,
         submitted_by=submitted_by,
+        **values,
     )
-    _fields, software = _apply_data(order, data or {})
-    errors = {k: v for k, v in _check_scope(order).items()}
+    errors = _check_scope(order)
     if errors:
         raise ValidationError(errors)
     order.full_clean(exclude=["number", "software", "status"], validate_unique=False)
@@ -217,15 +231,26 @@ def order_update_draft(*, order: Order, actor, data: dict) -> Order:
             order=order,
             action="edit",
         )
-    fields, software = _apply_data(order, data)
-    errors = _check_scope(order)
+    values, software = _draft_values(order.order_type, data)
+    errors = _scope_errors(
+        organization_id=order.organization_id,
+        existing_user=values.get("existing_user", order.existing_user),
+        existing_placeholder=values.get("existing_placeholder", order.existing_placeholder),
+    )
     if errors:
         raise ValidationError(errors)
-    order.full_clean(exclude=["number", "software", "status"], validate_unique=False)
-    if fields:
-        order.save(update_fields=[*fields, "updated_at"])
     if software is not None:
-        order.software.set(software)
+        values["software"] = software
+    order_fields_update(
+        order=order,
+        actor=actor,
+        data=values,
+        transition="draft_edited",
+        note=lambda changes: f"Draft changed: {', '.join(sorted(changes))}.",
+        m2m_fields=("software",),
+    )
+    # The form checked each field's shape; a rule broken here rolls the save back.
+    order.full_clean(exclude=["number", "software", "status"], validate_unique=False)
     return order
 
 

@@ -33,6 +33,23 @@ def _email_draft(coordinator, **data):
     )
 
 
+def test_a_draft_edit_writes_one_audit_row_with_before_and_after(coordinator):
+    order = _email_draft(coordinator)
+    order_update_draft(
+        order=order,
+        actor=coordinator,
+        data={"new_full_name": " Nia Newer ", "new_email": "nnew@example.edu"},
+    )
+    audit = order.audits.get(transition="draft_edited")
+    assert audit.changes == {"new_full_name": ["Nia New", "Nia Newer"]}
+    assert audit.actor == coordinator
+    assert str(audit) == f"{order.pk}: changed new_full_name"
+    order_update_draft(order=order, actor=coordinator, data={"new_full_name": "Nia Newer"})
+    assert order.audits.filter(transition="draft_edited").count() == 1
+    order.refresh_from_db()
+    assert order.new_full_name == "Nia Newer"
+
+
 def test_order_numbers_are_unique_and_human_friendly():
     first = order_number_allocate()
     second = order_number_allocate()
