@@ -6,7 +6,7 @@ from django import forms
 
 from orders.choices import ITSMTicketStatus, MessageKind, OrderPriority, OrderStatus
 from orders.models import OrderQueue
-from orders.selectors_staff import orders_staff_users
+from orders.selectors import orders_staff_users
 from orders.services.messages import MAX_ATTACHMENTS_PER_MESSAGE, attachment_errors
 
 

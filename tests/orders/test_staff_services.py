@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from orders.exceptions import OrderError, OrderPermissionDenied
 from orders.models import OrderAudit, OrderSubscription
-from orders.selectors_staff import (
+from orders.selectors import (
     organizations_search,
     staff_follow_ups_for,
     staff_order_get,

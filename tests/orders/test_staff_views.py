@@ -158,7 +158,7 @@ def test_only_mine_filter(client, technician, manager, order, coordinator):
 def test_step_counts_take_two_queries_whatever_the_orders(
     technician, coordinator, queues, directory, commit, django_assert_num_queries
 ):
-    from orders.selectors_staff import staff_queue_get, staff_step_counts
+    from orders.selectors import staff_queue_get, staff_step_counts
 
     for i in range(6):
         submitted_email_order(
