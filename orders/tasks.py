@@ -3,11 +3,11 @@
 from celery import shared_task
 
 from orders.services import (
+    MAX_ATTEMPTS,
     enduser_secrets_purge_expired,
     order_actions_advance,
     order_actions_sweep,
 )
-from orders.services.automation import MAX_ATTEMPTS
 
 
 @shared_task(bind=True, max_retries=MAX_ATTEMPTS, acks_late=True)

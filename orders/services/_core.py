@@ -13,6 +13,7 @@ from django.db import transaction
 from django_fsm import can_proceed, has_transition_perm
 
 from common.services import model_update
+from common.tasks import enqueue_on_commit
 from orders.choices import OrderStatus
 from orders.exceptions import OrderPermissionDenied, OrderTransitionNotAllowed
 from orders.models import Order, OrderAudit, OrderNumberCounter
@@ -138,6 +139,11 @@ def run_transition(
         note=note,
     )
     return order
+
+
+def order_advance_schedule(*, order: Order) -> None:
+    """Run the order's automated actions on a worker once this transaction commits."""
+    enqueue_on_commit("orders.tasks.order_actions_advance_task", order_id=order.pk)
 
 
 @transaction.atomic

@@ -36,9 +36,7 @@ from orders.services import (
     enduser_secret_live,
     enduser_secret_reveal,
     order_finish_link_send,
-)
-from orders.services.messages import order_message_post
-from orders.services.staff import (
+    order_message_post,
     order_subscribe,
     order_unsubscribe,
 )

@@ -30,14 +30,12 @@ from orders.services import (
     order_action_retry,
     order_action_skip,
     order_cancel,
-    order_hold,
-    order_resume,
-)
-from orders.services.staff import (
     order_details_update,
+    order_hold,
     order_itsm_ticket_add,
     order_itsm_ticket_set_status,
     order_organization_associate,
+    order_resume,
 )
 
 from .staff import back_to_order, order_or_404, orders_staff
