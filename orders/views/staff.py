@@ -59,6 +59,18 @@ def back_to_order(order: Order, anchor: str = ""):
     return redirect(f"{url}#{anchor}" if anchor else url)
 
 
+def call_and_report(request, call, success) -> bool:
+    """Run one service call; flash its refusal, or ``success`` (text, or a function
+    of the call's result). True when the call went through."""
+    try:
+        result = call()
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+        return False
+    messages.success(request, success(result) if callable(success) else success)
+    return True
+
+
 def _list_context(request, *, queue_id=None, step: int = 0) -> dict:
     form = OrderFilterForm(request.GET or None)
     q, status, owner = "", "", None
@@ -279,13 +291,14 @@ def staff_send_link(request, number: int):
     if not form.is_valid():
         messages.error(request, "Enter a valid email address.")
         return back_to_order(order)
-    try:
-        email = order_finish_link_send(
+    call_and_report(
+        request,
+        lambda: order_finish_link_send(
             order=order, actor=request.user, to=form.cleaned_data["email"]
-        )
-    except ValidationError as exc:
-        messages.error(request, error_text(exc))
-    else:
-        to = ", ".join(email.to) if email else "the coordinator"
-        messages.success(request, f"The link to finish order {order.number} was sent to {to}.")
+        ),
+        lambda email: (
+            f"The link to finish order {order.number} was sent to "
+            f"{', '.join(email.to) if email else 'the coordinator'}."
+        ),
+    )
     return back_to_order(order)

@@ -14,7 +14,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
-from common.forms import error_text, form_add_service_error
+from common.forms import form_add_service_error
 from orders import selectors as sel
 from orders.forms.staff import (
     CancelForm,
@@ -38,7 +38,7 @@ from orders.services import (
     order_resume,
 )
 
-from .staff import back_to_order, order_or_404, orders_staff
+from .staff import back_to_order, call_and_report, order_or_404, orders_staff
 
 
 def _action_of(order: Order, action_id: int):
@@ -50,12 +50,7 @@ def _action_of(order: Order, action_id: int):
 
 def _run_action(order: Order, action, request, call, done: str):
     """Call one action service; report its refusal or its outcome, back to the actions."""
-    try:
-        call()
-    except ValidationError as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, f"“{action.name}” {done}")
+    call_and_report(request, call, f"“{action.name}” {done}")
     return back_to_order(order, "actions")
 
 
@@ -148,12 +143,11 @@ def staff_hold(request, number: int):
         raise PermissionDenied
     form = NoteForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
-    try:
-        order_hold(order=order, actor=request.user, note=note)
-    except ValidationError as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, f"Order {order.number} is on hold.")
+    call_and_report(
+        request,
+        lambda: order_hold(order=order, actor=request.user, note=note),
+        f"Order {order.number} is on hold.",
+    )
     return back_to_order(order)
 
 
@@ -163,12 +157,11 @@ def staff_resume(request, number: int):
     order = order_or_404(request, number)
     if not request.user.has_perm("orders.hold_order"):
         raise PermissionDenied
-    try:
-        order_resume(order=order, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, f"Order {order.number} is resumed.")
+    call_and_report(
+        request,
+        lambda: order_resume(order=order, actor=request.user),
+        f"Order {order.number} is resumed.",
+    )
     return back_to_order(order)
 
 
@@ -207,12 +200,13 @@ def staff_organization(request, number: int):
         )
         if organization is None:
             raise Http404("No such organization.")
-        try:
-            order_organization_associate(order=order, actor=request.user, organization=organization)
-        except ValidationError as exc:
-            messages.error(request, error_text(exc))
-        else:
-            messages.success(request, f"Order {order.number} now belongs to {organization}.")
+        call_and_report(
+            request,
+            lambda: order_organization_associate(
+                order=order, actor=request.user, organization=organization
+            ),
+            f"Order {order.number} now belongs to {organization}.",
+        )
         return back_to_order(order, "details")
     form = OrganizationSearchForm(request.GET or None)
     results = None
@@ -233,12 +227,11 @@ def staff_itsm_add(request, number: int):
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return back_to_order(order, "itsm")
-    try:
-        order_itsm_ticket_add(order=order, actor=request.user, **form.cleaned_data)
-    except ValidationError as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, f"ITSM ticket {form.cleaned_data['itsm_id']} is associated.")
+    call_and_report(
+        request,
+        lambda: order_itsm_ticket_add(order=order, actor=request.user, **form.cleaned_data),
+        f"ITSM ticket {form.cleaned_data['itsm_id']} is associated.",
+    )
     return back_to_order(order, "itsm")
 
 
@@ -249,14 +242,11 @@ def staff_itsm_status(request, number: int, ticket_id: int):
     ticket = sel.staff_itsm_ticket_get(order=order, ticket_id=ticket_id)
     if ticket is None:
         raise Http404("No such ITSM ticket on this order.")
-    try:
-        ticket = order_itsm_ticket_set_status(
+    call_and_report(
+        request,
+        lambda: order_itsm_ticket_set_status(
             ticket=ticket, actor=request.user, status=request.POST.get("status", "")
-        )
-    except ValidationError as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(
-            request, f"ITSM ticket {ticket.itsm_id} is {ticket.get_status_display().lower()}."
-        )
+        ),
+        lambda ticket: f"ITSM ticket {ticket.itsm_id} is {ticket.get_status_display().lower()}.",
+    )
     return back_to_order(order, "itsm")
