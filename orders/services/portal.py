@@ -42,7 +42,13 @@ def order_account_password_set(*, order: Order, link, password: str) -> None:
 
     if order.status == OrderStatus.CANCELLED or not order.new_username:
         raise OrderError("This order has no new account to set a password for.")
-    directory_client().set_password(
+    client = directory_client()
+    setter = getattr(client, "set_password", None)
+    if setter is None:
+        raise OrderError(
+            "Setting the first password online is not available; call the service desk."
+        )
+    setter(
         username=order.new_username,
         password=password,
         idempotency_key=f"order-{order.number}-password-{link.pk}",
