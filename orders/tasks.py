@@ -2,7 +2,12 @@
 
 from celery import shared_task
 
-from orders.services.automation import MAX_ATTEMPTS, order_actions_advance, order_actions_sweep
+from orders.services import (
+    MAX_ATTEMPTS,
+    enduser_secrets_purge_expired,
+    order_actions_advance,
+    order_actions_sweep,
+)
 
 
 @shared_task(bind=True, max_retries=MAX_ATTEMPTS, acks_late=True)
@@ -26,6 +31,4 @@ def order_actions_sweep_task():
 @shared_task
 def enduser_secrets_purge_task():
     """Beat: purge end-user passwords past their retention date."""
-    from orders.services.secrets import enduser_secrets_purge_expired
-
     return enduser_secrets_purge_expired()

@@ -1,9 +1,13 @@
-from django.urls import include, path
+"""URLs of the orders app: the coordinator portal at /orders/, emailed links,
+and the staff order manager at /orders/staff/."""
 
-from .views import portal
+from django.urls import path
+
+from .views import attachments, links, portal, staff, staff_work
 
 app_name = "orders"
-urlpatterns = [
+
+portal_urls = [
     path("", portal.portal_list, name="portal_list"),
     path("new/", portal.portal_new, name="portal_new"),
     path("new/<slug:order_type>/", portal.portal_create, name="portal_create"),
@@ -11,9 +15,65 @@ urlpatterns = [
     path("<int:number>/edit/", portal.portal_edit, name="portal_edit"),
     path("<int:number>/reply/", portal.portal_reply, name="portal_reply"),
     path("<int:number>/withdraw/", portal.portal_cancel, name="portal_cancel"),
-    path("<int:number>/attachments/<int:pk>/", portal.portal_attachment, name="portal_attachment"),
-    path("finish/<str:token>/", portal.finish_link, name="finish_link"),
-    path("l/<str:token>/", portal.enduser_link, name="enduser_link"),
-    path("account/<str:token>/", portal.account_access, name="account_access"),
-    path("staff/", include("orders.staff_urls")),
+    path(
+        "<int:number>/attachments/<int:pk>/",
+        attachments.attachment_download,
+        {"audience": "portal"},
+        name="portal_attachment",
+    ),
 ]
+
+link_urls = [
+    path("finish/<str:token>/", links.finish_link, name="finish_link"),
+    path("l/<str:token>/", links.enduser_link, name="enduser_link"),
+    path("account/<str:token>/", links.account_access, name="account_access"),
+]
+
+staff_urls = [
+    path("staff/", staff.staff_list, name="staff_list"),
+    path("staff/queues/<int:queue_id>/", staff.staff_queue, name="staff_queue"),
+    path(
+        "staff/attachments/<int:pk>/",
+        attachments.attachment_download,
+        {"audience": "staff"},
+        name="staff_attachment",
+    ),
+    path("staff/<int:number>/", staff.staff_detail, name="staff_detail"),
+    path(
+        "staff/<int:number>/actions/<int:action_id>/process/",
+        staff_work.staff_action_process,
+        name="staff_action_process",
+    ),
+    path(
+        "staff/<int:number>/actions/<int:action_id>/skip/",
+        staff_work.staff_action_skip,
+        name="staff_action_skip",
+    ),
+    path(
+        "staff/<int:number>/actions/<int:action_id>/retry/",
+        staff_work.staff_action_retry,
+        name="staff_action_retry",
+    ),
+    path("staff/<int:number>/details/", staff_work.staff_details_edit, name="staff_details"),
+    path("staff/<int:number>/hold/", staff_work.staff_hold, name="staff_hold"),
+    path("staff/<int:number>/resume/", staff_work.staff_resume, name="staff_resume"),
+    path("staff/<int:number>/cancel/", staff_work.staff_cancel, name="staff_cancel"),
+    path(
+        "staff/<int:number>/organization/",
+        staff_work.staff_organization,
+        name="staff_organization",
+    ),
+    path("staff/<int:number>/itsm/", staff_work.staff_itsm_add, name="staff_itsm_add"),
+    path(
+        "staff/<int:number>/itsm/<int:ticket_id>/status/",
+        staff_work.staff_itsm_status,
+        name="staff_itsm_status",
+    ),
+    path("staff/<int:number>/messages/", staff.staff_message_post, name="staff_message"),
+    path("staff/<int:number>/subscribe/", staff.staff_subscribe, name="staff_subscribe"),
+    path("staff/<int:number>/unsubscribe/", staff.staff_unsubscribe, name="staff_unsubscribe"),
+    path("staff/<int:number>/secret/", staff.staff_secret_reveal, name="staff_secret"),
+    path("staff/<int:number>/send-link/", staff.staff_send_link, name="staff_send_link"),
+]
+
+urlpatterns = [*portal_urls, *link_urls, *staff_urls]

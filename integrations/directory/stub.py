@@ -1,11 +1,18 @@
 """The directory stand-in: accounts and computers in the database."""
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 
 from integrations.models import StubDirectoryAccount, StubDirectoryComputer, StubIdempotencyKey
 
-from .protocol import DirectoryAccount, DirectoryComputer, DirectoryNotFound, UsernameTaken
+from .protocol import (
+    DirectoryAccount,
+    DirectoryComputer,
+    DirectoryNotFound,
+    TransientDirectoryError,
+    UsernameTaken,
+)
 
 
 def _account(row: StubDirectoryAccount) -> DirectoryAccount:
@@ -23,6 +30,13 @@ def _computer(row: StubDirectoryComputer) -> DirectoryComputer:
     return DirectoryComputer(
         name=row.name, assigned_username=row.assigned_username, state=row.state
     )
+
+
+def _fail_if_told(method: str) -> None:
+    """Raise a transient error when ``settings.DIRECTORY_STUB_TRANSIENT_FAILURES``
+    names ``method``: how tests and demos see an unreachable directory."""
+    if method in getattr(settings, "DIRECTORY_STUB_TRANSIENT_FAILURES", ()):
+        raise TransientDirectoryError(f"The directory did not answer {method} (stub told to fail).")
 
 
 def _seen(key: str) -> str | None:
@@ -44,6 +58,7 @@ class StubDirectoryClient:
     def create_account(
         self, *, username, full_name, email, distribution_groups, shared_mailboxes, idempotency_key
     ) -> DirectoryAccount:
+        _fail_if_told("create_account")
         if (done := _seen(idempotency_key)) is not None:
             return _account(StubDirectoryAccount.objects.get(username=done))
         try:
@@ -66,6 +81,7 @@ class StubDirectoryClient:
 
     @transaction.atomic
     def deactivate_account(self, *, username, idempotency_key) -> DirectoryAccount:
+        _fail_if_told("deactivate_account")
         row = StubDirectoryAccount.objects.select_for_update().filter(username=username).first()
         if row is None:
             # Real directories hold accounts Handover never created: adopt it.
@@ -78,6 +94,7 @@ class StubDirectoryClient:
 
     @transaction.atomic
     def rename_computer(self, *, workstation, new_name, idempotency_key) -> DirectoryComputer:
+        _fail_if_told("rename_computer")
         if (done := _seen(idempotency_key)) is not None:
             return _computer(StubDirectoryComputer.objects.get(name=done))
         row, _ = StubDirectoryComputer.objects.select_for_update().get_or_create(name=workstation)
@@ -91,6 +108,7 @@ class StubDirectoryClient:
 
     @transaction.atomic
     def recommission_desktop(self, *, workstation, username, idempotency_key) -> DirectoryComputer:
+        _fail_if_told("recommission_desktop")
         row = StubDirectoryComputer.objects.select_for_update().filter(
             name=workstation
         ).first() or StubDirectoryComputer.objects.create(name=workstation)

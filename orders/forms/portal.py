@@ -7,8 +7,7 @@ from django import forms
 from orders.choices import OrderType
 from orders.models import USERNAME_RE
 from orders.selectors import order_user_choices, placeholders_available, software_choices
-from orders.services import order_username_taken
-from orders.services.automation import directory_username_exists
+from orders.services import directory_username_exists, order_username_taken
 
 REQUIRED_HELP = "Required to submit."
 

@@ -6,8 +6,8 @@ from django import forms
 
 from orders.choices import ITSMTicketStatus, MessageKind, OrderPriority, OrderStatus
 from orders.models import OrderQueue
-from orders.selectors_staff import orders_staff_users
-from orders.services.messages import MAX_ATTACHMENTS_PER_MESSAGE, attachment_errors
+from orders.selectors import orders_staff_users
+from orders.services import MAX_ATTACHMENTS_PER_MESSAGE, attachment_errors
 
 
 class OrderFilterForm(forms.Form):

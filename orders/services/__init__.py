@@ -1,10 +1,33 @@
 """Writes of the orders app (a package: one module per concern, one import path).
 
-The staff pages add ``messages.py`` and ``staff.py`` beside these.
+``drafts`` (drafts and submission), ``orders`` (lifecycle after submission),
+``automation`` (automated actions), ``staff`` (what staff change on an order),
+``messages`` (the thread), ``portal`` (coordinator replies, first passwords),
+``secrets`` (end-user passwords), ``notify`` (emails), ``queues`` (defaults);
+``_core`` holds the transition runner and audit helpers they share.
 """
 
 from ._core import order_audit_add, order_number_allocate
-from .automation import order_actions_advance, order_actions_sweep
+from .automation import (
+    MAX_ATTEMPTS,
+    directory_username_exists,
+    order_actions_advance,
+    order_actions_sweep,
+)
+from .drafts import (
+    order_create_draft,
+    order_submission_errors,
+    order_submit,
+    order_update_draft,
+    order_username_taken,
+)
+from .messages import (
+    MAX_ATTACHMENTS_PER_MESSAGE,
+    attachment_content_type,
+    attachment_errors,
+    order_message_notify,
+    order_message_post,
+)
 from .notify import (
     order_confirmation_send,
     order_finish_link_send,
@@ -16,13 +39,8 @@ from .orders import (
     order_action_retry,
     order_action_skip,
     order_cancel,
-    order_create_draft,
     order_hold,
     order_resume,
-    order_submission_errors,
-    order_submit,
-    order_update_draft,
-    order_username_taken,
 )
 from .portal import order_account_password_set, order_client_reply
 from .queues import order_queues_ensure_defaults
@@ -34,8 +52,22 @@ from .secrets import (
     enduser_secrets_rotate,
     orders_technician_team,
 )
+from .staff import (
+    order_details_update,
+    order_itsm_ticket_add,
+    order_itsm_ticket_set_status,
+    order_organization_associate,
+    order_subscribe,
+    order_unsubscribe,
+    require_orders_staff,
+)
 
 __all__ = [
+    "MAX_ATTACHMENTS_PER_MESSAGE",
+    "MAX_ATTEMPTS",
+    "attachment_content_type",
+    "attachment_errors",
+    "directory_username_exists",
     "enduser_link_submit",
     "enduser_secret_live",
     "enduser_secret_reveal",
@@ -52,16 +84,25 @@ __all__ = [
     "order_client_reply",
     "order_confirmation_send",
     "order_create_draft",
+    "order_details_update",
     "order_finish_link_send",
     "order_hold",
+    "order_itsm_ticket_add",
+    "order_itsm_ticket_set_status",
+    "order_message_notify",
+    "order_message_post",
     "order_notify_owner",
     "order_notify_subscribers",
-    "order_queues_ensure_defaults",
     "order_number_allocate",
+    "order_organization_associate",
+    "order_queues_ensure_defaults",
     "order_resume",
     "order_submission_errors",
     "order_submit",
+    "order_subscribe",
+    "order_unsubscribe",
     "order_update_draft",
     "order_username_taken",
     "orders_technician_team",
+    "require_orders_staff",
 ]

@@ -7,9 +7,13 @@ commit are scheduled by the calling service.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db import transaction
 from django_fsm import can_proceed, has_transition_perm
 
+from common.services import model_update
+from common.tasks import enqueue_on_commit
 from orders.choices import OrderStatus
 from orders.exceptions import OrderPermissionDenied, OrderTransitionNotAllowed
 from orders.models import Order, OrderAudit, OrderNumberCounter
@@ -55,7 +59,9 @@ def order_audit_add(
     from_status: str = "",
     to_status: str = "",
     note: str = "",
+    changes: dict[str, list[str]] | None = None,
 ) -> OrderAudit:
+    """One audit row on ``order``: who (a user, or a named job) did what."""
     return OrderAudit.objects.create(
         order=order,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
@@ -64,7 +70,39 @@ def order_audit_add(
         from_status=from_status,
         to_status=to_status or order.status,
         note=note,
+        changes=changes or {},
     )
+
+
+def order_fields_update(
+    *,
+    order: Order,
+    actor,
+    data: dict,
+    transition: str,
+    note: Callable[[dict[str, list[str]]], str],
+    m2m_fields: tuple[str, ...] = (),
+) -> dict[str, list[str]]:
+    """Set the changed fields of a locked ``order`` (``common.services.model_update``)
+    and write one audit row: ``transition``, the before/after of each changed field,
+    and ``note(changes)`` as the sentence staff read. Returns the changes (empty:
+    nothing saved, no row)."""
+
+    def audit(changes):
+        order_audit_add(
+            order=order,
+            actor=actor,
+            transition=transition,
+            from_status=order.status,
+            to_status=order.status,
+            note=note(changes),
+            changes=changes,
+        )
+
+    _, changes = model_update(
+        instance=order, data=data, actor=actor, audit=audit, m2m_fields=m2m_fields
+    )
+    return changes
 
 
 def run_transition(
@@ -101,6 +139,11 @@ def run_transition(
         note=note,
     )
     return order
+
+
+def order_advance_schedule(*, order: Order) -> None:
+    """Run the order's automated actions on a worker once this transaction commits."""
+    enqueue_on_commit("orders.tasks.order_actions_advance_task", order_id=order.pk)
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
+from integrations.directory import TransientDirectoryError, get_directory_client
 from orders.choices import (
     FINISHED_ACTION_STATUSES,
     ActionKind,
@@ -69,31 +70,14 @@ def directory_username_exists(*, username: str) -> bool:
 
 def directory_client():
     """The configured directory client (``settings.DIRECTORY_CLIENT``)."""
-    from integrations.directory import get_directory_client
-
     return get_directory_client()
 
 
-def _classify(exc: Exception) -> type[Exception] | None:
-    try:
-        from integrations import directory
-    except ImportError:
-        return None
-    try:
-        from integrations.directory import exceptions as errors
-    except ImportError:
-        errors = None
-    transient = getattr(directory, "TransientDirectoryError", None) or getattr(
-        errors, "TransientDirectoryError", None
-    )
-    permanent = getattr(directory, "PermanentDirectoryError", None) or getattr(
-        errors, "PermanentDirectoryError", None
-    )
-    if transient and isinstance(exc, transient):
+def _classify(exc: Exception) -> type[Exception]:
+    """Transient directory errors retry; every other error fails the action."""
+    if isinstance(exc, TransientDirectoryError):
         return _Transient
-    if permanent and isinstance(exc, permanent):
-        return _Permanent
-    return None
+    return _Permanent
 
 
 def _claim_next(order_id: int, outcome: AdvanceOutcome) -> OrderAction | None:
@@ -284,7 +268,7 @@ def order_actions_advance(*, order_id: int, max_steps: int = 25) -> AdvanceOutco
             result, error, kind = _call_adapter(action, order), None, None
         except Exception as exc:  # classified below; unknown errors fail the action
             result, error = None, exc
-            kind = _Permanent if isinstance(exc, _Permanent) else (_classify(exc) or _Permanent)
+            kind = _classify(exc)
             logger.warning(
                 "order %s action %s (%s) error: %s",
                 order.number,

@@ -14,6 +14,7 @@ from django.urls import reverse
 from orders.choices import (
     LINK_PURPOSE_ACCOUNT_ACCESS,
     LINK_PURPOSE_ORDER_FINISH,
+    LINK_PURPOSE_ORDER_SECRET,
     OrderType,
 )
 from orders.models import Order, OrderSubscription
@@ -146,11 +147,18 @@ def order_confirmation_send(*, order: Order, key: str):
     return email
 
 
+def enduser_link_issue(*, order: Order):
+    """A fresh secure link for the end user (earlier ones revoked)."""
+    from notifications.links import access_link_issue
+
+    return access_link_issue(
+        target=order, purpose=LINK_PURPOSE_ORDER_SECRET, email=order.existing_user.email
+    )
+
+
 def order_enduser_link_send(*, order: Order, key: str):
     """The end user's secure link: give the password and pick an appointment."""
     from notifications.services import email_queue
-
-    from .secrets import enduser_link_issue
 
     issued = enduser_link_issue(order=order)
     return email_queue(

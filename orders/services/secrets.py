@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
-from orders.choices import LINK_PURPOSE_ORDER_SECRET, OrderStatus, OrderType
+from orders.choices import OrderStatus, OrderType
 from orders.crypto import secret_decrypt, secret_encrypt, secret_rotate
 from orders.exceptions import OrderError, OrderPermissionDenied, SecretUnavailable
 from orders.models import EndUserSecret, Order
@@ -169,12 +169,3 @@ def enduser_secrets_rotate() -> int:
         )
         count += 1
     return count
-
-
-def enduser_link_issue(*, order: Order):
-    """A fresh secure link for the end user (earlier ones revoked)."""
-    from notifications.links import access_link_issue
-
-    return access_link_issue(
-        target=order, purpose=LINK_PURPOSE_ORDER_SECRET, email=order.existing_user.email
-    )

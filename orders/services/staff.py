@@ -13,11 +13,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from common.services import model_update
 from orders.choices import ITSMTicketStatus, OrderPriority
 from orders.exceptions import OrderError, OrderPermissionDenied
 from orders.models import Order, OrderITSMTicket, OrderSubscription
 
-from ._core import order_audit_add, order_lock
+from ._core import order_audit_add, order_fields_update, order_lock
 
 
 def require_orders_staff(actor) -> None:
@@ -29,7 +30,17 @@ def require_orders_staff(actor) -> None:
         raise OrderPermissionDenied("You may not work on orders.")
 
 
-def _fmt(value) -> str:
+DETAIL_LABELS = {
+    "requested_completion_date": "Requested completion",
+    "planned_completion_date": "Planned completion",
+    "owner": "Owner",
+    "priority": "Priority",
+}
+
+
+def _fmt(value, *, field: str = "") -> str:
+    if field == "priority":
+        return OrderPriority(value).label
     if value is None or value == "":
         return "—"
     if isinstance(value, date):
@@ -69,38 +80,21 @@ def order_details_update(
         "owner": owner,
         "priority": priority,
     }
-    labels = {
-        "requested_completion_date": "Requested completion",
-        "planned_completion_date": "Planned completion",
-        "owner": "Owner",
-        "priority": "Priority",
-    }
-    changes, fields = [], []
-    for name, value in wanted.items():
-        old = getattr(order, name)
-        if name == "owner":
-            if (old.pk if old else None) == (value.pk if value else None):
-                continue
-        elif old == value:
-            continue
-        shown_old, shown_new = old, value
-        if name == "priority":
-            shown_old, shown_new = OrderPriority(old).label, OrderPriority(value).label
-        changes.append(f"{labels[name]}: {_fmt(shown_old)} → {_fmt(shown_new)}")
-        setattr(order, name, value)
-        fields.append(name)
-    if not fields:
-        return order
-    order.save(update_fields=[*fields, "updated_at"])
-    order_audit_add(
-        order=order,
-        actor=actor,
-        transition="details_changed",
-        from_status=order.status,
-        to_status=order.status,
-        note="; ".join(changes) + (f". {note.strip()}" if note.strip() else "."),
+    before = {name: getattr(order, name) for name in wanted}
+
+    def describe(changes) -> str:
+        parts = [
+            f"{DETAIL_LABELS[name]}: {_fmt(before[name], field=name)} → "
+            f"{_fmt(wanted[name], field=name)}"
+            for name in wanted
+            if name in changes
+        ]
+        return "; ".join(parts) + (f". {note.strip()}" if note.strip() else ".")
+
+    changes = order_fields_update(
+        order=order, actor=actor, data=wanted, transition="details_changed", note=describe
     )
-    if "owner" in fields and owner is not None and owner.pk != actor.pk:
+    if "owner" in changes and owner is not None and owner.pk != actor.pk:
         from .notify import order_notify_owner
 
         audit_count = order.audits.count()
@@ -125,18 +119,12 @@ def order_organization_associate(*, order: Order, actor, organization) -> Order:
             f"Order {order.number} is {order.get_status_display().lower()}; "
             "it stays with its organization."
         )
-    if order.organization_id == organization.pk:
-        return order
-    previous = order.organization
-    order.organization = organization
-    order.save(update_fields=["organization", "updated_at"])
-    order_audit_add(
+    order_fields_update(
         order=order,
         actor=actor,
+        data={"organization": organization},
         transition="organization_changed",
-        from_status=order.status,
-        to_status=order.status,
-        note=f"Client organization: {previous} → {organization}.",
+        note=lambda changes: "Client organization: {} → {}.".format(*changes["organization"]),
     )
     return order
 
@@ -192,16 +180,19 @@ def order_itsm_ticket_set_status(*, ticket: OrderITSMTicket, actor, status: str)
     if ticket.status == status:
         return ticket
     previous = ticket.get_status_display()
-    ticket.status = status
-    ticket.save(update_fields=["status", "updated_at"])
-    order_audit_add(
-        order=order,
-        actor=actor,
-        transition="itsm_ticket_status",
-        from_status=order.status,
-        to_status=order.status,
-        note=f"ITSM ticket {ticket.itsm_id}: {previous} → {ticket.get_status_display()}.",
-    )
+
+    def audit(changes):
+        order_audit_add(
+            order=order,
+            actor=actor,
+            transition="itsm_ticket_status",
+            from_status=order.status,
+            to_status=order.status,
+            note=f"ITSM ticket {ticket.itsm_id}: {previous} → {ticket.get_status_display()}.",
+            changes=changes,
+        )
+
+    model_update(instance=ticket, data={"status": status}, actor=actor, audit=audit)
     return ticket
 
 

@@ -1,1 +1,1 @@
-"""Views of the orders app (a package: portal and staff modules)."""
+"""Views of the orders app: portal, emailed links, staff pages, the shared attachment download."""

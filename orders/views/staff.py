@@ -1,4 +1,4 @@
-"""Staff order manager: lists by status and by queue, the order page and its actions.
+"""Staff order manager: lists by status and by queue, the order page, its thread.
 
 Every view requires ``orders.work_order`` (orders technicians and managers);
 anyone else signed in gets a 403, anonymous visitors the login page. Writes
@@ -7,87 +7,68 @@ are POST only and call the services; each redirects back to the order page.
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_fsm import can_proceed, has_transition_perm
 
-from orders import selectors_staff as sel
+from accounts.permissions import role_required
+from common.forms import error_text, form_add_service_error
+from orders import selectors as sel
 from orders.choices import ActionKind, ActionStatus, ITSMTicketStatus, OrderStatus
 from orders.exceptions import OrderPermissionDenied
 from orders.forms.staff import (
-    CancelForm,
     ITSMTicketForm,
     MessageForm,
     NoteForm,
-    OrderDetailsForm,
     OrderFilterForm,
-    OrganizationSearchForm,
     SendLinkForm,
     SkipForm,
 )
-from orders.models import Order, OrderMessage
-from orders.roles import can_work_orders
+from orders.models import Order
 from orders.services import (
     enduser_secret_live,
     enduser_secret_reveal,
-    order_action_process,
-    order_action_retry,
-    order_action_skip,
-    order_cancel,
     order_finish_link_send,
-    order_hold,
-    order_resume,
-)
-from orders.services.messages import order_message_post
-from orders.services.staff import (
-    order_details_update,
-    order_itsm_ticket_add,
-    order_itsm_ticket_set_status,
-    order_organization_associate,
+    order_message_post,
     order_subscribe,
     order_unsubscribe,
 )
 
 PAGE_SIZE = 25
 
-
-def orders_staff_required(view):
-    """Deny by default: only people who work orders get past this."""
-
-    @wraps(view)
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not can_work_orders(request.user):
-            raise PermissionDenied("The order manager is for orders staff.")
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# Deny by default: only people who work orders get past this.
+orders_staff = role_required("orders.work_order", message="The order manager is for orders staff.")
 
 
-def _error_text(exc) -> str:
-    return " ".join(getattr(exc, "messages", None) or [str(exc)])
-
-
-def _order_or_404(request, number: int) -> Order:
+def order_or_404(request, number: int) -> Order:
     order = sel.staff_order_get(user=request.user, number=number)
     if order is None:
         raise Http404("No such order.")
     return order
 
 
-def _back(order: Order, anchor: str = ""):
+def back_to_order(order: Order, anchor: str = ""):
     url = reverse("orders:staff_detail", args=[order.number])
     return redirect(f"{url}#{anchor}" if anchor else url)
+
+
+def call_and_report(request, call, success) -> bool:
+    """Run one service call; flash its refusal, or ``success`` (text, or a function
+    of the call's result). True when the call went through."""
+    try:
+        result = call()
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+        return False
+    messages.success(request, success(result) if callable(success) else success)
+    return True
 
 
 def _list_context(request, *, queue_id=None, step: int = 0) -> dict:
@@ -128,7 +109,7 @@ def _list_context(request, *, queue_id=None, step: int = 0) -> dict:
     }
 
 
-@orders_staff_required
+@orders_staff
 @require_GET
 def staff_list(request):
     """Every order, by status (tabs with counts), searchable; queues in the sidebar."""
@@ -138,7 +119,7 @@ def staff_list(request):
     return render(request, "orders/staff/list.html", context)
 
 
-@orders_staff_required
+@orders_staff
 @require_GET
 def staff_queue(request, queue_id: int):
     """One queue: its steps with how many orders wait on each, and its orders."""
@@ -166,11 +147,11 @@ def _transition_allowed(order: Order, name: str, user) -> bool:
     return can_proceed(method) and has_transition_perm(method, user)
 
 
-@orders_staff_required
+@orders_staff
 @require_GET
 @never_cache
 def staff_detail(request, number: int):
-    order = _order_or_404(request, number)
+    order = order_or_404(request, number)
     actions = list(order.actions.all())
     current = next(
         (a for a in actions if a.status not in (ActionStatus.DONE, ActionStatus.SKIPPED)), None
@@ -220,241 +201,15 @@ def staff_detail(request, number: int):
     return render(request, "orders/staff/detail.html", context)
 
 
-def _action_of(order: Order, action_id: int):
-    action = next((a for a in order.actions.all() if a.pk == action_id), None)
-    if action is None:
-        raise Http404("No such action on this order.")
-    return action
-
-
-def _run_action(order: Order, action, request, call, done: str):
-    """Call one action service; report its refusal or its outcome, back to the actions."""
-    try:
-        call()
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
-        messages.success(request, f"“{action.name}” {done}")
-    return _back(order, "actions")
-
-
-@orders_staff_required
-@require_POST
-def staff_action_process(request, number: int, action_id: int):
-    order = _order_or_404(request, number)
-    action = _action_of(order, action_id)
-    form = NoteForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
-    return _run_action(
-        order,
-        action,
-        request,
-        lambda: order_action_process(action=action, actor=request.user, note=note),
-        "is done.",
-    )
-
-
-@orders_staff_required
-@require_POST
-def staff_action_skip(request, number: int, action_id: int):
-    order = _order_or_404(request, number)
-    action = _action_of(order, action_id)
-    form = SkipForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Say why this step is skipped.")
-        return _back(order, "actions")
-    note = form.cleaned_data["note"]
-    return _run_action(
-        order,
-        action,
-        request,
-        lambda: order_action_skip(action=action, actor=request.user, note=note),
-        "is skipped.",
-    )
-
-
-@orders_staff_required
-@require_POST
-def staff_action_retry(request, number: int, action_id: int):
-    order = _order_or_404(request, number)
-    action = _action_of(order, action_id)
-    return _run_action(
-        order,
-        action,
-        request,
-        lambda: order_action_retry(action=action, actor=request.user),
-        "will run again.",
-    )
-
-
-@orders_staff_required
-def staff_details_edit(request, number: int):
-    """Dates, owner and priority (GET shows the form on its own page too)."""
-    order = _order_or_404(request, number)
-    form = OrderDetailsForm(
-        request.POST or None,
-        initial={
-            "requested_completion_date": order.requested_completion_date,
-            "planned_completion_date": order.planned_completion_date,
-            "owner": order.owner_id,
-            "priority": order.priority,
-        },
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            order_details_update(
-                order=order,
-                actor=request.user,
-                requested_completion_date=form.cleaned_data["requested_completion_date"],
-                planned_completion_date=form.cleaned_data["planned_completion_date"],
-                owner=form.cleaned_data["owner"],
-                priority=form.cleaned_data["priority"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
-            else:
-                form.add_error(None, _error_text(exc))
-        else:
-            messages.success(request, "The order's details are saved.")
-            return _back(order, "details")
-    return render(request, "orders/staff/details_form.html", {"order": order, "form": form})
-
-
-@orders_staff_required
-@require_POST
-def staff_hold(request, number: int):
-    order = _order_or_404(request, number)
-    if not request.user.has_perm("orders.hold_order"):
-        raise PermissionDenied
-    form = NoteForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
-    try:
-        order_hold(order=order, actor=request.user, note=note)
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
-        messages.success(request, f"Order {order.number} is on hold.")
-    return _back(order)
-
-
-@orders_staff_required
-@require_POST
-def staff_resume(request, number: int):
-    order = _order_or_404(request, number)
-    if not request.user.has_perm("orders.hold_order"):
-        raise PermissionDenied
-    try:
-        order_resume(order=order, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
-        messages.success(request, f"Order {order.number} is resumed.")
-    return _back(order)
-
-
-@orders_staff_required
-def staff_cancel(request, number: int):
-    """A confirmation page, then the cancellation (never undone)."""
-    order = _order_or_404(request, number)
-    if not request.user.has_perm("orders.cancel_order"):
-        raise PermissionDenied("Only orders managers cancel orders.")
-    form = CancelForm(request.POST or None)
-    if order.is_final:
-        messages.error(
-            request,
-            f"Order {order.number} is {order.get_status_display().lower()}; "
-            "it cannot be cancelled.",
-        )
-        return _back(order)
-    if request.method == "POST" and form.is_valid():
-        try:
-            order_cancel(order=order, actor=request.user, note=form.cleaned_data["note"])
-        except ValidationError as exc:
-            form.add_error(None, _error_text(exc))
-        else:
-            messages.success(request, f"Order {order.number} is cancelled.")
-            return _back(order)
-    return render(request, "orders/staff/cancel.html", {"order": order, "form": form})
-
-
-@orders_staff_required
-def staff_organization(request, number: int):
-    """Search client organizations by name or email domain, then associate one."""
-    order = _order_or_404(request, number)
-    if request.method == "POST":
-        from accounts.models import Organization
-
-        organization = get_object_or_404(Organization, pk=request.POST.get("organization"))
-        try:
-            order_organization_associate(order=order, actor=request.user, organization=organization)
-        except ValidationError as exc:
-            messages.error(request, _error_text(exc))
-        else:
-            messages.success(request, f"Order {order.number} now belongs to {organization}.")
-        return _back(order, "details")
-    form = OrganizationSearchForm(request.GET or None)
-    results = None
-    if form.is_valid():
-        results = sel.organizations_search(user=request.user, query=form.cleaned_data["q"])
-    return render(
-        request,
-        "orders/staff/organization.html",
-        {"order": order, "form": form, "results": results},
-    )
-
-
-@orders_staff_required
-@require_POST
-def staff_itsm_add(request, number: int):
-    order = _order_or_404(request, number)
-    form = ITSMTicketForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return _back(order, "itsm")
-    try:
-        order_itsm_ticket_add(order=order, actor=request.user, **form.cleaned_data)
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
-        messages.success(request, f"ITSM ticket {form.cleaned_data['itsm_id']} is associated.")
-    return _back(order, "itsm")
-
-
-@orders_staff_required
-@require_POST
-def staff_itsm_status(request, number: int, ticket_id: int):
-    order = _order_or_404(request, number)
-    ticket = get_object_or_404(order.itsm_tickets, pk=ticket_id)
-    try:
-        ticket = order_itsm_ticket_set_status(
-            ticket=ticket, actor=request.user, status=request.POST.get("status", "")
-        )
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
-        messages.success(
-            request, f"ITSM ticket {ticket.itsm_id} is {ticket.get_status_display().lower()}."
-        )
-    return _back(order, "itsm")
-
-
-@orders_staff_required
+@orders_staff
 @require_POST
 def staff_message_post(request, number: int):
     """Post a message; with htmx only the thread is re-rendered."""
-    order = _order_or_404(request, number)
+    order = order_or_404(request, number)
     form = MessageForm(request.POST, request.FILES)
     thread_template = "orders/staff/_thread.html"
     if form.is_valid():
-        quoted = None
-        if form.cleaned_data["quoted"]:
-            quoted = OrderMessage.objects.filter(
-                order=order, pk=form.cleaned_data["quoted"]
-            ).first()
+        quoted = sel.staff_message_get(order=order, message_id=form.cleaned_data["quoted"])
         try:
             order_message_post(
                 order=order,
@@ -466,12 +221,7 @@ def staff_message_post(request, number: int):
                 files=form.cleaned_data["attachments"],
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
-            else:
-                form.add_error(None, _error_text(exc))
+            form_add_service_error(form, exc)
         else:
             if request.headers.get("HX-Request"):
                 return render(
@@ -485,7 +235,7 @@ def staff_message_post(request, number: int):
                     },
                 )
             messages.success(request, "Your message is posted.")
-            return _back(order, "thread")
+            return back_to_order(order, "thread")
     context = {
         "order": order,
         "thread": sel.staff_order_messages(order=order),
@@ -496,80 +246,59 @@ def staff_message_post(request, number: int):
     return render(request, "orders/staff/message_form.html", context, status=400)
 
 
-@orders_staff_required
+@orders_staff
 @require_POST
 def staff_subscribe(request, number: int):
-    order = _order_or_404(request, number)
+    order = order_or_404(request, number)
     order_subscribe(order=order, user=request.user)
     messages.success(request, f"You follow order {order.number}: you get a copy of every message.")
-    return _back(order)
+    return back_to_order(order)
 
 
-@orders_staff_required
+@orders_staff
 @require_POST
 def staff_unsubscribe(request, number: int):
-    order = _order_or_404(request, number)
+    order = order_or_404(request, number)
     order_unsubscribe(order=order, user=request.user)
     messages.success(request, f"You no longer follow order {order.number}.")
-    return _back(order)
+    return back_to_order(order)
 
 
-@orders_staff_required
+@orders_staff
 @require_POST
 @never_cache
 def staff_secret_reveal(request, number: int):
     """Show the end user's password once to the assigned technician (audited)."""
-    order = _order_or_404(request, number)
+    order = order_or_404(request, number)
     try:
         password = enduser_secret_reveal(order=order, actor=request.user)
     except OrderPermissionDenied as exc:
-        raise PermissionDenied(_error_text(exc)) from exc
+        raise PermissionDenied(error_text(exc)) from exc
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-        return _back(order)
+        messages.error(request, error_text(exc))
+        return back_to_order(order)
     response = render(request, "orders/staff/secret.html", {"order": order, "password": password})
     response["Cache-Control"] = "no-store"
     return response
 
 
-@orders_staff_required
+@orders_staff
 @require_POST
 def staff_send_link(request, number: int):
     """Email the client a link to finish a started draft."""
-    order = _order_or_404(request, number)
+    order = order_or_404(request, number)
     form = SendLinkForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Enter a valid email address.")
-        return _back(order)
-    try:
-        email = order_finish_link_send(
+        return back_to_order(order)
+    call_and_report(
+        request,
+        lambda: order_finish_link_send(
             order=order, actor=request.user, to=form.cleaned_data["email"]
-        )
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
-        to = ", ".join(email.to) if email else "the coordinator"
-        messages.success(request, f"The link to finish order {order.number} was sent to {to}.")
-    return _back(order)
-
-
-@orders_staff_required
-@require_GET
-def staff_attachment_download(request, pk: int):
-    """Serve an attachment to orders staff only (never from a public media URL)."""
-    attachment = sel.staff_attachment_get(user=request.user, pk=pk)
-    if attachment is None:
-        raise Http404("No such attachment.")
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("The file is missing.") from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.filename,
-        content_type=attachment.content_type,
+        ),
+        lambda email: (
+            f"The link to finish order {order.number} was sent to "
+            f"{', '.join(email.to) if email else 'the coordinator'}."
+        ),
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return back_to_order(order)

@@ -33,6 +33,23 @@ def _email_draft(coordinator, **data):
     )
 
 
+def test_a_draft_edit_writes_one_audit_row_with_before_and_after(coordinator):
+    order = _email_draft(coordinator)
+    order_update_draft(
+        order=order,
+        actor=coordinator,
+        data={"new_full_name": " Nia Newer ", "new_email": "nnew@example.edu"},
+    )
+    audit = order.audits.get(transition="draft_edited")
+    assert audit.changes == {"new_full_name": ["Nia New", "Nia Newer"]}
+    assert audit.actor == coordinator
+    assert str(audit) == f"{order.pk}: changed new_full_name"
+    order_update_draft(order=order, actor=coordinator, data={"new_full_name": "Nia Newer"})
+    assert order.audits.filter(transition="draft_edited").count() == 1
+    order.refresh_from_db()
+    assert order.new_full_name == "Nia Newer"
+
+
 def test_order_numbers_are_unique_and_human_friendly():
     first = order_number_allocate()
     second = order_number_allocate()
@@ -170,18 +187,21 @@ def test_actions_run_in_order(
 
 
 def test_transient_errors_retry_with_a_cap(
-    coordinator, queues, directory, monkeypatch, django_capture_on_commit_callbacks
+    coordinator, queues, settings, django_capture_on_commit_callbacks
 ):
+    """The real directory stub, told to time out: the action retries with growing
+    delays, then fails after MAX_ATTEMPTS; a permanent error would fail at once."""
+    from integrations.models import StubDirectoryAccount
     from orders.services import automation
 
-    monkeypatch.setattr(automation, "_classify", lambda exc: automation._Transient)
-    directory.fail["create_account"] = ConnectionError("timeout")
+    settings.DIRECTORY_STUB_TRANSIENT_FAILURES = {"create_account"}
     order = _email_draft(coordinator)
     with django_capture_on_commit_callbacks(execute=True):
         order_submit(order=order, actor=coordinator)
     action = order.actions.get(position=1)
     assert action.status == ActionStatus.PENDING
     assert action.attempts == 1
+    assert action.last_error.startswith("TransientDirectoryError")
     delays = []
     for _ in range(10):
         outcome = order_actions_advance(order_id=order.pk)
@@ -191,9 +211,27 @@ def test_transient_errors_retry_with_a_cap(
     action.refresh_from_db()
     assert action.status == ActionStatus.FAILED
     assert action.attempts == automation.MAX_ATTEMPTS
-    assert delays == sorted(delays)
-    assert delays[-1] <= 900
-    assert not directory.names()  # never half-applied: no call succeeded
+    assert delays == [60, 120, 240]  # after the first 30 s: doubling, below the cap
+    assert not StubDirectoryAccount.objects.exists()  # never half-applied
+
+
+def test_a_transient_error_that_clears_lets_the_action_finish(
+    coordinator, queues, settings, django_capture_on_commit_callbacks
+):
+    from integrations.models import StubDirectoryAccount
+
+    settings.DIRECTORY_STUB_TRANSIENT_FAILURES = {"create_account"}
+    order = _email_draft(coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        order_submit(order=order, actor=coordinator)
+    assert order.actions.get(position=1).status == ActionStatus.PENDING
+    settings.DIRECTORY_STUB_TRANSIENT_FAILURES = set()
+    outcome = order_actions_advance(order_id=order.pk)
+    assert outcome.retry_in is None
+    action = order.actions.get(position=1)
+    assert action.status == ActionStatus.DONE
+    assert action.attempts == 2
+    assert StubDirectoryAccount.objects.filter(username=order.new_username).exists()
 
 
 def test_skip_needs_a_note_and_counts_as_finished(

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from orders.exceptions import OrderError, OrderPermissionDenied
 from orders.models import OrderAudit, OrderSubscription
-from orders.selectors_staff import (
+from orders.selectors import (
     organizations_search,
     staff_follow_ups_for,
     staff_order_get,
@@ -103,3 +103,24 @@ def test_follow_ups_assigned_to_me(technician, manager, order):
     order_message_post(order=order, author=manager, kind="internal_comment", body="Note.")
     assert [m.body for m in staff_follow_ups_for(user=technician)] == ["Call HR."]
     assert staff_follow_ups_for(user=manager) == []
+
+
+def test_details_update_writes_one_audit_row_with_before_and_after(technician, order):
+    from orders.choices import OrderPriority
+
+    _details(order, technician, priority=OrderPriority.HIGH)
+    audit = OrderAudit.objects.get(order=order, transition="details_changed")
+    assert audit.changes == {"priority": ["normal", "high"]}
+    assert audit.note == "Priority: Normal → High."
+    assert audit.actor == technician
+    _details(order, technician, priority=OrderPriority.HIGH)  # nothing changes: no new row
+    assert OrderAudit.objects.filter(order=order, transition="details_changed").count() == 1
+
+
+def test_moving_an_order_to_another_organization_records_both(technician, order):
+    other = OrganizationFactory(name="Other College")
+    previous = str(order.organization)
+    order_organization_associate(order=order, actor=technician, organization=other)
+    audit = OrderAudit.objects.get(order=order, transition="organization_changed")
+    assert audit.changes == {"organization": [previous, "Other College"]}
+    assert audit.note == f"Client organization: {previous} → Other College."

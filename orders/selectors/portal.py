@@ -1,4 +1,5 @@
-"""Reads of the orders app; object scoping lives here (deny by default)."""
+"""Reads of the coordinator portal and the pages reached from emailed links;
+object scoping lives here (deny by default)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,8 @@ from accounts.choices import PortalVisibility
 from accounts.models import User
 from accounts.roles import Role, user_has_role
 from accounts.selectors import organization_descendant_ids, organizations_visible_to
-
-from .choices import CLIENT_VISIBLE_MESSAGE_KINDS, OrderStatus
-from .models import (
+from orders.choices import CLIENT_VISIBLE_MESSAGE_KINDS, OrderStatus
+from orders.models import (
     InstallableSoftware,
     Order,
     OrderAction,
@@ -32,9 +32,10 @@ def user_is_coordinator(user) -> bool:
     return getattr(user, "is_authenticated", False) and user_has_role(user, Role.COORDINATOR)
 
 
-def orders_for_portal(*, user) -> QuerySet[Order]:
+def orders_for_portal(*, user, status: str = "") -> QuerySet[Order]:
     """Orders a coordinator may see: their organizations' (sub-organizations included);
-    only their own where the order's organization says "own requests only"."""
+    only their own where the order's organization says "own requests only". A known
+    ``status`` narrows the list; an unknown one is ignored."""
     if not user_is_coordinator(user):
         return Order.objects.none()
     visible = organizations_visible_to(user=user)
@@ -45,11 +46,14 @@ def orders_for_portal(*, user) -> QuerySet[Order]:
         org_wide = Q(organization__in=visible) & ~Q(
             organization__portal_visibility=PortalVisibility.OWN
         )
-    return (
+    orders = (
         Order.objects.filter(org_wide | own)
         .select_related("organization", "submitted_by", "existing_user", "existing_placeholder")
         .order_by("-created_at", "-id")
     )
+    if status in OrderStatus.values:
+        orders = orders.filter(status=status)
+    return orders
 
 
 def order_get_for_portal(*, user, number: int) -> Order | None:
@@ -127,17 +131,10 @@ def order_queues_with_counts() -> QuerySet[OrderQueue]:
     )
 
 
-def portal_attachment_get(*, user, number: int, pk: int):
-    """An attachment of a client-viewable message of an order the coordinator sees."""
-    from .models import OrderAttachment
-
-    order = orders_for_portal(user=user).filter(number=number).first()
-    if order is None:
-        return None
+def order_for_link(*, order_id: int) -> Order | None:
+    """The order an emailed link points at, with what its pages show (the link is the key)."""
     return (
-        OrderAttachment.objects.filter(
-            pk=pk, message__order=order, message__kind__in=CLIENT_VISIBLE_MESSAGE_KINDS
-        )
-        .select_related("message")
+        Order.objects.select_related("organization", "existing_user", "owner")
+        .filter(pk=order_id)
         .first()
     )

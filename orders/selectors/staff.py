@@ -18,19 +18,17 @@ from django.db.models import (
 
 from accounts.models import Organization, User
 from notifications.selectors import emails_for_object
-
-from .choices import FINISHED_ACTION_STATUSES, MessageKind, OrderStatus
-from .models import (
+from orders.choices import FINISHED_ACTION_STATUSES, MessageKind, OrderStatus
+from orders.models import (
     Order,
     OrderAction,
-    OrderAttachment,
     OrderAudit,
     OrderITSMTicket,
     OrderMessage,
     OrderQueue,
     OrderSubscription,
 )
-from .roles import can_work_orders
+from orders.roles import can_work_orders
 
 WAITING_STATUSES = (OrderStatus.SUBMITTED, OrderStatus.IN_PROGRESS, OrderStatus.ON_HOLD)
 
@@ -260,8 +258,19 @@ def organizations_search(*, user, query: str, limit: int = 20) -> list[Organizat
     )
 
 
-def staff_attachment_get(*, user, pk: int) -> OrderAttachment | None:
-    """An attachment for download by orders staff; None for anyone else."""
-    if not can_work_orders(user):
+def staff_message_get(*, order: Order, message_id: int | None) -> OrderMessage | None:
+    """A message of ``order`` (the one a new message quotes), or None."""
+    if not message_id:
         return None
-    return OrderAttachment.objects.select_related("message__order").filter(pk=pk).first()
+    return OrderMessage.objects.filter(order=order, pk=message_id).first()
+
+
+def staff_itsm_ticket_get(*, order: Order, ticket_id: int) -> OrderITSMTicket | None:
+    return order.itsm_tickets.filter(pk=ticket_id).first()
+
+
+def staff_organization_get(*, user, pk) -> Organization | None:
+    """A client organization staff may associate an order with (None for anyone else)."""
+    if not can_work_orders(user) or not str(pk or "").isdigit():
+        return None
+    return Organization.objects.filter(pk=int(pk)).first()

@@ -1,0 +1,83 @@
+"""Reads of the orders app (a package: portal, staff pages, attachments; one import path).
+
+Object scoping lives here, deny by default: a selector gives nothing to
+someone who may not see it.
+"""
+
+from .attachments import (
+    attachment_for_download,
+    portal_attachment_get,
+    staff_attachment_get,
+)
+from .portal import (
+    STAFF_ORDER_ROLES,
+    order_for_link,
+    order_get_for_portal,
+    order_messages_for_client,
+    order_queues_with_counts,
+    order_status_counts,
+    order_user_choices,
+    orders_for_portal,
+    orders_for_staff,
+    placeholders_available,
+    software_choices,
+    user_is_coordinator,
+    user_is_orders_staff,
+)
+from .staff import (
+    WAITING_STATUSES,
+    orders_staff_users,
+    organizations_search,
+    staff_follow_ups_for,
+    staff_itsm_ticket_get,
+    staff_message_get,
+    staff_order_audits,
+    staff_order_emails,
+    staff_order_get,
+    staff_order_itsm_tickets,
+    staff_order_messages,
+    staff_order_subscribers,
+    staff_orders,
+    staff_organization_get,
+    staff_queue_get,
+    staff_queues,
+    staff_status_counts,
+    staff_step_counts,
+)
+
+__all__ = [
+    "STAFF_ORDER_ROLES",
+    "WAITING_STATUSES",
+    "attachment_for_download",
+    "order_for_link",
+    "order_get_for_portal",
+    "order_messages_for_client",
+    "order_queues_with_counts",
+    "order_status_counts",
+    "order_user_choices",
+    "orders_for_portal",
+    "orders_for_staff",
+    "orders_staff_users",
+    "organizations_search",
+    "placeholders_available",
+    "portal_attachment_get",
+    "software_choices",
+    "staff_attachment_get",
+    "staff_follow_ups_for",
+    "staff_itsm_ticket_get",
+    "staff_message_get",
+    "staff_order_audits",
+    "staff_order_emails",
+    "staff_order_get",
+    "staff_order_itsm_tickets",
+    "staff_order_messages",
+    "staff_order_subscribers",
+    "staff_orders",
+    "staff_organization_get",
+    "staff_queue_get",
+    "staff_queues",
+    "staff_status_counts",
+    "staff_step_counts",
+    "user_is_coordinator",
+    "user_is_orders_staff",
+]

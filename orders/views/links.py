@@ -1,0 +1,137 @@
+"""Pages reached from emailed order links: finish a draft, the end user's
+password and appointment, a new account's first password.
+
+The token is the key. GET resolves it without changing anything; only POST acts.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
+from django.views.decorators.http import require_http_methods
+
+from common.forms import form_add_service_error
+from notifications.links import LinkInvalid, access_link_resolve, client_key_for
+from orders.choices import (
+    LINK_PURPOSE_ACCOUNT_ACCESS,
+    LINK_PURPOSE_ORDER_FINISH,
+    LINK_PURPOSE_ORDER_SECRET,
+)
+from orders.exceptions import OrderError
+from orders.forms.portal import (
+    AccountPasswordForm,
+    EndUserSecretForm,
+)
+from orders.selectors import (
+    order_for_link,
+    order_get_for_portal,
+)
+from orders.services import (
+    enduser_link_submit,
+    order_account_password_set,
+    orders_technician_team,
+)
+from scheduling.exceptions import SlotUnavailable
+
+
+def _link_invalid(request, exc: LinkInvalid, status: int = 410):
+    return render(
+        request,
+        "notifications/link_invalid.html",
+        {"reason": exc.reason, "contact_email": "", "contact_name": "", "contact_phone": ""},
+        status=status,
+    )
+
+
+def _resolve(request, token: str, purpose: str):
+    link = access_link_resolve(token=token, purpose=purpose, client_key=client_key_for(request))
+    order = order_for_link(order_id=link.target_id)
+    if order is None:
+        raise LinkInvalid("This link is not valid any more.")
+    return link, order
+
+
+@require_http_methods(["GET"])
+def finish_link(request, token: str):
+    """The client finishes a started draft: sign in, then the draft opens."""
+    try:
+        _link, order = _resolve(request, token, LINK_PURPOSE_ORDER_FINISH)
+    except LinkInvalid as exc:
+        return _link_invalid(request, exc, status=404 if not exc.link else 410)
+    edit_url = reverse("orders:portal_edit", args=[order.number])
+    if not request.user.is_authenticated:
+        return redirect_to_login(edit_url)
+    if order_get_for_portal(user=request.user, number=order.number) is None:
+        raise Http404("No such order.")
+    return redirect(edit_url)
+
+
+def _slot_choices(team):
+    if team is None:
+        return []
+    from scheduling.selectors import slots_bookable
+
+    return [
+        (slot, f"{timezone.localtime(slot.start):%A %B %-d, %-I:%M %p}")
+        for slot in slots_bookable(team=team)[:40]
+    ]
+
+
+@sensitive_post_parameters("password")
+@sensitive_variables("form")
+@require_http_methods(["GET", "POST"])
+def enduser_link(request, token: str):
+    """The end user of a software install gives their password and picks an appointment."""
+    try:
+        link, order = _resolve(request, token, LINK_PURPOSE_ORDER_SECRET)
+    except LinkInvalid as exc:
+        return _link_invalid(request, exc, status=404 if not exc.link else 410)
+    slots = _slot_choices(orders_technician_team())
+    form = EndUserSecretForm(request.POST or None, slots=slots)
+    if request.method == "POST" and form.is_valid():
+        slot_id = form.cleaned_data.get("slot")
+        try:
+            enduser_link_submit(
+                order=order,
+                password=form.cleaned_data["password"],
+                slot_id=int(slot_id) if slot_id else None,
+                link=link,
+            )
+        except ValidationError as exc:
+            form_add_service_error(form, exc)
+        except SlotUnavailable as exc:
+            form.add_error("slot", str(exc))
+        else:
+            return render(request, "orders/portal/enduser_done.html", {"order": order})
+    return render(
+        request,
+        "orders/portal/enduser_link.html",
+        {"order": order, "form": form, "software": order.software.all()},
+    )
+
+
+@sensitive_post_parameters("password1", "password2")
+@sensitive_variables("form")
+@require_http_methods(["GET", "POST"])
+def account_access(request, token: str):
+    """One-time page to set the new account's first password (never emailed)."""
+    try:
+        link, order = _resolve(request, token, LINK_PURPOSE_ACCOUNT_ACCESS)
+    except LinkInvalid as exc:
+        return _link_invalid(request, exc, status=404 if not exc.link else 410)
+    form = AccountPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            order_account_password_set(
+                order=order, link=link, password=form.cleaned_data["password1"]
+            )
+        except OrderError as exc:
+            form_add_service_error(form, exc)
+        else:
+            return render(request, "orders/portal/account_done.html", {"order": order})
+    return render(request, "orders/portal/account_access.html", {"order": order, "form": form})
