@@ -35,6 +35,7 @@ check: venv
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/lint-imports
 
 test: check
 	$(BIN)/pytest
