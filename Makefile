@@ -41,7 +41,7 @@ test: check
 	$(BIN)/pytest
 
 test-fast: venv
-	$(BIN)/pytest -x -q -m "not e2e and not worker"
+	$(BIN)/pytest -x -q -m "not e2e and not worker and not commands"
 
 bench: venv
 	$(BIN)/python -m pytest benchmarks -q -s -p no:randomly
