@@ -25,12 +25,11 @@ def _clean_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k not in _UNSET}
 
 
-def _run(code: str, **env_overrides) -> subprocess.CompletedProcess:
-    env = _clean_env()
-    env.update(env_overrides)
-    env["HANDOVER_VAR_DIR"] = str(ROOT / "var")
+def _run(code: str, *, argv=("-c",), **env_overrides) -> subprocess.CompletedProcess:
+    """``python -c code`` (or ``python *argv code``) in a fresh interpreter at the repo root."""
+    env = {**_clean_env(), "HANDOVER_VAR_DIR": str(ROOT / "var"), **env_overrides}
     return subprocess.run(
-        [sys.executable, "-c", code],
+        [sys.executable, *argv, code],
         cwd=ROOT,
         env={**env, "PYTHONPATH": str(ROOT)},
         capture_output=True,
@@ -71,19 +70,7 @@ def test_production_settings_do_not_relax_when_pytest_is_imported():
 def test_importing_the_settings_creates_no_directory(tmp_path):
     var = tmp_path / "not-there"
     code = "import config.settings as s; print(s.VAR_DIR); print(s.CELERY_BROKER_URL)"
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env={
-            **_clean_env(),
-            "DEBUG": "true",
-            "HANDOVER_VAR_DIR": str(var),
-            "PYTHONPATH": str(ROOT),
-        },
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = _run(code, DEBUG="true", HANDOVER_VAR_DIR=str(var))
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [str(var), "filesystem://"]
     assert not var.exists()
@@ -91,19 +78,7 @@ def test_importing_the_settings_creates_no_directory(tmp_path):
 
 def test_the_var_helper_makes_the_folders_the_embedded_mode_writes(tmp_path):
     var = tmp_path / "var"
-    result = subprocess.run(
-        [sys.executable, "-m", "config.var"],
-        cwd=ROOT,
-        env={
-            **_clean_env(),
-            "DEBUG": "true",
-            "HANDOVER_VAR_DIR": str(var),
-            "PYTHONPATH": str(ROOT),
-        },
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = _run("config.var", argv=("-m",), DEBUG="true", HANDOVER_VAR_DIR=str(var))
     assert result.returncode == 0, result.stderr
     assert (var / "celery" / "broker").is_dir()
     assert (var / "celery" / "processed").is_dir()
