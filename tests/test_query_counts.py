@@ -141,6 +141,22 @@ def _configs(ctx, n):
         RefreshConfigFactory()
 
 
+def _batches(ctx, n):
+    from refresh.models import RefreshBatch
+    from tests.refresh.factories import RefreshConfigFactory
+
+    config = ctx.setdefault("config", RefreshConfigFactory())
+    for i in range(n):
+        RefreshBatch.objects.create(name=f"Batch {i}", config=config, serials_text="SN1")
+
+
+def _config_detail(ctx):
+    from tests.refresh.factories import RefreshConfigFactory
+
+    ctx["config"] = RefreshConfigFactory()
+    return reverse("refresh:config_detail", args=[ctx["config"].pk])
+
+
 PAGES: dict[str, Page] = {
     "orders:portal_list": Page(
         Role.COORDINATOR, lambda ctx: reverse("orders:portal_list"), _orders
@@ -167,6 +183,10 @@ PAGES: dict[str, Page] = {
         _slots,
     ),
     "scheduling:slot_detail": Page(Role.REFRESH_MANAGER, _slot_detail, _bookings),
+    "refresh:batch_list": Page(
+        Role.REFRESH_ADMINISTRATOR, lambda ctx: reverse("refresh:batch_list"), _batches
+    ),
+    "refresh:config_detail": Page(Role.REFRESH_ADMINISTRATOR, _config_detail, _batches),
     "refresh:config_list": Page(
         Role.REFRESH_ADMINISTRATOR, lambda ctx: reverse("refresh:config_list"), _configs
     ),
