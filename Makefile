@@ -35,12 +35,13 @@ check: venv
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/lint-imports
 
 test: check
 	$(BIN)/pytest
 
 test-fast: venv
-	$(BIN)/pytest -x -q -m "not e2e and not worker"
+	$(BIN)/pytest -x -q -m "not e2e and not worker and not commands"
 
 bench: venv
 	$(BIN)/python -m pytest benchmarks -q -s -p no:randomly

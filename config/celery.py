@@ -8,12 +8,24 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import beat_init, before_task_publish, celeryd_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("handover")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@celeryd_init.connect
+@beat_init.connect
+@before_task_publish.connect
+def _make_var_dirs(**kwargs):
+    """The filesystem broker and the beat schedule need their folders (embedded mode)."""
+    from .var import ensure_var_dirs
+
+    ensure_var_dirs()
+
 
 app.conf.beat_schedule = {
     # --- notifications -------------------------------------------------------

@@ -6,27 +6,28 @@ under ``var/``, email goes to the console and the outbound log. Production sets
 anymail ``EMAIL_BACKEND``; see README.md for the table of variables.
 """
 
-import sys
 from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(environ.Env().str("HANDOVER_VAR_DIR", default=str(BASE_DIR / "var")))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
 
+# `.env` first, so every variable below (HANDOVER_VAR_DIR included) may come
+# from it; a variable set in the real environment still wins.
 env = environ.Env()
 if (BASE_DIR / ".env").is_file():
     env.read_env(BASE_DIR / ".env")
 
-TESTING = "pytest" in sys.modules
+# Where the embedded mode writes (SQLite, broker folders, media, beat schedule).
+# Only named here: the processes that write create it (config/var.py).
+VAR_DIR = Path(env.str("HANDOVER_VAR_DIR", default=str(BASE_DIR / "var")))
 
 DEBUG = env.bool("DEBUG", default=False)
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
-    if not (DEBUG or TESTING):
+    if not DEBUG:
         raise ImproperlyConfigured(
             "SECRET_KEY must be set when DEBUG is off. Generate one with "
             "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
@@ -133,8 +134,6 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-if TESTING:
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # --- I18N / time ------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -158,7 +157,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or TESTING
+            if DEBUG
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
@@ -180,8 +179,6 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 else:
     _broker_dir = VAR_DIR / "celery" / "broker"
-    _broker_dir.mkdir(parents=True, exist_ok=True)
-    (VAR_DIR / "celery" / "processed").mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir),
@@ -220,7 +217,7 @@ END_USER_SECRET_RETENTION_DAYS = env.int("END_USER_SECRET_RETENTION_DAYS", defau
 ACCESS_LINK_DAYS = env.int("ACCESS_LINK_DAYS", default=30)
 
 # --- Security ---------------------------------------------------------------
-_secure_default = not (DEBUG or TESTING)
+_secure_default = not DEBUG
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=_secure_default)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if _secure_default else 0)

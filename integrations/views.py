@@ -1,61 +1,58 @@
+"""The stand-in ITSM page: flip tickets, make assets exist, switch an outage on."""
+
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from .models import StubITSMAsset, StubITSMTicket, StubSettings, StubSlackMessage
+from accounts.permissions import role_required
+from common.forms import error_text
+
+from . import selectors
 from .services import stub_asset_create, stub_outage_set, stub_ticket_set_status
 
 PERM = "integrations.use_itsm_stub"
 
 
-@permission_required(PERM, raise_exception=True)
+@role_required(PERM)
 def itsm_stub(request):
     """The stand-in ITSM: tickets to flip, assets to make exist, the outage switch."""
     q = request.GET.get("q", "").strip()
-    tickets = StubITSMTicket.objects.annotate(
-        task_count=Count("tasks"),
-        done_count=Count("tasks", filter=Q(tasks__completed_at__isnull=False)),
-    ).order_by("-id")
-    if q:
-        tickets = tickets.filter(
-            Q(title__icontains=q)
-            | Q(requestor_email__icontains=q)
-            | Q(pk=int(q) if q.isdigit() else None)
-        )
-    page = Paginator(tickets, 25).get_page(request.GET.get("page"))
+    page = Paginator(selectors.stub_tickets_list(q=q), 25).get_page(request.GET.get("page"))
     return render(
         request,
         "integrations/itsm_stub.html",
         {
             "page": page,
             "q": q,
-            "stub_settings": StubSettings.current(),
-            "assets": StubITSMAsset.objects.order_by("-created_at")[:10],
-            "slack": StubSlackMessage.objects.all()[:10],
+            "stub_settings": selectors.stub_settings(),
+            "assets": selectors.stub_assets_recent(),
+            "slack": selectors.stub_slack_recent(),
         },
     )
 
 
-@permission_required(PERM, raise_exception=True)
+@role_required(PERM)
 def itsm_stub_ticket(request, pk):
-    ticket = get_object_or_404(StubITSMTicket.objects.prefetch_related("tasks", "assets"), pk=pk)
+    ticket = selectors.stub_ticket_get(ticket_id=pk)
+    if ticket is None:
+        raise Http404("No such ITSM ticket.")
     return render(request, "integrations/itsm_stub_ticket.html", {"ticket": ticket})
 
 
 @require_POST
-@permission_required(PERM, raise_exception=True)
+@role_required(PERM)
 def itsm_stub_ticket_status(request, pk):
     status = request.POST.get("status", "")
-    get_object_or_404(StubITSMTicket, pk=pk)
+    if not selectors.stub_ticket_exists(ticket_id=pk):
+        raise Http404("No such ITSM ticket.")
     try:
         stub_ticket_set_status(ticket_id=pk, status=status, by=request.user)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, error_text(exc))
     else:
         messages.success(
             request,
@@ -71,12 +68,12 @@ def itsm_stub_ticket_status(request, pk):
 
 
 @require_POST
-@permission_required(PERM, raise_exception=True)
+@role_required(PERM)
 def itsm_stub_asset(request):
     try:
         asset, created = stub_asset_create(serial_number=request.POST.get("serial_number", ""))
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, error_text(exc))
     else:
         messages.success(
             request,
@@ -87,7 +84,7 @@ def itsm_stub_asset(request):
 
 
 @require_POST
-@permission_required(PERM, raise_exception=True)
+@role_required(PERM)
 def itsm_stub_outage(request):
     on = request.POST.get("on") == "1"
     stub_outage_set(on=on)

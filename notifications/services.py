@@ -16,6 +16,8 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from common.tasks import task_by_name
+
 from .choices import EmailStatus
 from .models import OutboundEmail
 
@@ -81,11 +83,17 @@ def email_queue(
     except IntegrityError:
         return None
 
-    from .tasks import deliver_email_task
-
     # robust: a broker hiccup must not fail the request; the sweep resends.
-    transaction.on_commit(lambda: deliver_email_task.delay(email.pk), robust=True)
+    transaction.on_commit(lambda: _deliver_later(email.pk), robust=True)
     return email
+
+
+DELIVER_TASK = "notifications.tasks.deliver_email_task"
+
+
+def _deliver_later(email_id: int) -> None:
+    """Hand one logged email to the worker (the task is named, never imported)."""
+    task_by_name(DELIVER_TASK).delay(email_id=email_id)
 
 
 def email_deliver(*, email_id: int) -> bool:
@@ -138,8 +146,6 @@ def email_mark_failed(*, email_id: int, error: str) -> None:
 
 def emails_deliver_pending(*, older_than_seconds: int = 120, limit: int = 500) -> int:
     """Sweep: hand queued emails the worker never picked up back to it."""
-    from .tasks import deliver_email_task
-
     cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
     ids = list(
         OutboundEmail.objects.filter(status=EmailStatus.QUEUED, created_at__lt=cutoff)
@@ -147,5 +153,5 @@ def emails_deliver_pending(*, older_than_seconds: int = 120, limit: int = 500) -
         .values_list("id", flat=True)[:limit]
     )
     for email_id in ids:
-        deliver_email_task.delay(email_id)
+        _deliver_later(email_id)
     return len(ids)

@@ -2,7 +2,6 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
 from . import services
-from .calendar import invalidate_business_calendar
 from .models import (
     Booking,
     CalendarFeedToken,
@@ -22,9 +21,14 @@ class ClosureDayAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     date_hierarchy = "date"
 
+    def save_model(self, request, obj, form, change):
+        services.closure_day_save(closure=obj)
+
+    def delete_model(self, request, obj):
+        services.closure_days_delete(closures=[obj])
+
     def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        invalidate_business_calendar()
+        services.closure_days_delete(closures=queryset)
 
 
 @admin.register(ScheduleSlotPreference)

@@ -3,7 +3,7 @@ import secrets
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import models
 from django.db.models import F, Q
 
 
@@ -12,7 +12,8 @@ class ClosureDay(models.Model):
 
     ``open=False`` closes a day that would otherwise be a business day (a season
     day); ``open=True`` opens a day that would otherwise be closed (a holiday the
-    teams work). Every change invalidates the cached business calendar.
+    teams work). Write them through ``scheduling.services.closure_day_*``: those
+    invalidate the cached business calendar.
     """
 
     date = models.DateField(unique=True)
@@ -28,24 +29,6 @@ class ClosureDay(models.Model):
     def __str__(self):
         state = "open" if self.open else "closed"
         return f"{self.date:%Y-%m-%d} {self.name} ({state})"
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        _closures_changed()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        _closures_changed()
-        return result
-
-
-def _closures_changed():
-    from .calendar import invalidate_business_calendar
-
-    # Now, so this transaction sees the change; again after commit, so another
-    # process that rebuilt meanwhile from the old committed rows rebuilds again.
-    invalidate_business_calendar()
-    transaction.on_commit(invalidate_business_calendar)
 
 
 class ScheduleSlotPreference(models.Model):

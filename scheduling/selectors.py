@@ -138,8 +138,16 @@ def slot_preferences_list(*, team_ids=None) -> QuerySet[ScheduleSlotPreference]:
     return prefs
 
 
+def slot_preference_get(*, preference_id: int) -> ScheduleSlotPreference | None:
+    return ScheduleSlotPreference.objects.select_related("team").filter(pk=preference_id).first()
+
+
 def support_teams_all() -> QuerySet[SupportTeam]:
     return SupportTeam.objects.order_by("name")
+
+
+def support_team_get(*, team_id: int) -> SupportTeam | None:
+    return SupportTeam.objects.filter(pk=team_id).first()
 
 
 def calendar_feed_token_find(*, token: str) -> CalendarFeedToken | None:

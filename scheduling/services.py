@@ -18,8 +18,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import SupportTeam
+from common.services import model_update
 
-from .calendar import business_calendar, local_today
+from .calendar import business_calendar, invalidate_business_calendar, local_today
 from .exceptions import SlotUnavailable
 from .models import (
     Booking,
@@ -248,10 +249,10 @@ _PREFERENCE_FIELDS = (
 )
 
 
-def _preference_check(pref: ScheduleSlotPreference) -> None:
-    if pref.duration_minutes is None or pref.duration_minutes <= 0:
+def _preference_check(*, duration_minutes: int | None, capacity: int | None) -> None:
+    if duration_minutes is None or duration_minutes <= 0:
         raise ValidationError("The duration must be at least one minute.")
-    if pref.capacity is None or pref.capacity <= 0:
+    if capacity is None or capacity <= 0:
         raise ValidationError("The capacity must be at least 1.")
 
 
@@ -276,24 +277,28 @@ def slot_preference_create(
         location_note=location_note,
         active=active,
     )
-    _preference_check(pref)
+    _preference_check(duration_minutes=duration_minutes, capacity=capacity)
     pref.save()
     return pref
 
 
 @transaction.atomic
 def slot_preference_update(
-    *, preference: ScheduleSlotPreference, **changes
+    *, preference: ScheduleSlotPreference, by=None, **changes
 ) -> ScheduleSlotPreference:
-    """Change a weekly pattern; days already generated keep their slots as they are."""
+    """Change a weekly pattern; days already generated keep their slots as they are.
+
+    Only fields that differ are saved. Raises ``ValidationError`` for a
+    duration or capacity below one (nothing is saved then).
+    """
     unknown = set(changes) - set(_PREFERENCE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown preference fields: {', '.join(sorted(unknown))}")
-    for name, value in changes.items():
-        setattr(preference, name, value)
-    _preference_check(preference)
-    if changes:
-        preference.save(update_fields=list(changes))
+    _preference_check(
+        duration_minutes=changes.get("duration_minutes", preference.duration_minutes),
+        capacity=changes.get("capacity", preference.capacity),
+    )
+    model_update(instance=preference, data=changes, actor=by)
     return preference
 
 
@@ -303,13 +308,41 @@ def slot_preference_deactivate(*, preference: ScheduleSlotPreference) -> Schedul
 
 
 # --- closure days -----------------------------------------------------------------
+def _closures_changed() -> None:
+    """Make every process rebuild its business calendar.
+
+    Now, so this transaction sees the change; again after commit, so another
+    process that rebuilt meanwhile from the old committed rows rebuilds again.
+    """
+    invalidate_business_calendar()
+    transaction.on_commit(invalidate_business_calendar)
+
+
 @transaction.atomic
 def closure_day_set(*, date: dt.date, name: str, open: bool = False) -> ClosureDay:  # noqa: A002
     """Close (or, with ``open=True``, open) a date in the business calendar."""
     closure, _ = ClosureDay.objects.update_or_create(
         date=date, defaults={"name": name, "open": open}
     )
+    _closures_changed()
     return closure
+
+
+@transaction.atomic
+def closure_day_save(*, closure: ClosureDay) -> ClosureDay:
+    """Save a closure day edited in a form (the admin) and refresh the calendar."""
+    closure.save()
+    _closures_changed()
+    return closure
+
+
+@transaction.atomic
+def closure_days_delete(*, closures) -> int:
+    """Delete the given closure days (a queryset or a list); the dates follow the calendar again."""
+    ids = [c.pk for c in closures]
+    deleted, _ = ClosureDay.objects.filter(pk__in=ids).delete()
+    _closures_changed()
+    return deleted
 
 
 # --- feed tokens ------------------------------------------------------------------

@@ -2,43 +2,29 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
+from accounts.permissions import role_required
+from common.forms import error_text, form_add_service_error
+
 from . import selectors, services
 from .forms import CalendarFilterForm, OneOffSlotForm, SlotPreferenceForm
 from .ics import slots_feed_ics
-from .models import ScheduleSlotPreference
 from .roles import can_manage_slots, can_view_calendar
 
-
-def _requires(check):
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(request, *args, **kwargs):
-            if not check(request.user):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-viewer_required = _requires(can_view_calendar)
-admin_required = _requires(can_manage_slots)
+viewer_required = role_required(check=can_view_calendar)
+admin_required = role_required(check=can_manage_slots)
 
 
 def _shift_month(day: dt.date, months: int) -> dt.date:
@@ -138,7 +124,7 @@ def slot_delete(request, pk: int):
     try:
         cancelled = services.slot_delete(slot=slot, by=request.user, cancel_bookings=cancel)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, error_text(exc))
         return redirect("scheduling:slot_detail", pk=pk)
     local = timezone.localtime(slot.start)
     text = f"Deleted the {slot.team.name} slot on {local:%a %b %d at %H:%M}."
@@ -167,7 +153,7 @@ def slot_create(request):
                 created_by=request.user,
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            form_add_service_error(form, exc)
         else:
             messages.success(request, "Slot added.")
             query = urlencode(
@@ -193,10 +179,17 @@ def _preference_save(request, form, preference=None):
         if team.pk != preference.team_id:
             form.add_error("team", "A pattern stays with its team; add a new one instead.")
             return None
-        return services.slot_preference_update(preference=preference, **data)
+        return services.slot_preference_update(preference=preference, by=request.user, **data)
     except ValidationError as exc:
-        form.add_error(None, exc)
+        form_add_service_error(form, exc)
         return None
+
+
+def _preference_or_404(pk: int):
+    preference = selectors.slot_preference_get(preference_id=pk)
+    if preference is None:
+        raise Http404("No such slot pattern.")
+    return preference
 
 
 @admin_required
@@ -212,8 +205,10 @@ def preference_create(request):
 
 @admin_required
 def preference_edit(request, pk: int):
-    preference = get_object_or_404(ScheduleSlotPreference.objects.select_related("team"), pk=pk)
-    form = SlotPreferenceForm(request.POST or None, instance=preference)
+    preference = _preference_or_404(pk)
+    # The form validates a copy: a ModelForm writes its input onto its instance,
+    # and the service must see the saved values to know what changed.
+    form = SlotPreferenceForm(request.POST or None, instance=copy.copy(preference))
     if request.method == "POST" and form.is_valid():
         saved = _preference_save(request, form, preference)
         if saved is not None:
@@ -227,7 +222,7 @@ def preference_edit(request, pk: int):
 @admin_required
 @require_POST
 def preference_deactivate(request, pk: int):
-    preference = get_object_or_404(ScheduleSlotPreference.objects.select_related("team"), pk=pk)
+    preference = _preference_or_404(pk)
     services.slot_preference_deactivate(preference=preference)
     messages.success(request, f"Deactivated {preference}. Existing slots stay.")
     return redirect("scheduling:preference_list")
@@ -250,7 +245,7 @@ def _feed_response(token: str, team_id: int | None):
     if team_id is None:
         name = "Handover slots: all teams"
     else:
-        team = selectors.support_teams_all().filter(pk=team_id).first()
+        team = selectors.support_team_get(team_id=team_id)
         if team is None:
             raise Http404("Unknown team.")
         name = f"Handover slots: {team.name}"

@@ -23,6 +23,16 @@ def _celery_eager(request):
     celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = previous
 
 
+@pytest.fixture
+def task_ledger():
+    """Every task the in-process worker finished during the test (tests/worker.py)."""
+    from tests.worker import connect_ledger, disconnect_ledger
+
+    ledger = connect_ledger()
+    yield ledger
+    disconnect_ledger(ledger)
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()

@@ -18,6 +18,21 @@ def order(coordinator):
     return OrderFactory(organization=coordinator.organization, submitted_by=coordinator)
 
 
+def order_state(order) -> dict:
+    """What a refused POST must leave alone: status, thread, audit trail, emails."""
+    from notifications.models import OutboundEmail
+    from orders.models import OrderAudit, OrderMessage
+
+    order.refresh_from_db()
+    return {
+        "status": order.status,
+        "cancelled_at": getattr(order, "cancelled_at", None),
+        "messages": OrderMessage.objects.filter(order=order).count(),
+        "audits": OrderAudit.objects.filter(order=order).count(),
+        "emails": OutboundEmail.objects.count(),
+    }
+
+
 @pytest.mark.parametrize("name", ["orders:portal_list", "orders:portal_new"])
 def test_anonymous_is_sent_to_login(client, name):
     response = client.get(reverse(name))
@@ -35,17 +50,20 @@ def test_anonymous_is_sent_to_login_for_an_order(client, order, name):
 def test_coordinator_of_another_organization_gets_404(client, make_user, order, name):
     stranger = make_user(Role.COORDINATOR, organization=OrganizationFactory())
     client.force_login(stranger)
+    before = order_state(order)
     assert client.get(reverse(name, args=[order.number])).status_code == 404
     assert (
         client.post(reverse("orders:portal_reply", args=[order.number]), {"body": "hi"}).status_code
         == 404
     )
     assert client.post(reverse("orders:portal_cancel", args=[order.number])).status_code == 404
+    assert order_state(order) == before
 
 
 @pytest.mark.parametrize("role", [Role.ORDERS_TECHNICIAN, Role.ORDERS_MANAGER, Role.APPROVER])
 def test_staff_and_other_roles_are_refused_the_portal(client, make_user, order, role):
     client.force_login(make_user(role))
+    before = order_state(order)
     assert client.get(reverse("orders:portal_list")).status_code == 403
     assert client.get(reverse("orders:portal_detail", args=[order.number])).status_code == 403
     create = reverse("orders:portal_create", args=[OrderType.EMAIL_ONLY])
@@ -55,6 +73,7 @@ def test_staff_and_other_roles_are_refused_the_portal(client, make_user, order, 
     reply = reverse("orders:portal_reply", args=[order.number])
     assert client.post(reply, {"body": "x"}).status_code == 403
     assert client.post(reverse("orders:portal_cancel", args=[order.number])).status_code == 403
+    assert order_state(order) == before
 
 
 def test_coordinator_sees_sub_organization_orders(client, coordinator, make_user):
@@ -125,20 +144,18 @@ def test_internal_comments_stay_hidden_from_the_client(coordinator_client, coord
     assert "Staff only note" not in page.content.decode()
 
 
-def test_list_page_query_count_is_fixed(
-    coordinator_client, coordinator, django_assert_max_num_queries
-):
+def test_list_page_query_count_is_fixed(coordinator_client, coordinator, django_assert_num_queries):
     url = reverse("orders:portal_list")
     for rows in (2, 30):
         for _ in range(rows):
             OrderFactory(organization=coordinator.organization, submitted_by=coordinator)
-        # session, user, groups (role), org scoping (2 levels), count, page of orders
-        with django_assert_max_num_queries(10):
+        # the same number at 2 and 32 orders: no query per row
+        with django_assert_num_queries(9):
             assert coordinator_client.get(url).status_code == 200
 
 
 def test_detail_page_query_count_is_fixed(
-    coordinator_client, coordinator, queues, directory, django_assert_max_num_queries, commit
+    coordinator_client, coordinator, queues, directory, django_assert_num_queries, commit
 ):
     from orders.models import OrderMessage
 
@@ -147,7 +164,7 @@ def test_detail_page_query_count_is_fixed(
     for rows in (1, 15):
         for _ in range(rows):
             OrderMessage.objects.create(order=order, kind="reply", body="x", author=coordinator)
-        with django_assert_max_num_queries(14):
+        with django_assert_num_queries(12):
             assert coordinator_client.get(url).status_code == 200
 
 

@@ -1,16 +1,16 @@
 """Order automation on a real Celery worker and the real Redis broker."""
 
 import os
-import time
 
 import pytest
 from celery.contrib.testing.worker import start_worker
 
 from config.celery import app as celery_app
 from orders.choices import ActionStatus, OrderStatus, OrderType
-from orders.models import WorkstationPlaceholder
+from orders.models import OrderAudit, WorkstationPlaceholder
 from orders.services import order_create_draft, order_submit
 from orders.tasks import order_actions_advance_task
+from tests.worker import wait_for
 
 pytestmark = [
     pytest.mark.worker,
@@ -19,17 +19,8 @@ pytestmark = [
 ]
 
 
-def wait_for(read, *, until, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    value = read()
-    while not until(value) and time.monotonic() < deadline:
-        time.sleep(0.1)
-        value = read()
-    return value
-
-
 def test_submission_runs_actions_on_a_worker_and_a_second_run_changes_nothing(
-    coordinator, queues, directory, make_user
+    coordinator, queues, directory, make_user, task_ledger
 ):
     leaver = make_user(organization=coordinator.organization)
     order = order_create_draft(
@@ -40,13 +31,32 @@ def test_submission_runs_actions_on_a_worker_and_a_second_run_changes_nothing(
     )
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         order_submit(order=order, actor=coordinator)  # enqueues after commit
-        status = wait_for(
+        wait_for(
             lambda: type(order).objects.get(pk=order.pk).status,
             until=lambda s: s == OrderStatus.COMPLETED,
+            what="the first run to complete the order",
         )
-        order_actions_advance_task.delay(order.pk).get(timeout=10)
+        assert "orders.tasks.order_actions_advance_task" in task_ledger.names()
+        audits = OrderAudit.objects.filter(order=order).count()
+        actions = list(
+            order.actions.order_by("pk").values_list("pk", "status", "processed_at", "attempts")
+        )
+        # The second run: the worker must finish it (the ledger proves it ran),
+        # and it must change nothing.
+        task_ledger.wait(order_actions_advance_task.delay(order.pk))
 
-    assert status == OrderStatus.COMPLETED
+    order.refresh_from_db()
+    assert order.status == OrderStatus.COMPLETED
     assert set(order.actions.values_list("status", flat=True)) == {ActionStatus.DONE}
+    assert (
+        list(order.actions.order_by("pk").values_list("pk", "status", "processed_at", "attempts"))
+        == actions
+    )
+    assert OrderAudit.objects.filter(order=order).count() == audits
     assert directory.names() == ["deactivate_account", "rename_computer"]
     assert WorkstationPlaceholder.objects.get().name == f"tmp-WX14 {order.number}"
+
+
+def _actions(order) -> list[tuple]:
+    rows = order.actions.order_by("pk")
+    return list(rows.values_list("pk", "status", "processed_at", "attempts"))

@@ -42,6 +42,13 @@ class ClosureDayFactory(DjangoModelFactory):
     date = dt.date(2026, 12, 28)
     name = "Winter season day"
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Through the service, so the cached business calendar sees it.
+        from scheduling.services import closure_day_set
+
+        return closure_day_set(**kwargs)
+
 
 class BookingFactory(DjangoModelFactory):
     """A booking without the slot's count bump; use booking_create in behaviour tests."""

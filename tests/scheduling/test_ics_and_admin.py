@@ -11,7 +11,12 @@ from icalendar import Calendar
 from scheduling import calendar
 from scheduling.ics import booking_ics
 from scheduling.models import Booking, ClosureDay, ScheduleSlot
-from scheduling.services import booking_cancel, booking_create, slots_generate
+from scheduling.services import (
+    booking_cancel,
+    booking_create,
+    closure_day_set,
+    slots_generate,
+)
 from tests.accounts.factories import SupportTeamFactory
 
 from .factories import ScheduleSlotFactory, ScheduleSlotPreferenceFactory
@@ -66,7 +71,7 @@ def admin_client_with_data(client, superuser):
     slots_generate(today=dt.date(2026, 11, 23))
     slot = ScheduleSlot.objects.first()
     booking_create(slot_id=slot.pk, booked_object=SupportTeamFactory())
-    ClosureDay.objects.create(date=dt.date(2026, 12, 28), name="Season day")
+    closure_day_set(date=dt.date(2026, 12, 28), name="Season day")
     client.force_login(superuser)
     return client
 
@@ -107,3 +112,14 @@ def test_admin_bulk_delete_of_closure_days_reopens_the_day(admin_client_with_dat
     )
     assert not ClosureDay.objects.exists()
     assert calendar.is_business_day(dt.date(2026, 12, 28))
+
+
+def test_admin_added_closure_day_closes_the_day_at_once(admin_client_with_data):
+    day = dt.date(2026, 12, 29)
+    assert calendar.is_business_day(day)
+    response = admin_client_with_data.post(
+        reverse("admin:scheduling_closureday_add"),
+        {"date": "2026-12-29", "name": "Second season day"},
+    )
+    assert response.status_code == 302
+    assert not calendar.is_business_day(day)

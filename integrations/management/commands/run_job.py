@@ -1,8 +1,15 @@
-"""Run any job of the beat schedule now, in this process: ``manage.py run_job NAME``."""
+"""Run any job of the beat schedule now, in this process: ``manage.py run_job NAME``.
 
+The Celery app is the project's current app (``config`` creates it when Django
+starts; integrations sits below config and never imports it). A fresh process
+has not imported any ``tasks`` module yet, so the command looks the task up
+through ``common.tasks.task_by_name``, which imports them first.
+"""
+
+from celery import current_app
 from django.core.management.base import BaseCommand, CommandError
 
-from config.celery import app
+from common.tasks import task_by_name
 
 
 class Command(BaseCommand):
@@ -12,6 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("name", nargs="?", help="Beat entry name, e.g. refresh-invites")
 
     def handle(self, *args, name=None, **options):
+        app = current_app
         schedule = app.conf.beat_schedule
         if not name:
             for entry, spec in sorted(schedule.items()):
@@ -19,7 +27,7 @@ class Command(BaseCommand):
             return
         if name not in schedule:
             raise CommandError(f"No job named {name!r}. Jobs: {', '.join(sorted(schedule))}.")
-        task = app.tasks[schedule[name]["task"]]
+        task = task_by_name(schedule[name]["task"])
         previous = app.conf.task_always_eager
         app.conf.task_always_eager = True  # what the job enqueues runs here too
         try:

@@ -1,0 +1,178 @@
+"""Who may open what: one table of every URL x every role x the expected status.
+
+NetBox's ``ViewTestCases`` idea in one place: a new view cannot ship without
+its row (``test_every_url_has_a_row`` walks the URL resolver), and a changed
+gate shows up as a changed cell. Pages are opened on the demo data
+(``tests/pages.py``); each request runs in a savepoint that is rolled back, so
+a POST one role makes never changes what the next role sees.
+
+Columns (``tests.pages.WHO``): anonymous, coordinator (of the order's
+organization), other_coordinator (of another organization), approver, refresh
+administrator, refresh manager, schedule slot admin, orders technician, orders
+manager, superuser. 302 for anonymous is the sign-in redirect; a POST row is a
+view that only accepts POST, sent with an empty form.
+
+``PERMISSIONS_TABLE_PRINT=1 pytest tests/test_permissions_table.py -s`` prints
+the statuses the code gives today, in this file's format, for review.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.db import transaction
+from django.urls import reverse
+
+from tests.pages import WHO, DemoWorld, project_url_names
+
+pytestmark = pytest.mark.django_db
+
+# columns: anonymous, coordinator, other coordinator, approver, refresh admin, refresh manager,
+#          slot admin, orders technician, orders manager, superuser
+TABLE = """
+admin:index                           GET  302 302 302 302 200 200 200 200 200 200
+home                                  GET  302 200 200 200 200 200 200 200 200 200
+integrations:itsm_stub                GET  302 403 403 403 200 200 403 403 403 200
+integrations:itsm_stub_asset          POST 302 403 403 403 302 302 403 403 403 302
+integrations:itsm_stub_outage         POST 302 403 403 403 302 302 403 403 403 302
+integrations:itsm_stub_ticket         GET  302 403 403 403 200 200 403 403 403 200
+integrations:itsm_stub_ticket_status  POST 302 403 403 403 302 302 403 403 403 302
+login                                 GET  200 302 302 302 302 302 302 302 302 302
+logout                                POST 302 302 302 302 302 302 302 302 302 302
+notifications:outbox                  GET  403 403 403 403 200 200 403 200 200 200
+notifications:outbox_detail           GET  403 403 403 403 200 200 403 200 200 200
+orders:account_access                 GET  404 404 404 404 404 404 404 404 404 404
+orders:enduser_link                   GET  404 404 404 404 404 404 404 404 404 404
+orders:finish_link                    GET  404 404 404 404 404 404 404 404 404 404
+orders:portal_attachment              GET  302 200 404 403 403 403 403 403 403 200
+orders:portal_cancel                  POST 302 302 404 403 403 403 403 403 403 302
+orders:portal_create                  GET  302 200 200 403 403 403 403 403 403 403
+orders:portal_detail                  GET  302 200 404 403 403 403 403 403 403 200
+orders:portal_edit                    GET  302 302 404 403 403 403 403 403 403 302
+orders:portal_list                    GET  302 200 200 403 403 403 403 403 403 200
+orders:portal_new                     GET  302 200 200 403 403 403 403 403 403 200
+orders:portal_reply                   POST 302 302 404 403 403 403 403 403 403 302
+orders:staff_action_process           POST 302 403 403 403 403 403 403 302 302 302
+orders:staff_action_retry             POST 302 403 403 403 403 403 403 302 302 302
+orders:staff_action_skip              POST 302 403 403 403 403 403 403 302 302 302
+orders:staff_attachment               GET  302 403 403 403 403 403 403 200 200 200
+orders:staff_cancel                   GET  302 403 403 403 403 403 403 403 200 200
+orders:staff_detail                   GET  302 403 403 403 403 403 403 200 200 200
+orders:staff_details                  GET  302 403 403 403 403 403 403 200 200 200
+orders:staff_hold                     POST 302 403 403 403 403 403 403 302 302 302
+orders:staff_itsm_add                 POST 302 403 403 403 403 403 403 302 302 302
+orders:staff_itsm_status              POST 302 403 403 403 403 403 403 302 302 302
+orders:staff_list                     GET  302 403 403 403 403 403 403 200 200 200
+orders:staff_message                  POST 302 403 403 403 403 403 403 400 400 400
+orders:staff_organization             GET  302 403 403 403 403 403 403 200 200 200
+orders:staff_queue                    GET  302 403 403 403 403 403 403 200 200 200
+orders:staff_resume                   POST 302 403 403 403 403 403 403 302 302 302
+orders:staff_secret                   POST 302 403 403 403 403 403 403 403 403 302
+orders:staff_send_link                POST 302 403 403 403 403 403 403 302 302 302
+orders:staff_subscribe                POST 302 403 403 403 403 403 403 302 302 302
+orders:staff_unsubscribe              POST 302 403 403 403 403 403 403 302 302 302
+password_change                       GET  302 200 200 200 200 200 200 200 200 200
+password_change_done                  GET  302 200 200 200 200 200 200 200 200 200
+password_reset                        GET  200 200 200 200 200 200 200 200 200 200
+password_reset_complete               GET  200 200 200 200 200 200 200 200 200 200
+password_reset_confirm                GET  200 200 200 200 200 200 200 200 200 200
+password_reset_done                   GET  200 200 200 200 200 200 200 200 200 200
+refresh:approval_approve              POST 302 403 403 404 403 403 403 403 403 302
+refresh:approval_bulk                 POST 302 403 403 302 403 403 403 403 403 302
+refresh:approval_edit                 GET  302 403 403 404 403 403 403 403 403 200
+refresh:approval_list                 GET  302 403 403 200 403 403 403 403 403 200
+refresh:approval_return               POST 302 403 403 404 403 403 403 403 403 302
+refresh:batch_create                  GET  302 403 403 403 200 403 403 403 403 200
+refresh:batch_create_tickets          POST 302 403 403 403 302 403 403 403 403 302
+refresh:batch_detail                  GET  302 403 403 403 200 200 403 403 403 200
+refresh:batch_list                    GET  302 403 403 403 200 200 403 403 403 200
+refresh:bulk_create                   GET  302 403 403 403 200 403 403 403 403 200
+refresh:config_create                 GET  302 403 403 403 200 403 403 403 403 200
+refresh:config_detail                 GET  302 403 403 403 200 200 403 403 403 200
+refresh:config_edit                   GET  302 403 403 403 200 403 403 403 403 200
+refresh:config_list                   GET  302 403 403 403 200 200 403 403 403 200
+refresh:customer_entry                GET  410 410 410 410 410 410 410 410 410 410
+refresh:customer_step                 GET  410 410 410 410 410 410 410 410 410 410
+refresh:order_group                   GET  302 403 403 403 200 403 403 403 403 200
+refresh:ticket_action                 POST 302 403 403 403 302 302 403 403 403 302
+refresh:ticket_comment                POST 302 403 403 403 302 302 403 403 403 302
+refresh:ticket_detail                 GET  302 403 403 403 200 200 403 403 403 200
+refresh:ticket_list                   GET  302 403 403 403 200 200 403 403 403 200
+refresh:ticket_location               GET  302 403 403 403 302 302 403 403 403 302
+refresh:ticket_replacement            GET  302 403 403 403 200 403 403 403 403 200
+refresh:ticket_slot                   GET  302 403 403 403 302 302 403 403 403 302
+refresh:tickets_bulk                  POST 302 403 403 403 302 403 403 403 403 302
+scheduling:calendar                   GET  302 403 403 403 200 200 200 403 403 200
+scheduling:feed_all                   GET  200 200 200 200 200 200 200 200 200 200
+scheduling:feed_team                  GET  200 200 200 200 200 200 200 200 200 200
+scheduling:feed_token_regenerate      POST 302 403 403 403 302 302 302 403 403 302
+scheduling:index                      GET  302 302 302 302 302 302 302 302 302 302
+scheduling:preference_create          GET  302 403 403 403 403 403 200 403 403 200
+scheduling:preference_deactivate      POST 302 403 403 403 403 403 302 403 403 302
+scheduling:preference_edit            GET  302 403 403 403 403 403 200 403 403 200
+scheduling:preference_list            GET  302 403 403 403 403 403 200 403 403 200
+scheduling:slot_create                GET  302 403 403 403 403 403 200 403 403 200
+scheduling:slot_delete                POST 302 403 403 403 403 403 302 403 403 302
+scheduling:slot_detail                GET  302 403 403 403 200 200 200 403 403 200
+"""
+
+
+def _rows() -> dict[str, tuple[str, list[int]]]:
+    rows = {}
+    for line in TABLE.strip().splitlines():
+        name, method, *statuses = line.split()
+        assert len(statuses) == len(WHO), f"{name}: {len(statuses)} statuses for {len(WHO)} columns"
+        assert name not in rows, f"{name} has two rows"
+        rows[name] = (method, [int(s) for s in statuses])
+    return rows
+
+
+def test_every_url_has_a_row_and_every_row_a_url():
+    rows = set(_rows())
+    urls = project_url_names()
+    assert sorted(urls - rows) == [], "URL names without a row in the permission table"
+    assert sorted(rows - urls) == [], "rows for URL names that no longer exist"
+
+
+def _status(client, person, method: str, url: str) -> int:
+    """One request in a savepoint that is rolled back."""
+    client.logout()
+    if person is not None:
+        client.force_login(person)
+    with transaction.atomic():
+        response = client.get(url) if method == "GET" else client.post(url, {})
+        transaction.set_rollback(True)
+    return response.status_code
+
+
+def test_every_role_gets_the_expected_status_on_every_url(client, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)  # the attachment the world adds
+    world = DemoWorld.build()
+    rows = _rows()
+    printing = os.environ.get("PERMISSIONS_TABLE_PRINT") == "1"
+    names = sorted(project_url_names()) if printing else sorted(rows)
+    wrong, lines = [], []
+    for name in names:
+        url = reverse(name, args=world.args.get(name, []))
+        method = rows[name][0] if name in rows else "GET"
+        if (
+            printing
+            and name not in rows
+            and _status(client, world.people["superuser"], "GET", url) == 405
+        ):
+            method = "POST"
+        got = [_status(client, world.people[who], method, url) for who in WHO]
+        lines.append(f"{name:<37} {method:<4} " + " ".join(str(s) for s in got))
+        if name in rows and got != rows[name][1]:
+            wrong.append(
+                f"{name} ({method}): "
+                + ", ".join(
+                    f"{who} {want}->{have}"
+                    for who, want, have in zip(WHO, rows[name][1], got, strict=True)
+                    if want != have
+                )
+            )
+    if printing:
+        print("\n".join(lines))  # noqa: T201
+    assert wrong == [], "statuses that differ from the table:\n" + "\n".join(wrong)
