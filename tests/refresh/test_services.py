@@ -1,6 +1,3 @@
-import sys
-import types
-
 import pytest
 
 from accounts.roles import Role
@@ -9,7 +6,6 @@ from refresh.choices import BatchRowOutcome, EventKind, RefreshStyle, TicketStat
 from refresh.exceptions import RefreshError, TransitionDenied
 from refresh.models import RefreshBatchRow, RefreshTicket
 from refresh.selectors import ticket_customer_email
-from refresh.services import _core
 from tests.refresh.factories import (
     HardwareModelFactory,
     PeripheralBundleFactory,
@@ -26,13 +22,20 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def fake_effects(monkeypatch):
+    """The tasks the services enqueue, by name, instead of sending them to a broker."""
     calls = []
-    module = types.ModuleType("refresh.effects")
-    module.after_transition = lambda **kw: calls.append(("transition", kw))
-    module.after_event = lambda **kw: calls.append(("event", kw))
-    module.after_replacement_assigned = lambda **kw: calls.append(("replacement", kw))
-    monkeypatch.setitem(sys.modules, "refresh.effects", module)
-    monkeypatch.setattr(_core, "EFFECTS_AVAILABLE", True)
+
+    class Recorder:
+        def __init__(self, name):
+            self.name = name
+
+        def delay(self, **kwargs):
+            calls.append((self.name, kwargs))
+
+        def apply_async(self, *, kwargs, countdown=None):
+            calls.append((self.name, kwargs))
+
+    monkeypatch.setattr("common.tasks.task_by_name", Recorder)
     return calls
 
 
@@ -46,17 +49,7 @@ def test_effects_run_after_commit_with_source_and_target(
     assert fake_effects == []  # nothing before commit
     for callback in callbacks:
         callback()
-    assert fake_effects == [
-        (
-            "transition",
-            {
-                "ticket_id": ticket.pk,
-                "source": S.PENDING_INVITE,
-                "target": S.PENDING_CUSTOMER,
-                "actor_label": "invites",
-            },
-        )
-    ]
+    assert fake_effects == [("refresh.tasks.itsm_ticket_create_task", {"ticket_id": ticket.pk})]
 
 
 def test_refused_transition_schedules_no_effects(
