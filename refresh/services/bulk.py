@@ -22,14 +22,13 @@ from refresh.models import (
 )
 
 from ._core import (
-    actor_name,
     actor_user,
     forget_status_counts,
     lock_tickets,
     run_transition,
     schedule_effects,
-    schedule_hook,
 )
+from .effects import effects_after_replacement_assigned
 from .tickets import build_ticket, business_dates, validate_replacement
 
 S = TicketStatus
@@ -145,7 +144,7 @@ def tickets_assign_replacements_bulk(*, assignments, actor) -> BulkReport:
             extra_fields=["replacement_system"],
             locked=True,
         )
-        schedule_hook("after_replacement_assigned", ticket_id=ticket.pk)
+        effects_after_replacement_assigned(ticket_id=ticket.pk)
     report.applied = True
     return report
 
@@ -318,14 +317,12 @@ def _create_many(
         ],
         batch_size=1000,
     )
-    label = actor_name(actor=actor, label="bulk creation")
     forget_status_counts()
     for ticket in created:
         schedule_effects(
             ticket_id=ticket.pk,
             source="",
             target=ticket.status,
-            actor_label=label,
             forget_counts=False,
         )
     return created

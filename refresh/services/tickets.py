@@ -2,7 +2,7 @@
 
 Every function here is one use case: it locks the ticket, applies the model
 transition, saves with ``update_fields``, writes one audit row and schedules
-``refresh.effects.after_transition`` after commit. Jobs pass ``job=`` (their
+``refresh.services.effects`` (tasks enqueued after commit). Jobs pass ``job=`` (their
 name lands in the audit row); people pass ``actor=`` (a user, checked against
 the transition's permission); customers reach through emailed links and pass
 ``actor_label=``.
@@ -32,16 +32,15 @@ from refresh.models import (
 )
 
 from ._core import (
-    actor_name,
     actor_user,
     audit,
     lock_ticket,
     not_allowed,
     run_transition,
     schedule_effects,
-    schedule_hook,
 )
-from .answers import apply_answers, apply_m2m_answers
+from .answers import CheckedAnswers, apply_answers, apply_m2m_answers
+from .effects import effects_after_event, effects_after_replacement_assigned
 
 S = TicketStatus
 
@@ -209,7 +208,6 @@ def ticket_create(
         ticket_id=ticket.pk,
         source="",
         target=ticket.status,
-        actor_label=actor_name(actor=actor, label="created"),
     )
     return ticket
 
@@ -234,11 +232,9 @@ def ticket_save_wizard_progress(*, ticket: RefreshTicket, progress: dict) -> Ref
 
 def _apply_and_record_location(
     *, ticket: RefreshTicket, answers: dict, enforce_options: bool, actor=None, actor_label=""
-) -> list[str]:
-    changed, location_changed = apply_answers(
-        ticket=ticket, answers=answers, enforce_options=enforce_options
-    )
-    if location_changed:
+) -> CheckedAnswers:
+    checked = apply_answers(ticket=ticket, answers=answers, enforce_options=enforce_options)
+    if checked.location_changed:
         system = ticket.existing_system
         _record_event(
             ticket=ticket,
@@ -258,7 +254,7 @@ def _apply_and_record_location(
             actor=actor,
             actor_label=actor_label,
         )
-    return changed
+    return checked
 
 
 @transaction.atomic
@@ -275,7 +271,7 @@ def ticket_submit_wizard(
     current = lock_ticket(ticket)
     if current.status != S.PENDING_CUSTOMER:
         raise not_allowed(current, "submit_wizard")
-    changed = _apply_and_record_location(
+    checked = _apply_and_record_location(
         ticket=current, answers=answers or {}, enforce_options=True, actor_label=actor_label
     )
     current.wizard_progress = {}
@@ -283,10 +279,10 @@ def ticket_submit_wizard(
         ticket=current,
         action="submit_wizard",
         actor_label=actor_label,
-        extra_fields=[*changed, "wizard_progress"],
+        extra_fields=[*checked.changed, "wizard_progress"],
         locked=True,
     )
-    apply_m2m_answers(ticket=result)
+    apply_m2m_answers(ticket=result, checked=checked)
     return result
 
 
@@ -304,7 +300,7 @@ def ticket_submit_location_info(
     current = lock_ticket(ticket)
     if current.status != S.PENDING_LOCATION_INFO:
         raise not_allowed(current, "submit_location_info")
-    changed = _apply_and_record_location(
+    checked = _apply_and_record_location(
         ticket=current, answers=answers or {}, enforce_options=False, actor=actor
     )
     result = run_transition(
@@ -312,16 +308,16 @@ def ticket_submit_location_info(
         action="submit_location_info",
         actor=actor,
         note=note,
-        extra_fields=changed,
+        extra_fields=checked.changed,
         locked=True,
     )
-    apply_m2m_answers(ticket=result)
+    apply_m2m_answers(ticket=result, checked=checked)
     return result
 
 
 # --- approval -----------------------------------------------------------------
 def _require_config_approver(ticket: RefreshTicket, approver) -> None:
-    from refresh.models.tickets import _is_config_approver
+    from refresh.models.guards import _is_config_approver
 
     if not _is_config_approver(ticket, approver):
         raise TransitionDenied(f"You are not an approver of {ticket.config}.")
@@ -368,11 +364,11 @@ def ticket_update_by_approver(*, ticket: RefreshTicket, approver, answers: dict)
             f"{current.number} is {current.get_status_display()}: approvers can no longer "
             "edit it. File a change request instead."
         )
-    changed = _apply_and_record_location(
+    checked = _apply_and_record_location(
         ticket=current, answers=answers, enforce_options=False, actor=approver
     )
-    current.save(update_fields=sorted({*changed, "updated_at"}))
-    apply_m2m_answers(ticket=current)
+    current.save(update_fields=sorted({*checked.changed, "updated_at"}))
+    apply_m2m_answers(ticket=current, checked=checked)
     return current
 
 
@@ -438,7 +434,7 @@ def ticket_assign_replacement(
         actor=actor,
     )
     if system is not None:
-        schedule_hook("after_replacement_assigned", ticket_id=current.pk)
+        effects_after_replacement_assigned(ticket_id=current.pk)
     return current
 
 
@@ -654,7 +650,7 @@ def _record_event(
         actor_label="" if user else (actor_label or "system")[:80],
         itsm_synced_at=itsm_synced_at,
     )
-    schedule_hook("after_event", event_id=event.pk)
+    effects_after_event(event_id=event.pk)
     return event
 
 
@@ -671,7 +667,7 @@ def ticket_record_event(
 ) -> RefreshTicketEvent:
     """Record something that happened to a ticket (ITSM pushed/seen, comment, …).
 
-    After commit ``refresh.effects.after_event(event_id=...)`` runs if defined.
+    After commit the ITSM push is enqueued (``effects_after_event``).
     """
     if kind not in EventKind.values:
         raise RefreshError(f"Unknown event kind {kind!r}.")

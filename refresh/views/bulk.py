@@ -9,11 +9,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from common.forms import error_text, form_add_service_error
 from refresh import selectors, services
 from refresh.forms import BatchForm, BulkCreateFilterForm, BulkCreateForm
 from refresh.models import RefreshBatch, RefreshConfig
 
-from ._common import PAGE_SIZE, administrator_required, error_text, staff_required
+from ._common import PAGE_SIZE, administrator_required, staff_required
 
 
 @administrator_required
@@ -90,7 +91,7 @@ def batch_create(request):
                 actor=request.user,
             )
         except ValidationError as exc:
-            form.add_error(None, error_text(exc))
+            form_add_service_error(form, exc)
         else:
             messages.success(request, f"Batch {batch.name} saved. Review the lookup below.")
             return redirect("refresh:batch_detail", pk=batch.pk)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_fsm import can_proceed, has_transition_perm
 
+from common.forms import error_text, form_add_service_error
 from refresh import selectors, services
 from refresh.choices import TicketStatus
 from refresh.forms import (
@@ -27,7 +28,7 @@ from refresh.forms import (
 from refresh.models import RefreshTicket
 from refresh.roles import can_administer
 
-from ._common import PAGE_SIZE, error_text, staff_required
+from ._common import PAGE_SIZE, staff_required
 
 S = TicketStatus
 
@@ -218,7 +219,7 @@ def ticket_location(request, pk: int):
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
-            form.add_error(None, error_text(exc))
+            form_add_service_error(form, exc)
         else:
             messages.success(
                 request, f"Location saved: {ticket.number} is now {ticket.get_status_display()}."
