@@ -6,6 +6,8 @@ Access is checked here, deny by default: staff lists need
 Import from here: ``from refresh.selectors import tickets_for_staff``.
 """
 
+from refresh.roles import can_view_tickets
+
 from .approvals import (
     ticket_for_approver,
     ticket_for_approver_edit,
@@ -16,16 +18,17 @@ from .approvals import (
 from .base import (
     ITSM_EXISTENCE_STALE_AFTER,
     ITSM_LOOKUP_ATTEMPTS_PROBLEM,
-    can_view_tickets,
     problem_reason,
     ticket_customer_email,
 )
 from .configs import (
+    batch_for_staff,
     batch_rows,
     batches_for_staff,
     config_audits,
     config_detail,
     config_for_edit,
+    configs_by_name,
     configs_for_staff,
     systems_for_bulk_creation,
 )
@@ -71,7 +74,9 @@ __all__ = [
     "STATUS_COUNTS_TTL",
     "TicketFilters",
     "TimelineEntry",
+    "batch_for_staff",
     "batch_rows",
+    "configs_by_name",
     "batches_for_staff",
     "can_view_tickets",
     "change_requests",

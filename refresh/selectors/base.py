@@ -25,14 +25,6 @@ ITSM_EXISTENCE_STALE_AFTER = dt.timedelta(days=3)
 ITSM_LOOKUP_ATTEMPTS_PROBLEM = 3
 
 
-def can_view_tickets(user) -> bool:
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and user.is_active
-        and user.has_perm("refresh.view_refreshticket")
-    )
-
-
 def ticket_customer_email(ticket: RefreshTicket) -> str | None:
     """Where customer emails go: the delegate first, else the user; never for no-customer."""
     if ticket.style == RefreshStyle.NO_CUSTOMER:

@@ -54,6 +54,16 @@ def config_audits(*, config: RefreshConfig) -> QuerySet[RefreshConfigAudit]:
     return RefreshConfigAudit.objects.filter(config=config).select_related("actor")
 
 
+def configs_by_name() -> QuerySet[RefreshConfig]:
+    """Every config by name (the order group's config filter)."""
+    return RefreshConfig.objects.order_by("name")
+
+
+def batch_for_staff(*, user, batch_id: int) -> RefreshBatch | None:
+    """One batch the person may see, or None."""
+    return batches_for_staff(user=user).filter(pk=batch_id).first()
+
+
 def batches_for_staff(*, user) -> QuerySet[RefreshBatch]:
     if not getattr(user, "is_authenticated", False) or not user.has_perm(
         "refresh.view_refreshbatch"

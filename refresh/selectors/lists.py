@@ -16,13 +16,13 @@ from refresh.models import (
     RefreshTicket,
     System,
 )
+from refresh.roles import can_view_tickets
 
 from .base import (
     ITSM_EXISTENCE_STALE_AFTER,
     ITSM_LOOKUP_ATTEMPTS_PROBLEM,
     _base_list_queryset,
     _problems_q,
-    can_view_tickets,
 )
 
 S = TicketStatus

@@ -15,8 +15,7 @@ from refresh.models import (
     RefreshTicketEvent,
     System,
 )
-
-from .base import can_view_tickets
+from refresh.roles import can_view_tickets
 
 S = TicketStatus
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from common.forms import error_text, form_add_service_error
 from refresh import selectors, services
 from refresh.forms import BatchForm, BulkCreateFilterForm, BulkCreateForm
-from refresh.models import RefreshBatch, RefreshConfig
+from refresh.models import RefreshBatch
 
 from ._common import PAGE_SIZE, administrator_required, staff_required
 
@@ -60,7 +60,7 @@ def order_group(request):
             "page": page,
             "report": report,
             "entered": entered,
-            "configs": RefreshConfig.objects.order_by("name"),
+            "configs": selectors.configs_by_name(),
             "config_id": config_id,
             "q": q,
             "stock": selectors.stock_systems()[:300],
@@ -99,7 +99,7 @@ def batch_create(request):
 
 
 def _batch_or_404(user, pk) -> RefreshBatch:
-    batch = selectors.batches_for_staff(user=user).filter(pk=pk).first()
+    batch = selectors.batch_for_staff(user=user, batch_id=pk)
     if batch is None:
         raise Http404("No such batch.")
     return batch
