@@ -48,6 +48,9 @@ def config_save(*, actor, data: dict, config: RefreshConfig | None = None) -> Re
         raise RefreshError("Name at least one approver when approval is required.")
     if config is None:
         return _config_create(actor=actor, data=data)
+    # Compare with the stored row, not the caller's instance: a ModelForm has
+    # already copied the new values onto its instance while validating.
+    config = RefreshConfig.objects.select_for_update().get(pk=config.pk)
     source = _config_state(config)
     config, _changes = model_update(
         instance=config,
