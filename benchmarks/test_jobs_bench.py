@@ -19,9 +19,9 @@ from django.utils import timezone
 
 from accounts.models import Organization, SupportTeam, User
 from config.celery import app as celery_app
-from refresh import jobs
 from refresh.choices import RefreshStyle, TicketStatus
 from refresh.models import HardwareModel, RefreshConfig, RefreshTicket, System
+from refresh.services import jobs
 
 LOOKUPS = 10_000
 LOOKUP_TARGET_S = 60
@@ -123,7 +123,7 @@ def test_10k_existence_lookups_with_50ms_latency_under_60_seconds(settings):
             shutdown_timeout=30,
         ):
             started = time.perf_counter()
-            queued = jobs.itsm_existence_sweep()
+            queued = jobs.tickets_itsm_existence_sweep()
             while waiting.exists() and time.perf_counter() - started < LOOKUP_TARGET_S * 2:
                 time.sleep(0.5)
             elapsed = time.perf_counter() - started
@@ -171,7 +171,7 @@ def test_slot_discovery_over_50k_tickets_under_10_seconds():
     )
     started = time.perf_counter()
     with CaptureQueriesContext(connection) as ctx:
-        advanced = jobs.slot_discovery_run()
+        advanced = jobs.tickets_discover_slots()
     elapsed = time.perf_counter() - started
     print(
         f"\ndiscovery over {DISCOVERY_TICKETS} waiting tickets: {advanced} advanced "

@@ -69,3 +69,10 @@ def can_administer(user) -> bool:
 
 def can_manage_configs(user) -> bool:
     return can_view_tickets(user) and user.has_perm("refresh.change_refreshconfig")
+
+
+def can_approve(user) -> bool:
+    """Approvers (and superusers) reach the approval pages; which tickets is per config."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.is_superuser or user.has_perm("refresh.approve_refreshticket")

@@ -1,14 +1,15 @@
 """Celery entry points for the refresh jobs: thin, take ids, call one service.
 
-ITSM calls retry transient errors with exponential backoff and a cap; the
-database keeps the work waiting meanwhile (the sweeps pick it up again).
+Services enqueue these by name after commit (``refresh.services.effects``);
+beat enqueues the periodic ones (``config/celery.py``). ITSM calls retry
+transient errors with exponential backoff and a cap; the database keeps the
+work waiting meanwhile (the sweeps pick it up again).
 """
 
 from celery import shared_task
 
 from integrations.itsm import ITSMRateLimited, TransientITSMError
-
-from . import jobs
+from refresh.services import jobs
 
 ITSM_RETRY = {
     "autoretry_for": (TransientITSMError,),
@@ -27,44 +28,44 @@ def _retry_rate_limited(task, exc: ITSMRateLimited):
 # --- periodic jobs (config/celery.py) -------------------------------------------
 @shared_task
 def invites_send_due_task() -> int:
-    return jobs.invites_send_due()
+    return jobs.tickets_send_due_invites()
 
 
 @shared_task
 def reminders_send_due_task() -> int:
-    return jobs.reminders_send_due()
+    return jobs.tickets_send_due_reminders()
 
 
 @shared_task
 def wizard_deadlines_apply_task() -> int:
-    return jobs.wizard_deadlines_apply()
+    return jobs.tickets_expire_past_wizard_deadline()
 
 
 @shared_task
 def itsm_existence_sweep_task() -> int:
-    return jobs.itsm_existence_sweep()
+    return jobs.tickets_itsm_existence_sweep()
 
 
 @shared_task
 def slot_discovery_task() -> int:
-    return jobs.slot_discovery_run()
+    return jobs.tickets_discover_slots()
 
 
 @shared_task(**ITSM_RETRY)
 def itsm_poll_task() -> dict:
-    return jobs.itsm_poll()
+    return jobs.tickets_itsm_poll()
 
 
 @shared_task
 def approver_digests_task() -> int:
-    return jobs.approver_digests_send()
+    return jobs.approvers_send_digests()
 
 
-# --- per-ticket effects (refresh/effects.py) -------------------------------------
+# --- per-ticket effects (refresh/services/effects.py) ----------------------------
 @shared_task(bind=True, **ITSM_RETRY)
 def itsm_ticket_create_task(self, ticket_id: int):
     try:
-        return jobs.itsm_ticket_ensure(ticket_id=ticket_id)
+        return jobs.ticket_itsm_ticket_ensure(ticket_id=ticket_id)
     except ITSMRateLimited as exc:
         _retry_rate_limited(self, exc)
 
@@ -72,46 +73,46 @@ def itsm_ticket_create_task(self, ticket_id: int):
 @shared_task(bind=True, **ITSM_RETRY)
 def itsm_existence_lookup_task(self, ticket_id: int) -> bool:
     try:
-        return jobs.itsm_existence_lookup(ticket_id=ticket_id)
+        return jobs.ticket_itsm_existence_lookup(ticket_id=ticket_id)
     except ITSMRateLimited as exc:
         _retry_rate_limited(self, exc)
 
 
 @shared_task(acks_late=True)
 def itsm_existence_lookup_batch_task(ticket_ids: list[int]) -> dict:
-    return jobs.itsm_existence_lookup_batch(ticket_ids=ticket_ids)
+    return jobs.tickets_itsm_existence_lookup_batch(ticket_ids=ticket_ids)
 
 
 @shared_task(**ITSM_RETRY)
 def replacement_assigned_task(ticket_id: int) -> None:
-    jobs.replacement_assigned(ticket_id=ticket_id)
+    jobs.ticket_replacement_assigned_notify(ticket_id=ticket_id)
 
 
 @shared_task(**ITSM_RETRY)
 def appointment_booked_task(ticket_id: int, moved: bool = False) -> None:
-    jobs.appointment_booked(ticket_id=ticket_id, moved=moved)
+    jobs.ticket_appointment_booked_notify(ticket_id=ticket_id, moved=moved)
 
 
 @shared_task(**ITSM_RETRY)
 def itsm_reschedule_update_task(ticket_id: int, reason: str) -> None:
-    jobs.itsm_reschedule_update(ticket_id=ticket_id, reason=reason)
+    jobs.ticket_itsm_reschedule_update(ticket_id=ticket_id, reason=reason)
 
 
 @shared_task(**ITSM_RETRY)
 def event_push_task(event_id: int) -> None:
-    jobs.event_push(event_id=event_id)
+    jobs.event_push_to_itsm(event_id=event_id)
 
 
 @shared_task
 def pick_slot_email_task(ticket_id: int, rescheduling: bool = False) -> bool:
-    return jobs.pick_slot_email_send(ticket_id=ticket_id, rescheduling=rescheduling)
+    return jobs.ticket_send_pick_slot_email(ticket_id=ticket_id, rescheduling=rescheduling)
 
 
 @shared_task
 def tracking_email_task(ticket_id: int) -> bool:
-    return jobs.tracking_email_send(ticket_id=ticket_id)
+    return jobs.ticket_send_tracking_email(ticket_id=ticket_id)
 
 
 @shared_task
 def wizard_submitted_task(ticket_id: int) -> int:
-    return jobs.wizard_submitted_send(ticket_id=ticket_id)
+    return jobs.ticket_send_wizard_submitted(ticket_id=ticket_id)

@@ -1,5 +1,3 @@
-from importlib.util import find_spec
-
 from django.urls import include, path
 
 from . import views
@@ -27,8 +25,6 @@ urlpatterns = [
     path("configs/new/", views.config_create, name="config_create"),
     path("configs/<int:pk>/", views.config_detail, name="config_detail"),
     path("configs/<int:pk>/edit/", views.config_edit, name="config_edit"),
+    # Approver pages (refresh/approvals/).
+    path("approvals/", include("refresh.approvals.urls")),
 ]
-
-# Approver pages (refresh/approvals/, built on these models and services).
-if find_spec("refresh.approvals") is not None and find_spec("refresh.approvals.urls") is not None:
-    urlpatterns.append(path("approvals/", include("refresh.approvals.urls")))

@@ -1,5 +1,4 @@
 from accounts.nav import NavItem
-
-from .views import can_approve
+from refresh.roles import can_approve
 
 NAV_ITEMS = [NavItem("Approvals", "refresh:approval_list", visible=can_approve, order=21)]

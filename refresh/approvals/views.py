@@ -2,14 +2,23 @@
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from refresh.choices import APPROVER_EDITABLE_STATUSES, TicketStatus
+from accounts.permissions import role_required
+from common.forms import error_text
+from refresh.choices import APPROVER_EDITABLE_STATUSES
 from refresh.exceptions import RefreshError
-from refresh.selectors import tickets_for_approver
+from refresh.models import RefreshTicket
+from refresh.roles import can_approve
+from refresh.selectors import (
+    ticket_for_approver_edit,
+    tickets_awaiting_approval,
+    tickets_for_approver,
+    tickets_for_approver_by_ids,
+)
+from refresh.selectors.wizard import catalog_models, catalog_peripherals, catalog_software
 from refresh.services import (
     ticket_approve,
     ticket_file_change_request,
@@ -20,66 +29,28 @@ from refresh.services import (
 BULK_LIMIT = 200
 
 
-def can_approve(user) -> bool:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    return user.is_superuser or user.has_perm("refresh.approve_refreshticket")
-
-
-def _approver_required(view):
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not can_approve(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
-
-
-def _awaiting(user):
-    return (
-        tickets_for_approver(user=user)
-        .filter(status=TicketStatus.PENDING_APPROVAL)
-        .defer(None)
-        .select_related(
-            "existing_system__hardware_model",
-            "proposed_model",
-            "chosen_model",
-            "config",
-        )
-        .prefetch_related("peripherals", "software_requests")
-        .order_by("status_changed_at", "id")
-    )
-
-
-def _error_text(exc: RefreshError) -> str:
-    return " ".join(exc.messages)
-
-
-@_approver_required
+@role_required(check=can_approve)
 def approval_list(request):
     """Tickets waiting for this approver, with the customer's choices."""
-    tickets = list(_awaiting(request.user)[:BULK_LIMIT])
+    tickets = list(tickets_awaiting_approval(user=request.user)[:BULK_LIMIT])
     return render(request, "refresh/approvals/list.html", {"tickets": tickets})
 
 
 @require_POST
-@_approver_required
+@role_required(check=can_approve)
 def approve(request, pk: int):
     ticket = get_object_or_404(tickets_for_approver(user=request.user), pk=pk)
     try:
         ticket_approve(ticket=ticket, approver=request.user, note=request.POST.get("note", ""))
     except RefreshError as exc:
-        messages.error(request, f"{ticket.number}: {_error_text(exc)}")
+        messages.error(request, f"{ticket.number}: {error_text(exc)}")
     else:
         messages.success(request, f"{ticket.number} approved.")
     return redirect("refresh:approval_list")
 
 
 @require_POST
-@_approver_required
+@role_required(check=can_approve)
 def return_to_customer(request, pk: int):
     ticket = get_object_or_404(tickets_for_approver(user=request.user), pk=pk)
     try:
@@ -87,14 +58,14 @@ def return_to_customer(request, pk: int):
             ticket=ticket, approver=request.user, note=request.POST.get("note", "")
         )
     except RefreshError as exc:
-        messages.error(request, f"{ticket.number}: {_error_text(exc)}")
+        messages.error(request, f"{ticket.number}: {error_text(exc)}")
     else:
         messages.success(request, f"{ticket.number} returned to the customer with your comment.")
     return redirect("refresh:approval_list")
 
 
 @require_POST
-@_approver_required
+@role_required(check=can_approve)
 def approve_bulk(request):
     """Approve the checked tickets one by one; one message per ticket."""
     ids = []
@@ -104,7 +75,7 @@ def approve_bulk(request):
     if not ids:
         messages.warning(request, "Check at least one ticket to approve.")
         return redirect("refresh:approval_list")
-    found = {t.pk: t for t in tickets_for_approver(user=request.user).filter(pk__in=ids)}
+    found = tickets_for_approver_by_ids(user=request.user, ids=ids)
     approved = 0
     for pk in ids:
         ticket = found.get(pk)
@@ -114,7 +85,7 @@ def approve_bulk(request):
         try:
             ticket_approve(ticket=ticket, approver=request.user)
         except RefreshError as exc:
-            messages.error(request, f"{ticket.number}: {_error_text(exc)}")
+            messages.error(request, f"{ticket.number}: {error_text(exc)}")
         else:
             approved += 1
             messages.success(request, f"{ticket.number} approved.")
@@ -140,9 +111,9 @@ class ApproverEditForm(forms.Form):
     def __init__(self, *args, ticket, **kwargs):
         super().__init__(*args, **kwargs)
         config = ticket.config
-        self.fields["chosen_model"].queryset = config.approved_models.filter(active=True)
-        self.fields["peripherals"].queryset = config.approved_peripherals.all()
-        self.fields["software_requests"].queryset = config.software_catalog.all()
+        self.fields["chosen_model"].queryset = catalog_models(config=config)
+        self.fields["peripherals"].queryset = catalog_peripherals(config=config)
+        self.fields["software_requests"].queryset = catalog_software(config=config)
 
 
 class ChangeRequestForm(forms.Form):
@@ -154,12 +125,13 @@ class ChangeRequestForm(forms.Form):
     )
 
 
-@_approver_required
+@role_required(check=can_approve)
 def edit(request, pk: int):
     """Edit a ticket while approvers may (until pending_ordering); then a change request."""
-    ticket = get_object_or_404(
-        tickets_for_approver(user=request.user).select_related("config", "chosen_model"), pk=pk
-    )
+    try:
+        ticket = ticket_for_approver_edit(user=request.user, ticket_id=pk)
+    except RefreshTicket.DoesNotExist as exc:
+        raise Http404("No such ticket among your approvals.") from exc
     editable = ticket.status in APPROVER_EDITABLE_STATUSES
     if editable:
         initial = {
@@ -184,7 +156,7 @@ def edit(request, pk: int):
                 )
                 messages.success(request, f"Change request for {ticket.number} sent to IT.")
         except RefreshError as exc:
-            form.add_error(None, _error_text(exc))
+            form.add_error(None, error_text(exc))
         else:
             return redirect("refresh:approval_list")
     return render(

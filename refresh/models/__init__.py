@@ -1,7 +1,8 @@
+from .audits import RefreshConfigAudit, RefreshTicketAudit, RefreshTicketEvent
 from .catalog import HardwareModel, Peripheral, PeripheralBundle, SoftwareTitle
 from .configs import RefreshBatch, RefreshBatchRow, RefreshConfig
 from .systems import System
-from .tickets import RefreshTicket, RefreshTicketAudit, RefreshTicketEvent
+from .tickets import RefreshTicket
 
 __all__ = [
     "HardwareModel",
@@ -10,6 +11,7 @@ __all__ = [
     "RefreshBatch",
     "RefreshBatchRow",
     "RefreshConfig",
+    "RefreshConfigAudit",
     "RefreshTicket",
     "RefreshTicketAudit",
     "RefreshTicketEvent",

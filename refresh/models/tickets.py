@@ -1,4 +1,4 @@
-"""Refresh tickets and their state machine (DESIGN.md §3), audits and events.
+"""Refresh tickets and their state machine (DESIGN.md §3).
 
 Transition methods change fields only (no I/O, no queries beyond reading the
 config already loaded); ``refresh.services`` drives them: lock, transition,
@@ -11,51 +11,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
-from refresh.choices import (
-    FINAL_STATUSES,
-    HOLDABLE_STATUSES,
-    OPEN_STATUSES,
-    EventKind,
-    RefreshStyle,
-    TicketStatus,
-)
+from refresh.choices import FINAL_STATUSES, HOLDABLE_STATUSES, OPEN_STATUSES, RefreshStyle
+from refresh.choices import TicketStatus as S
 
-S = TicketStatus
-_ON_SITE_STYLES = {RefreshStyle.ON_PREM, RefreshStyle.USER_SPECIFIED_LOCATION}
-
-
-def _is_config_approver(instance, user) -> bool:
-    """Approvers act only on tickets of configs that name them (superusers on any)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    if not user.has_perm("refresh.approve_refreshticket"):
-        return False
-    return instance.config.approvers.filter(pk=user.pk).exists()
-
-
-def _has_replacement(instance) -> bool:
-    return instance.replacement_system_id is not None
-
-
-def _has_delivery_details(instance) -> bool:
-    """Remote tickets need a full shipping address; other styles need nothing more."""
-    if instance.style != RefreshStyle.REMOTE:
-        return True
-    return all(
-        (
-            instance.ship_to_name,
-            instance.ship_street,
-            instance.ship_city,
-            instance.ship_state,
-            instance.ship_zip,
-        )
-    )
-
-
-def _was_held(instance) -> bool:
-    return bool(instance.status_before_hold)
+from .guards import _has_delivery_details, _has_replacement, _is_config_approver, _was_held
 
 
 class RefreshTicket(ConcurrentTransitionMixin, models.Model):
@@ -433,78 +392,3 @@ class RefreshTicket(ConcurrentTransitionMixin, models.Model):
     )
     def cancel(self):
         self.status_before_hold = ""
-
-
-class RefreshTicketAudit(models.Model):
-    """One row per status transition: who or which job, when, from, to, note."""
-
-    ticket = models.ForeignKey(RefreshTicket, on_delete=models.CASCADE, related_name="audits")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="refresh_audits",
-    )
-    actor_job = models.CharField(
-        max_length=80, blank=True, help_text="The job or non-user actor (customer link)."
-    )
-    transition = models.CharField(max_length=60, blank=True)
-    from_status = models.CharField(max_length=40, choices=S.choices, blank=True)
-    to_status = models.CharField(max_length=40, choices=S.choices)
-    note = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["ticket", "created_at"], name="refresh_audit_ticket_idx")]
-
-    def __str__(self):
-        return f"{self.ticket_id}: {self.from_status or '—'} → {self.to_status}"
-
-    @property
-    def actor_display(self) -> str:
-        if self.actor_id:
-            return str(self.actor)
-        return self.actor_job or "system"
-
-
-class RefreshTicketEvent(models.Model):
-    """Something that happened to a ticket besides a transition (ITSM, location, notes)."""
-
-    ticket = models.ForeignKey(RefreshTicket, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=30, choices=EventKind.choices)
-    summary = models.CharField(max_length=300)
-    payload = models.JSONField(default=dict, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="refresh_events",
-    )
-    actor_label = models.CharField(max_length=80, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    itsm_synced_at = models.DateTimeField(
-        null=True, blank=True, help_text="When this event was written to the ITSM ticket."
-    )
-
-    class Meta:
-        ordering = ["created_at", "id"]
-        indexes = [
-            models.Index(fields=["ticket", "created_at"], name="refresh_event_ticket_idx"),
-            models.Index(
-                fields=["kind"],
-                condition=Q(itsm_synced_at__isnull=True),
-                name="refresh_event_unsynced_idx",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.get_kind_display()}: {self.summary}"
-
-    @property
-    def actor_display(self) -> str:
-        if self.created_by_id:
-            return str(self.created_by)
-        return self.actor_label or "system"

@@ -4,21 +4,23 @@ Import from here: ``from refresh.services import ticket_approve``.
 """
 
 from .answers import ANSWER_KEYS
-from .bulk import (
-    BulkReport,
+from .batches import (
     PreviewRow,
-    RowResult,
     batch_create,
     batch_create_tickets,
     batch_preview,
-    parse_serials,
     serials_preview,
-    tickets_assign_replacements_bulk,
     tickets_create_for_systems,
+)
+from .bulk import (
+    BulkReport,
+    RowResult,
+    parse_serials,
+    tickets_assign_replacements_bulk,
     tickets_hold_bulk,
     tickets_reschedule_bulk,
 )
-from .configs import config_save
+from .configs import config_audit, config_save
 from .tickets import (
     CLAIMABLE_FIELDS,
     default_proposed_model,
@@ -59,6 +61,7 @@ __all__ = [
     "batch_create",
     "batch_create_tickets",
     "batch_preview",
+    "config_audit",
     "config_save",
     "default_proposed_model",
     "parse_serials",

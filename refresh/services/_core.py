@@ -2,13 +2,11 @@
 
 lock the row (``select_for_update``) → check state, conditions, permission →
 call the model transition → save with ``update_fields`` → audit row → effects
-after commit (``refresh.effects.after_transition`` when that module exists).
+after commit (``refresh.services.effects``: Celery tasks enqueued by name).
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
 from collections.abc import Iterable
 
@@ -19,13 +17,12 @@ from django_fsm import can_proceed, has_transition_perm
 from refresh.choices import TicketStatus
 from refresh.exceptions import TransitionDenied, TransitionNotAllowed
 from refresh.models import RefreshTicket, RefreshTicketAudit
-from refresh.models.tickets import _has_delivery_details, _has_replacement, _was_held
+from refresh.models.guards import _has_delivery_details, _has_replacement, _was_held
+from refresh.selectors import counts_changed
+
+from .effects import effects_after_transition
 
 logger = logging.getLogger(__name__)
-
-# The integrations engineer's module that turns transitions into jobs (ITSM,
-# Slack, email). Looked up once: the refresh app works without it.
-EFFECTS_AVAILABLE = importlib.util.find_spec("refresh.effects") is not None
 
 # What a person reads for each action in messages ("Approve is not possible ...").
 ACTION_LABELS = {
@@ -94,13 +91,6 @@ def actor_user(actor):
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
-def actor_name(*, actor=None, label: str = "") -> str:
-    user = actor_user(actor)
-    if user is not None:
-        return user.email
-    return label or "system"
-
-
 def lock_ticket(ticket: RefreshTicket | int) -> RefreshTicket:
     """Re-read the ticket under a row lock (ordered writers wait, then see the new status)."""
     pk = ticket if isinstance(ticket, int) else ticket.pk
@@ -165,46 +155,21 @@ def audit(
 
 
 def schedule_effects(
-    *, ticket_id: int, source: str, target: str, actor_label: str, forget_counts: bool = True
+    *, ticket_id: int, source: str, target: str, forget_counts: bool = True
 ) -> None:
-    """After commit, hand the transition to ``refresh.effects`` (jobs, emails, ITSM).
+    """Enqueue the transition's jobs (emails, ITSM) to run after commit.
 
     Also drops the cached status counts, now and again after commit (a reader
     between the two would cache the old numbers).
     """
     if forget_counts:
         forget_status_counts()
-    if not EFFECTS_AVAILABLE:
-        return
-
-    def _run():
-        effects = importlib.import_module("refresh.effects")
-        effects.after_transition(
-            ticket_id=ticket_id, source=source, target=target, actor_label=actor_label
-        )
-
-    transaction.on_commit(_run, robust=True)
+    effects_after_transition(ticket_id=ticket_id, source=source, target=target)
 
 
 def forget_status_counts() -> None:
-    from refresh.selectors import counts_changed
-
     counts_changed()
     transaction.on_commit(counts_changed)
-
-
-def schedule_hook(name: str, **kwargs) -> None:
-    """After commit, call the optional ``refresh.effects.<name>(**kwargs)`` if it exists."""
-    if not EFFECTS_AVAILABLE:
-        return
-
-    def _run():
-        effects = importlib.import_module("refresh.effects")
-        hook = getattr(effects, name, None)
-        if hook is not None:
-            hook(**kwargs)
-
-    transaction.on_commit(_run, robust=True)
 
 
 def run_transition(
@@ -231,7 +196,6 @@ def run_transition(
     current.status_changed_at = timezone.now()
     fields = {"status", "status_changed_at", "updated_at", *ACTION_FIELDS[action], *extra_fields}
     current.save(update_fields=sorted(fields))
-    label = actor_name(actor=actor, label=actor_label)
     audit(
         ticket=current,
         source=source,
@@ -241,5 +205,5 @@ def run_transition(
         actor_label=actor_label,
         note=note,
     )
-    schedule_effects(ticket_id=current.pk, source=source, target=current.status, actor_label=label)
+    schedule_effects(ticket_id=current.pk, source=source, target=current.status)
     return current

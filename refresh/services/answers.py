@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from refresh.choices import RefreshStyle
 from refresh.exceptions import RefreshError
 from refresh.models import HardwareModel, Peripheral, RefreshTicket, SoftwareTitle
+from refresh.selectors.wizard import (
+    model_by_id,
+    model_choice_error,
+    none_fits_errors,
+    peripherals_choice_error,
+    software_choice_error,
+)
 
 # Answer keys a caller may pass, grouped by what they write.
 SHIPPING_FIELDS = (
@@ -28,15 +36,25 @@ def _ids(values: Iterable) -> set[int]:
     return {value.pk if hasattr(value, "pk") else int(value) for value in values}
 
 
-def apply_answers(
-    *, ticket: RefreshTicket, answers: dict, enforce_options: bool
-) -> tuple[list[str], bool]:
-    """Validate ``answers`` and set them on ``ticket`` (not saved).
+@dataclass(frozen=True)
+class CheckedAnswers:
+    """What ``apply_answers`` set on the ticket, and the many-to-many answers to write
+    once the ticket is saved (``None``: not answered, leave as is)."""
 
-    ``enforce_options`` applies the config's five customer options (the wizard);
-    approvers and staff may pick anything the config's catalog allows.
-    Returns (changed field names, location_changed). M2M answers are written
-    after the caller saved: see ``apply_m2m_answers``.
+    changed: list[str]
+    location_changed: bool
+    peripherals: frozenset[int] | None = None
+    software: frozenset[int] | None = None
+
+
+def apply_answers(*, ticket: RefreshTicket, answers: dict, enforce_options: bool) -> CheckedAnswers:
+    """Validate ``answers`` and set the field answers on ``ticket`` (not saved).
+
+    The option rules live in ``refresh.selectors.wizard``: ``enforce_options``
+    applies the config's five customer options (the wizard); approvers and
+    staff may pick anything the config's catalog allows. The peripherals and
+    software answers are returned checked; write them after the caller saved
+    with ``apply_m2m_answers``.
     """
     unknown = set(answers) - ANSWER_KEYS
     if unknown:
@@ -45,40 +63,29 @@ def apply_answers(
     errors: dict[str, list[str]] = {}
     changed: list[str] = []
 
+    def fail(field: str, message: str) -> None:
+        if message:
+            errors.setdefault(field, []).append(message)
+
     if "chosen_model" in answers:
         model = answers["chosen_model"]
         if model is not None and not isinstance(model, HardwareModel):
-            model = HardwareModel.objects.filter(pk=model).first()
+            model = model_by_id(model)
         if model is not None:
-            approved = config.approved_models.filter(pk=model.pk, active=True).exists()
-            proposed = ticket.proposed_model
-            if not approved and (proposed is None or model.pk != proposed.pk):
-                errors.setdefault("chosen_model", []).append(
-                    "Pick one of the models approved for this refresh."
-                )
-            elif enforce_options and proposed is not None and model.pk != proposed.pk:
-                if model.platform != proposed.platform and not config.can_customize_platform:
-                    errors.setdefault("chosen_model", []).append(
-                        "This refresh does not offer a model of another platform."
-                    )
-                elif not config.can_customize_computer and not config.can_customize_platform:
-                    errors.setdefault("chosen_model", []).append(
-                        "This refresh does not offer a choice of model."
-                    )
+            fail(
+                "chosen_model",
+                model_choice_error(ticket=ticket, model=model, enforce_options=enforce_options),
+            )
         ticket.chosen_model = model
         changed.append("chosen_model")
 
     if "none_fits" in answers:
         none_fits = bool(answers["none_fits"])
-        if none_fits and enforce_options and not config.can_request_different_device:
-            errors.setdefault("none_fits", []).append(
-                "This refresh does not accept requests for a different device."
-            )
         reason = (answers.get("none_fits_reason") or ticket.none_fits_reason or "").strip()
-        if none_fits and not reason:
-            errors.setdefault("none_fits_reason", []).append(
-                "Say why none of the offered models fits."
-            )
+        for field, message in none_fits_errors(
+            config=config, none_fits=none_fits, reason=reason, enforce_options=enforce_options
+        ).items():
+            fail(field, message)
         ticket.none_fits = none_fits
         changed.append("none_fits")
 
@@ -92,7 +99,7 @@ def apply_answers(
     if ticket.style == RefreshStyle.REMOTE and any(f in answers for f in SHIPPING_FIELDS):
         for name in ("ship_to_name", "ship_street", "ship_city", "ship_state", "ship_zip"):
             if not getattr(ticket, name):
-                errors.setdefault(name, []).append("This is required for shipping.")
+                fail(name, "This is required for shipping.")
     if ticket.style == RefreshStyle.ON_PREM and any(f in answers for f in LOCATION_FIELDS):
         system = ticket.existing_system
         location_changed = (ticket.location_building, ticket.location_room) != (
@@ -100,46 +107,37 @@ def apply_answers(
             system.room,
         )
 
+    peripherals = software = None
     if "peripherals" in answers:
-        wanted = _ids(answers["peripherals"])
-        bundle = (
-            set(config.peripheral_bundle.peripherals.values_list("pk", flat=True))
-            if config.peripheral_bundle_id
-            else set()
+        peripherals = frozenset(_ids(answers["peripherals"]))
+        fail(
+            "peripherals",
+            peripherals_choice_error(
+                config=config, wanted=set(peripherals), enforce_options=enforce_options
+            ),
         )
-        allowed = bundle | set(config.approved_peripherals.values_list("pk", flat=True))
-        if enforce_options and not config.can_customize_peripherals and wanted != bundle:
-            errors.setdefault("peripherals", []).append(
-                "This refresh gives the standard peripheral bundle only."
-            )
-        elif wanted - allowed:
-            errors.setdefault("peripherals", []).append("Pick peripherals offered by this refresh.")
-        ticket._pending_peripherals = wanted
-
     if "software_requests" in answers:
-        wanted = _ids(answers["software_requests"])
-        if wanted and enforce_options and not config.can_customize_software:
-            errors.setdefault("software_requests", []).append(
-                "This refresh does not take software requests."
-            )
-        elif wanted - set(config.software_catalog.values_list("pk", flat=True)):
-            errors.setdefault("software_requests", []).append(
-                "Pick software from this refresh's catalog."
-            )
-        ticket._pending_software = wanted
+        software = frozenset(_ids(answers["software_requests"]))
+        fail(
+            "software_requests",
+            software_choice_error(
+                config=config, wanted=set(software), enforce_options=enforce_options
+            ),
+        )
 
     if errors:
         raise RefreshError(errors)
-    return changed, location_changed
+    return CheckedAnswers(
+        changed=changed,
+        location_changed=location_changed,
+        peripherals=peripherals,
+        software=software,
+    )
 
 
-def apply_m2m_answers(*, ticket: RefreshTicket) -> None:
+def apply_m2m_answers(*, ticket: RefreshTicket, checked: CheckedAnswers) -> None:
     """Write the peripherals / software answers ``apply_answers`` checked."""
-    wanted = getattr(ticket, "_pending_peripherals", None)
-    if wanted is not None:
-        ticket.peripherals.set(Peripheral.objects.filter(pk__in=wanted))
-        del ticket._pending_peripherals
-    wanted = getattr(ticket, "_pending_software", None)
-    if wanted is not None:
-        ticket.software_requests.set(SoftwareTitle.objects.filter(pk__in=wanted))
-        del ticket._pending_software
+    if checked.peripherals is not None:
+        ticket.peripherals.set(Peripheral.objects.filter(pk__in=checked.peripherals))
+    if checked.software is not None:
+        ticket.software_requests.set(SoftwareTitle.objects.filter(pk__in=checked.software))

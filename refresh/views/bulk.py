@@ -9,11 +9,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from common.forms import error_text, form_add_service_error
 from refresh import selectors, services
 from refresh.forms import BatchForm, BulkCreateFilterForm, BulkCreateForm
-from refresh.models import RefreshBatch, RefreshConfig
+from refresh.models import RefreshBatch
 
-from ._common import PAGE_SIZE, administrator_required, error_text, staff_required
+from ._common import PAGE_SIZE, administrator_required, staff_required
 
 
 @administrator_required
@@ -59,7 +60,7 @@ def order_group(request):
             "page": page,
             "report": report,
             "entered": entered,
-            "configs": RefreshConfig.objects.order_by("name"),
+            "configs": selectors.configs_by_name(),
             "config_id": config_id,
             "q": q,
             "stock": selectors.stock_systems()[:300],
@@ -90,7 +91,7 @@ def batch_create(request):
                 actor=request.user,
             )
         except ValidationError as exc:
-            form.add_error(None, error_text(exc))
+            form_add_service_error(form, exc)
         else:
             messages.success(request, f"Batch {batch.name} saved. Review the lookup below.")
             return redirect("refresh:batch_detail", pk=batch.pk)
@@ -98,7 +99,7 @@ def batch_create(request):
 
 
 def _batch_or_404(user, pk) -> RefreshBatch:
-    batch = selectors.batches_for_staff(user=user).filter(pk=pk).first()
+    batch = selectors.batch_for_staff(user=user, batch_id=pk)
     if batch is None:
         raise Http404("No such batch.")
     return batch

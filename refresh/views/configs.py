@@ -6,12 +6,13 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from common.forms import form_add_service_error
 from refresh import selectors, services
 from refresh.forms import RefreshConfigForm
 from refresh.models import RefreshConfig
 from refresh.roles import can_manage_configs
 
-from ._common import PAGE_SIZE, config_manager_required, error_text, staff_required
+from ._common import PAGE_SIZE, config_manager_required, staff_required
 
 
 @staff_required
@@ -35,7 +36,11 @@ def config_detail(request, pk: int):
     return render(
         request,
         "refresh/staff/config_detail.html",
-        {"config": config, "can_edit": can_manage_configs(request.user)},
+        {
+            "config": config,
+            "audits": selectors.config_audits(config=config),
+            "can_edit": can_manage_configs(request.user),
+        },
     )
 
 
@@ -45,7 +50,7 @@ def _config_form(request, config=None):
         try:
             saved = services.config_save(actor=request.user, data=form.cleaned_data, config=config)
         except ValidationError as exc:
-            form.add_error(None, error_text(exc))
+            form_add_service_error(form, exc)
         else:
             messages.success(request, f"Config {saved.name} saved.")
             return redirect("refresh:config_detail", pk=saved.pk)
@@ -59,7 +64,8 @@ def config_create(request):
 
 @config_manager_required
 def config_edit(request, pk: int):
-    config = RefreshConfig.objects.filter(pk=pk).first()
-    if config is None:
-        raise Http404("No such config.")
+    try:
+        config = selectors.config_for_edit(user=request.user, config_id=pk)
+    except RefreshConfig.DoesNotExist as exc:
+        raise Http404("No such config.") from exc
     return _config_form(request, config)

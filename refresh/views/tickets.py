@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_fsm import can_proceed, has_transition_perm
 
+from accounts.permissions import role_required
+from common.forms import error_text, form_add_service_error
 from refresh import selectors, services
 from refresh.choices import TicketStatus
 from refresh.forms import (
@@ -25,9 +27,9 @@ from refresh.forms import (
     TicketFilterForm,
 )
 from refresh.models import RefreshTicket
-from refresh.roles import can_administer
+from refresh.roles import can_administer, can_view_tickets
 
-from ._common import PAGE_SIZE, error_text, staff_required
+from ._common import PAGE_SIZE, administrator_required, staff_required
 
 S = TicketStatus
 
@@ -196,11 +198,9 @@ def ticket_comment(request, pk: int):
     return redirect("refresh:ticket_detail", pk=pk)
 
 
-@staff_required
+@role_required("refresh.fill_location_refreshticket", check=can_view_tickets)
 def ticket_location(request, pk: int):
     ticket = _ticket_or_404(request.user, pk)
-    if not request.user.has_perm("refresh.fill_location_refreshticket"):
-        raise PermissionDenied
     if ticket.status != S.PENDING_LOCATION_INFO:
         messages.error(
             request,
@@ -218,7 +218,7 @@ def ticket_location(request, pk: int):
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
-            form.add_error(None, error_text(exc))
+            form_add_service_error(form, exc)
         else:
             messages.success(
                 request, f"Location saved: {ticket.number} is now {ticket.get_status_display()}."
@@ -227,11 +227,9 @@ def ticket_location(request, pk: int):
     return render(request, "refresh/staff/ticket_location.html", {"ticket": ticket, "form": form})
 
 
-@staff_required
+@role_required("refresh.assign_replacement_refreshticket", check=can_view_tickets)
 def ticket_replacement(request, pk: int):
     ticket = _ticket_or_404(request.user, pk)
-    if not request.user.has_perm("refresh.assign_replacement_refreshticket"):
-        raise PermissionDenied
     form = ReplacementForm(
         request.POST or None,
         initial={"serial_number": getattr(ticket.replacement_system, "serial_number", "")},
@@ -251,13 +249,11 @@ def ticket_replacement(request, pk: int):
     )
 
 
-@staff_required
+@role_required("refresh.reschedule_refreshticket", check=can_view_tickets)
 def ticket_slot(request, pk: int):
     from scheduling.selectors import slots_bookable
 
     ticket = _ticket_or_404(request.user, pk)
-    if not request.user.has_perm("refresh.reschedule_refreshticket"):
-        raise PermissionDenied
     if ticket.status not in (S.PENDING_CUSTOMER_SCHEDULING, S.DELIVERY_SCHEDULED):
         messages.error(
             request, f"{ticket.number} is {ticket.get_status_display()}: no slot can be booked."
@@ -281,10 +277,8 @@ def ticket_slot(request, pk: int):
 
 
 @require_POST
-@staff_required
+@administrator_required
 def tickets_bulk(request):
-    if not can_administer(request.user):
-        raise PermissionDenied
     form = BulkTicketActionForm(request.POST)
     ids = request.POST.getlist("ticket")
     if not form.is_valid() or not ids:

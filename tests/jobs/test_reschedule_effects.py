@@ -9,8 +9,9 @@ import time_machine
 
 from integrations.models import StubITSMTicket
 from notifications.models import OutboundEmail
-from refresh import jobs, services
+from refresh import services
 from refresh.choices import RefreshStyle, TicketStatus
+from refresh.services import jobs
 
 S = TicketStatus
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -37,7 +38,7 @@ def test_staff_moving_the_slot_updates_the_itsm_and_sends_a_new_appointment_noti
     stub = StubITSMTicket.objects.get(pk=ticket.itsm_ticket_id)
     assert stub.appointment_start == later.start
     # A retry of the effect sends nothing more.
-    jobs.appointment_booked(ticket_id=ticket.pk, moved=True)
+    jobs.ticket_appointment_booked_notify(ticket_id=ticket.pk, moved=True)
     assert emails("refresh_job_new_appointment").count() == 1
 
 
@@ -66,7 +67,7 @@ def test_no_customer_ticket_gets_the_generic_midnight_slot_in_the_itsm_and_no_em
         from integrations.models import StubITSMAsset
 
         StubITSMAsset.objects.create(serial_number=ticket.replacement_system.serial_number)
-        assert jobs.itsm_existence_lookup(ticket_id=ticket.pk)
+        assert jobs.ticket_itsm_existence_lookup(ticket_id=ticket.pk)
 
     ticket.refresh_from_db()
     assert ticket.status == S.DELIVERY_SCHEDULED
@@ -86,10 +87,10 @@ def test_batched_lookups_advance_the_found_and_record_the_rest_in_one_update(
     StubITSMAsset.objects.create(serial_number=tickets[0].replacement_system.serial_number)
     ids = [t.pk for t in tickets]
     StubSettings.objects.update_or_create(pk=1, defaults={"itsm_outage": True})
-    assert jobs.itsm_existence_lookup_batch(ticket_ids=ids)["waiting_on_itsm"] == 3
+    assert jobs.tickets_itsm_existence_lookup_batch(ticket_ids=ids)["waiting_on_itsm"] == 3
     StubSettings.objects.filter(pk=1).update(itsm_outage=False)
 
-    result = jobs.itsm_existence_lookup_batch(ticket_ids=ids)
+    result = jobs.tickets_itsm_existence_lookup_batch(ticket_ids=ids)
     assert result == {"found": 1, "missing": 2, "waiting_on_itsm": 0}
     statuses = [t.__class__.objects.get(pk=t.pk) for t in tickets]
     assert statuses[0].status == S.PENDING_SLOT_DISCOVERY
@@ -97,4 +98,4 @@ def test_batched_lookups_advance_the_found_and_record_the_rest_in_one_update(
     assert statuses[1].itsm_lookup_attempts >= 2  # the outage and the miss both count
     # Nothing found: the write is one UPDATE for the whole batch, whatever its size.
     with django_assert_max_num_queries(8):
-        jobs.itsm_existence_lookup_batch(ticket_ids=ids[1:])
+        jobs.tickets_itsm_existence_lookup_batch(ticket_ids=ids[1:])

@@ -13,9 +13,9 @@ from django.core.management import call_command
 
 from integrations.models import StubITSMAsset, StubITSMTicket, StubSettings, StubSlackMessage
 from notifications.models import AccessLink, OutboundEmail
-from refresh import jobs
 from refresh.choices import RefreshStyle, TicketStatus
 from refresh.models import RefreshTicket
+from refresh.services import jobs
 from tests.refresh.factories import HardwareModelFactory, StockSystemFactory
 
 S = TicketStatus
@@ -54,10 +54,10 @@ class TestInvites:
         ticket = new_ticket(at(2026, 12, 1, 17, 59))  # Tuesday, before 18:00
         assert ticket.invite_at == at(2026, 12, 2, 10, 5)
         with time_machine.travel(at(2026, 12, 2, 10, 4), tick=False):
-            assert jobs.invites_send_due() == 0
+            assert jobs.tickets_send_due_invites() == 0
         with time_machine.travel(at(2026, 12, 2, 10, 6), tick=False):
-            assert jobs.invites_send_due() == 1
-            assert jobs.invites_send_due() == 0  # running twice sends nothing twice
+            assert jobs.tickets_send_due_invites() == 1
+            assert jobs.tickets_send_due_invites() == 0  # running twice sends nothing twice
         ticket.refresh_from_db()
         assert ticket.status == S.PENDING_CUSTOMER
         invite = emails("refresh_job_invite").get()
@@ -71,15 +71,15 @@ class TestInvites:
             ticket = flow.new()
             RefreshTicket.objects.filter(pk=ticket.pk).update(delegate=delegate)
         with time_machine.travel(at(2026, 12, 2, 11), tick=False):
-            jobs.invites_send_due()
+            jobs.tickets_send_due_invites()
         assert emails("refresh_job_invite").get().to == ["assistant@example.edu"]
 
     def test_no_customer_tickets_never_get_email(self, new_ticket, effects):
         ticket = new_ticket(style=RefreshStyle.NO_CUSTOMER)
         assert ticket.status == S.PENDING_ORDERING
         with time_machine.travel(at(2026, 12, 30, 11), tick=False):
-            jobs.invites_send_due()
-            jobs.reminders_send_due()
+            jobs.tickets_send_due_invites()
+            jobs.tickets_send_due_reminders()
         assert not OutboundEmail.objects.filter(template__startswith="refresh_job_").exists()
 
 
@@ -87,19 +87,19 @@ class TestRemindersAndDeadline:
     def test_reminders_at_plus_5_and_10_business_days_then_location_info(self, new_ticket, effects):
         ticket = new_ticket(at(2026, 12, 1))
         with time_machine.travel(at(2026, 12, 2, 10, 6), tick=False):
-            jobs.invites_send_due()
+            jobs.tickets_send_due_invites()
         with time_machine.travel(at(2026, 12, 9, 10, 4), tick=False):
-            assert jobs.reminders_send_due() == 0
+            assert jobs.tickets_send_due_reminders() == 0
         with time_machine.travel(at(2026, 12, 9, 10, 6), tick=False):
-            assert jobs.reminders_send_due() == 1
-            assert jobs.reminders_send_due() == 0
+            assert jobs.tickets_send_due_reminders() == 1
+            assert jobs.tickets_send_due_reminders() == 0
         with time_machine.travel(at(2026, 12, 16, 10, 6), tick=False):
-            assert jobs.reminders_send_due() == 1
+            assert jobs.tickets_send_due_reminders() == 1
         assert emails("refresh_job_reminder").count() == 2
         with time_machine.travel(at(2026, 12, 22, 10, 4), tick=False):
-            assert jobs.wizard_deadlines_apply() == 0
+            assert jobs.tickets_expire_past_wizard_deadline() == 0
         with time_machine.travel(at(2026, 12, 22, 10, 6), tick=False):
-            assert jobs.wizard_deadlines_apply() == 1
+            assert jobs.tickets_expire_past_wizard_deadline() == 1
         ticket.refresh_from_db()
         assert ticket.status == S.PENDING_LOCATION_INFO
 
@@ -108,9 +108,9 @@ class TestRemindersAndDeadline:
         ticket.config.unit_specified_location = "Room B-12, badge access"
         ticket.config.save()
         with time_machine.travel(at(2026, 12, 2, 11), tick=False):
-            jobs.invites_send_due()
+            jobs.tickets_send_due_invites()
         with time_machine.travel(at(2026, 12, 9, 11), tick=False):
-            jobs.reminders_send_due()
+            jobs.tickets_send_due_reminders()
         assert "Room B-12, badge access" in emails("refresh_job_reminder").get().body_text
 
 
@@ -123,7 +123,7 @@ class TestITSM:
         assert ticket.itsm_ticket_id
         stub = StubITSMTicket.objects.get(pk=ticket.itsm_ticket_id)
         assert stub.tasks.count() == len(jobs.ITSM_TASK_TITLES)
-        jobs.itsm_ticket_ensure(ticket_id=ticket.pk)  # a retry creates nothing more
+        jobs.ticket_itsm_ticket_ensure(ticket_id=ticket.pk)  # a retry creates nothing more
         assert StubITSMTicket.objects.count() == 1
         assert StubSlackMessage.objects.filter(team_name=ticket.support_team.name).count() == 1
 
@@ -137,7 +137,7 @@ class TestITSM:
         assert ticket.itsm_lookup_attempts >= 1
         assert "not in the ITSM yet" in ticket.itsm_lookup_error
         StubITSMAsset.objects.create(serial_number=ticket.replacement_system.serial_number)
-        jobs.itsm_existence_sweep()
+        jobs.tickets_itsm_existence_sweep()
         ticket.refresh_from_db()
         assert ticket.status == S.PENDING_SLOT_DISCOVERY
 
@@ -148,12 +148,12 @@ class TestITSM:
         StubITSMAsset.objects.create(serial_number=ticket.replacement_system.serial_number)
         StubSettings.objects.update_or_create(pk=1, defaults={"itsm_outage": True})
         with pytest.raises(TransientITSMError):
-            jobs.itsm_existence_lookup(ticket_id=ticket.pk)
+            jobs.ticket_itsm_existence_lookup(ticket_id=ticket.pk)
         ticket.refresh_from_db()
         assert ticket.status == S.PENDING_ITSM_EXISTENCE
         assert "unavailable" in ticket.itsm_lookup_error
         StubSettings.objects.filter(pk=1).update(itsm_outage=False)
-        assert jobs.itsm_existence_lookup(ticket_id=ticket.pk)
+        assert jobs.ticket_itsm_existence_lookup(ticket_id=ticket.pk)
         ticket.refresh_from_db()
         assert ticket.status == S.PENDING_DELIVERY
         assert emails("refresh_job_tracking").count() == 1
@@ -161,9 +161,9 @@ class TestITSM:
     def test_daily_poll_marks_installed_then_complete(self, flow, effects):
         ticket = flow.to(S.PENDING_DELIVERY, style=RefreshStyle.REMOTE)
         StubITSMTicket.objects.filter(pk=ticket.itsm_ticket_id).update(status="installed")
-        assert jobs.itsm_poll() == {"installed": 1, "complete": 0}
+        assert jobs.tickets_itsm_poll() == {"installed": 1, "complete": 0}
         StubITSMTicket.objects.filter(pk=ticket.itsm_ticket_id).update(status="closed")
-        assert jobs.itsm_poll() == {"installed": 0, "complete": 1}
+        assert jobs.tickets_itsm_poll() == {"installed": 0, "complete": 1}
         ticket.refresh_from_db()
         assert ticket.status == S.COMPLETE
 
@@ -197,11 +197,11 @@ class TestSlotDiscovery:
         for _ in range(3):
             ticket = flow.to(S.PENDING_ITSM_EXISTENCE)
             StubITSMAsset.objects.create(serial_number=ticket.replacement_system.serial_number)
-            jobs.itsm_existence_lookup(ticket_id=ticket.pk)
+            jobs.ticket_itsm_existence_lookup(ticket_id=ticket.pk)
             waiting.append(ticket)
         make_slot(days=5, capacity=2)
-        assert jobs.slot_discovery_run() == 2
-        assert jobs.slot_discovery_run() == 0  # the two offered places are spoken for
+        assert jobs.tickets_discover_slots() == 2
+        assert jobs.tickets_discover_slots() == 0  # the two offered places are spoken for
         statuses = [RefreshTicket.objects.get(pk=t.pk).status for t in waiting]
         assert statuses == [
             S.PENDING_CUSTOMER_SCHEDULING,
@@ -228,8 +228,8 @@ def test_approver_digest_one_email_per_approver_per_week(flow, approver, effects
     flow.to(S.PENDING_APPROVAL, approval=True)
     flow.to(S.PENDING_APPROVAL, approval=True)
     with time_machine.travel(at(2026, 12, 4, 7), tick=False):
-        assert jobs.approver_digests_send() == 1
-        assert jobs.approver_digests_send() == 0
+        assert jobs.approvers_send_digests() == 1
+        assert jobs.approvers_send_digests() == 0
     digest = emails("refresh_job_digest").get()
     assert digest.to == [approver.email]
     assert "Pending approval: 2" in digest.body_text
@@ -280,7 +280,7 @@ def test_submitted_wizard_is_confirmed_and_approvers_are_asked_once(flow, approv
     ask = emails("refresh_job_approval_needed").get()
     assert ask.to == [approver.email]
     assert "/refresh/approvals/" in ask.body_text
-    assert jobs.wizard_submitted_send(ticket_id=ticket.pk) == 0  # a retry sends nothing
+    assert jobs.ticket_send_wizard_submitted(ticket_id=ticket.pk) == 0  # a retry sends nothing
 
 
 def test_submitted_wizard_without_approval_asks_nobody(flow, effects):

@@ -1,6 +1,3 @@
-import sys
-import types
-
 import pytest
 
 from accounts.roles import Role
@@ -9,7 +6,6 @@ from refresh.choices import BatchRowOutcome, EventKind, RefreshStyle, TicketStat
 from refresh.exceptions import RefreshError, TransitionDenied
 from refresh.models import RefreshBatchRow, RefreshTicket
 from refresh.selectors import ticket_customer_email
-from refresh.services import _core
 from tests.refresh.factories import (
     HardwareModelFactory,
     PeripheralBundleFactory,
@@ -26,13 +22,20 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def fake_effects(monkeypatch):
+    """The tasks the services enqueue, by name, instead of sending them to a broker."""
     calls = []
-    module = types.ModuleType("refresh.effects")
-    module.after_transition = lambda **kw: calls.append(("transition", kw))
-    module.after_event = lambda **kw: calls.append(("event", kw))
-    module.after_replacement_assigned = lambda **kw: calls.append(("replacement", kw))
-    monkeypatch.setitem(sys.modules, "refresh.effects", module)
-    monkeypatch.setattr(_core, "EFFECTS_AVAILABLE", True)
+
+    class Recorder:
+        def __init__(self, name):
+            self.name = name
+
+        def delay(self, **kwargs):
+            calls.append((self.name, kwargs))
+
+        def apply_async(self, *, kwargs, countdown=None):
+            calls.append((self.name, kwargs))
+
+    monkeypatch.setattr("common.tasks.task_by_name", Recorder)
     return calls
 
 
@@ -46,17 +49,7 @@ def test_effects_run_after_commit_with_source_and_target(
     assert fake_effects == []  # nothing before commit
     for callback in callbacks:
         callback()
-    assert fake_effects == [
-        (
-            "transition",
-            {
-                "ticket_id": ticket.pk,
-                "source": S.PENDING_INVITE,
-                "target": S.PENDING_CUSTOMER,
-                "actor_label": "invites",
-            },
-        )
-    ]
+    assert fake_effects == [("refresh.tasks.itsm_ticket_create_task", {"ticket_id": ticket.pk})]
 
 
 def test_refused_transition_schedules_no_effects(
@@ -314,3 +307,88 @@ def test_itsm_lookup_failures_are_counted(flow):
     assert ticket.itsm_lookup_attempts == 3
     ticket = services.ticket_itsm_found(ticket=ticket)
     assert ticket.itsm_lookup_error == ""
+
+
+# --- effects: each transition enqueues its follow-up tasks by name -----------------
+def test_submitted_wizard_enqueues_the_confirmation_after_commit(
+    flow, fake_effects, django_capture_on_commit_callbacks
+):
+    ticket = flow.to(S.PENDING_CUSTOMER, approval=True)
+    fake_effects.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.ticket_submit_wizard(ticket=ticket, actor_label="customer")
+    assert fake_effects == [
+        ("refresh.tasks.itsm_ticket_create_task", {"ticket_id": ticket.pk}),
+        ("refresh.tasks.wizard_submitted_task", {"ticket_id": ticket.pk}),
+    ]
+
+
+def test_customer_reschedule_enqueues_slot_email_and_itsm_note(
+    flow, manager, fake_effects, django_capture_on_commit_callbacks
+):
+    ticket = flow.to(S.DELIVERY_SCHEDULED)
+    fake_effects.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.ticket_request_reschedule(ticket=ticket, actor=manager)
+    names = [name for name, _ in fake_effects]
+    assert "refresh.tasks.pick_slot_email_task" in names
+    assert (
+        "refresh.tasks.itsm_reschedule_update_task",
+        {"ticket_id": ticket.pk, "reason": "released"},
+    ) in fake_effects
+    assert (
+        "refresh.tasks.pick_slot_email_task",
+        {"ticket_id": ticket.pk, "rescheduling": True},
+    ) in (fake_effects)
+
+
+# --- configs: every change leaves an audit row with before and after ---------------
+def test_config_edit_saves_only_changes_and_audits_them(admin, make_user):
+    from tests.accounts.factories import OrganizationFactory
+
+    approver = make_user(Role.APPROVER)
+    model = HardwareModelFactory()
+    data = {
+        "name": "Medicine 2026",
+        "organization": OrganizationFactory(),
+        "style": RefreshStyle.ON_PREM,
+        "requires_approval": True,
+        "approvers": [approver],
+        "approved_models": [model],
+    }
+    config = services.config_save(actor=admin, data=data)
+    created = config.audits.get()
+    assert created.transition == "create"
+    assert created.actor == admin
+    assert created.changes["name"] == ["—", "Medicine 2026"]
+
+    other = make_user(Role.APPROVER)
+    services.config_save(
+        actor=admin,
+        config=config,
+        data={**data, "name": "Medicine 2027", "approvers": [approver, other]},
+    )
+    edit = config.audits.order_by("-id").first()
+    assert edit.transition == "edit"
+    assert set(edit.changes) == {"name", "approvers"}
+    assert edit.changes["name"] == ["Medicine 2026", "Medicine 2027"]
+    config.refresh_from_db()
+    assert config.name == "Medicine 2027"
+    assert set(config.approvers.all()) == {approver, other}
+
+    # Saving the same values again changes nothing and writes no row.
+    services.config_save(
+        actor=admin,
+        config=config,
+        data={**data, "name": "Medicine 2027", "approvers": [approver, other]},
+    )
+    assert config.audits.count() == 2
+
+
+def test_config_edit_refused_without_permission_changes_nothing(admin, manager):
+    config = RefreshConfigFactory(name="Keep me")
+    with pytest.raises(TransitionDenied):
+        services.config_save(actor=manager, config=config, data={"name": "Renamed"})
+    config.refresh_from_db()
+    assert config.name == "Keep me"
+    assert not config.audits.exists()

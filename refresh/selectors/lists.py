@@ -1,12 +1,7 @@
-"""Refresh reads: staff lists, approver lists, ticket detail, problems, counts.
-
-Access is checked here, deny by default: staff lists need
-``refresh.view_refreshticket``; approvers see tickets of configs naming them.
-"""
+"""The staff ticket list: filters, sorts, focus tabs, cached status counts, rows."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import uuid
 from dataclasses import dataclass
@@ -15,22 +10,23 @@ from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from refresh.choices import EventKind, RefreshStyle, TicketStatus
+from refresh.choices import RefreshStyle, TicketStatus
 from refresh.models import (
-    RefreshBatch,
     RefreshConfig,
     RefreshTicket,
-    RefreshTicketAudit,
-    RefreshTicketEvent,
     System,
+)
+from refresh.roles import can_view_tickets
+
+from .base import (
+    ITSM_EXISTENCE_STALE_AFTER,
+    ITSM_LOOKUP_ATTEMPTS_PROBLEM,
+    _base_list_queryset,
+    _problems_q,
 )
 
 S = TicketStatus
 
-# A ticket waiting this long for the ITSM to know its replacement is a problem.
-ITSM_EXISTENCE_STALE_AFTER = dt.timedelta(days=3)
-# This many failed ITSM lookups make a problem even before it is stale.
-ITSM_LOOKUP_ATTEMPTS_PROBLEM = 3
 
 SORTS = {
     "created": ("created_at", "id"),
@@ -43,74 +39,25 @@ SORTS = {
     "changed": ("status_changed_at", "id"),
     "-changed": ("-status_changed_at", "-id"),
 }
+
+
 DEFAULT_SORT = "-created"
 
+
 FOCUS_ALL = "all"
+
+
 FOCUS_PROBLEMS = "problems"
+
+
 FOCUS_APPROVAL = "approval"
+
+
 FOCUSES = {
     FOCUS_ALL: "All",
     FOCUS_PROBLEMS: "Problems",
     FOCUS_APPROVAL: "Awaiting approval",
 }
-
-
-def can_view_tickets(user) -> bool:
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and user.is_active
-        and user.has_perm("refresh.view_refreshticket")
-    )
-
-
-def ticket_customer_email(ticket: RefreshTicket) -> str | None:
-    """Where customer emails go: the delegate first, else the user; never for no-customer."""
-    if ticket.style == RefreshStyle.NO_CUSTOMER:
-        return None
-    person = ticket.delegate if ticket.delegate_id else ticket.user
-    if person is None or not person.is_active or not person.email:
-        return None
-    return person.email
-
-
-def _problems_q(now: dt.datetime | None = None) -> Q:
-    now = now or timezone.now()
-    return (
-        Q(status=S.PENDING_LOCATION_INFO)
-        | Q(
-            status=S.PENDING_ITSM_EXISTENCE,
-            status_changed_at__lt=now - ITSM_EXISTENCE_STALE_AFTER,
-        )
-        | Q(
-            status=S.PENDING_ITSM_EXISTENCE,
-            itsm_lookup_attempts__gte=ITSM_LOOKUP_ATTEMPTS_PROBLEM,
-        )
-    )
-
-
-def problem_reason(ticket: RefreshTicket, now: dt.datetime | None = None) -> str:
-    """Why a ticket is in the Problems tab ('' when it is not)."""
-    now = now or timezone.now()
-    if ticket.status == S.PENDING_LOCATION_INFO:
-        return "The customer never finished the wizard: fill the location form."
-    if ticket.status == S.PENDING_ITSM_EXISTENCE:
-        if ticket.itsm_lookup_attempts >= ITSM_LOOKUP_ATTEMPTS_PROBLEM:
-            return f"ITSM lookups failed {ticket.itsm_lookup_attempts} times."
-        if ticket.status_changed_at < now - ITSM_EXISTENCE_STALE_AFTER:
-            return "The ITSM has not known the replacement for more than 3 days."
-    return ""
-
-
-def _base_list_queryset() -> QuerySet[RefreshTicket]:
-    return RefreshTicket.objects.select_related(
-        "existing_system",
-        "user",
-        "delegate",
-        "support_team",
-        "config",
-        "batch",
-        "replacement_system",
-    ).defer("wizard_progress", "itsm_lookup_error", "none_fits_reason", "inadequate_reason")
 
 
 @dataclass(frozen=True)
@@ -204,6 +151,8 @@ def tickets_for_staff(*, user, filters: TicketFilters | None = None) -> QuerySet
 # (``counts_changed``). A process with its own cache sees others' changes at
 # most this late.
 STATUS_COUNTS_TTL = 30
+
+
 _COUNTS_VERSION_KEY = "refresh:status-counts-version"
 
 
@@ -373,60 +322,6 @@ def ticket_list_rows(*, tickets: QuerySet[RefreshTicket]) -> list[dict]:
     return rows
 
 
-def tickets_for_approver(*, user) -> QuerySet[RefreshTicket]:
-    """Tickets of the configs naming ``user`` as approver (all configs for superusers)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return RefreshTicket.objects.none()
-    qs = _base_list_queryset()
-    if not user.is_superuser:
-        qs = qs.filter(config__approvers=user)
-    return qs.order_by("-created_at", "-id")
-
-
-def ticket_detail(*, user, ticket_id: int) -> RefreshTicket:
-    """One ticket for the staff detail page (raises ``RefreshTicket.DoesNotExist``)."""
-    if not can_view_tickets(user):
-        raise RefreshTicket.DoesNotExist
-    return (
-        RefreshTicket.objects.select_related(
-            "existing_system__hardware_model",
-            "existing_system__current_user",
-            "user",
-            "delegate",
-            "support_team",
-            "config__organization",
-            "batch",
-            "replacement_system__hardware_model",
-            "proposed_model",
-            "chosen_model",
-            "approved_by",
-            "created_by",
-            "booking__slot",
-        )
-        .prefetch_related("peripherals", "software_requests")
-        .get(pk=ticket_id)
-    )
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    at: dt.datetime
-    kind: str  # "audit", "event" or "email"
-    title: str
-    detail: str
-    actor: str
-
-
-def ticket_timelines(*, ticket: RefreshTicket) -> dict:
-    """Audit rows, events and emails of one ticket (three queries)."""
-    from notifications.selectors import emails_for_object
-
-    audits = list(RefreshTicketAudit.objects.filter(ticket=ticket).select_related("actor"))
-    events = list(RefreshTicketEvent.objects.filter(ticket=ticket).select_related("created_by"))
-    emails = list(emails_for_object(obj=ticket).defer("body_html", "body_text", "attachments"))
-    return {"audits": audits, "events": events, "emails": emails}
-
-
 def tickets_by_ids_for_staff(*, user, ids) -> QuerySet[RefreshTicket]:
     return tickets_for_staff(user=user).filter(pk__in=[int(i) for i in ids if str(i).isdigit()])
 
@@ -440,188 +335,4 @@ def tickets_pending_ordering(*, user, config_id: str = "", q: str = "") -> Query
         _filter(_base_list_queryset(), filters)
         .select_related("proposed_model", "chosen_model")
         .order_by("created_at", "id")
-    )
-
-
-def configs_for_staff(*, user) -> QuerySet[RefreshConfig]:
-    if not getattr(user, "is_authenticated", False) or not user.has_perm(
-        "refresh.view_refreshconfig"
-    ):
-        return RefreshConfig.objects.none()
-    return (
-        RefreshConfig.objects.select_related("organization", "support_team", "peripheral_bundle")
-        .annotate(
-            open_tickets=Count("tickets", filter=~Q(tickets__status__in=[S.COMPLETE, S.CANCELLED]))
-        )
-        .order_by("name")
-    )
-
-
-def config_detail(*, user, config_id: int) -> RefreshConfig:
-    return (
-        configs_for_staff(user=user)
-        .prefetch_related(
-            "approvers", "approved_models", "approved_peripherals", "software_catalog"
-        )
-        .get(pk=config_id)
-    )
-
-
-def batches_for_staff(*, user) -> QuerySet[RefreshBatch]:
-    if not getattr(user, "is_authenticated", False) or not user.has_perm(
-        "refresh.view_refreshbatch"
-    ):
-        return RefreshBatch.objects.none()
-    return (
-        RefreshBatch.objects.select_related("config", "created_by", "support_team")
-        .annotate(ticket_count=Count("tickets"))
-        .order_by("-created_at", "-id")
-    )
-
-
-def batch_rows(*, batch: RefreshBatch):
-    return batch.rows.select_related("system", "ticket").order_by("position")
-
-
-def systems_for_bulk_creation(
-    *, user, q: str = "", organization_id: str = "", platform: str = ""
-) -> QuerySet[System]:
-    """In-use systems without an open ticket, for the bulk creator page."""
-    if not getattr(user, "is_authenticated", False) or not user.has_perm(
-        "refresh.bulk_manage_refreshticket"
-    ):
-        return System.objects.none()
-    open_ids = RefreshTicket.objects.exclude(status__in=[S.COMPLETE, S.CANCELLED]).values(
-        "existing_system_id"
-    )
-    qs = (
-        System.objects.filter(status="in_use")
-        .exclude(pk__in=open_ids)
-        .select_related("hardware_model", "current_user", "organization")
-    )
-    if q.strip():
-        term = q.strip()
-        qs = qs.filter(
-            Q(serial_number__istartswith=term)
-            | Q(name__icontains=term)
-            | Q(current_user__full_name__icontains=term)
-            | Q(current_user__email__icontains=term)
-            | Q(building__icontains=term)
-        )
-    if organization_id.isdigit():
-        qs = qs.filter(organization_id=int(organization_id))
-    if platform:
-        qs = qs.filter(platform=platform)
-    return qs.order_by("serial_number")
-
-
-def stock_systems(*, q: str = "") -> QuerySet[System]:
-    """In-stock systems not yet the replacement on an open ticket (order group choices)."""
-    taken = RefreshTicket.objects.exclude(status__in=[S.COMPLETE, S.CANCELLED]).filter(
-        replacement_system__isnull=False
-    )
-    qs = System.objects.filter(status="in_stock").exclude(
-        pk__in=taken.values("replacement_system_id")
-    )
-    if q:
-        qs = qs.filter(serial_number__istartswith=q.strip())
-    return qs.select_related("hardware_model").order_by("serial_number")
-
-
-def change_requests(*, ticket: RefreshTicket) -> QuerySet[RefreshTicketEvent]:
-    return ticket.events.filter(kind=EventKind.CHANGE_REQUEST).select_related("created_by")
-
-
-__all__ = [
-    "FOCUSES",
-    "SORTS",
-    "TicketFilters",
-    "batch_rows",
-    "batches_for_staff",
-    "can_view_tickets",
-    "change_requests",
-    "config_detail",
-    "counts_changed",
-    "configs_for_staff",
-    "focus_counts",
-    "problem_reason",
-    "status_counts",
-    "stock_systems",
-    "systems_for_bulk_creation",
-    "ticket_customer_email",
-    "ticket_detail",
-    "ticket_for_approver",
-    "ticket_list_rows",
-    "tickets_awaiting_itsm_existence",
-    "tickets_awaiting_slot_discovery",
-    "tickets_due_invite",
-    "tickets_due_reminder",
-    "tickets_for_itsm_poll",
-    "tickets_past_wizard_deadline",
-    "ticket_problems",
-    "ticket_timelines",
-    "tickets_by_ids_for_staff",
-    "tickets_for_approver",
-    "tickets_for_staff",
-    "tickets_pending_ordering",
-]
-
-
-def ticket_for_approver(*, user, ticket_id: int) -> RefreshTicket:
-    """One ticket of a config naming ``user`` as approver (raises ``DoesNotExist``)."""
-    return (
-        tickets_for_approver(user=user)
-        .select_related("proposed_model", "chosen_model", "booking__slot")
-        .prefetch_related("peripherals", "software_requests")
-        .get(pk=ticket_id)
-    )
-
-
-# --- reads for the jobs (refresh/jobs.py): each sweeps by state in pk order ----------
-def tickets_due_invite(*, now=None) -> QuerySet[RefreshTicket]:
-    """pending_invite tickets whose invite time has come."""
-    now = now or timezone.now()
-    return RefreshTicket.objects.filter(status=S.PENDING_INVITE, invite_at__lte=now).order_by("pk")
-
-
-def tickets_due_reminder(*, which: int, now=None) -> QuerySet[RefreshTicket]:
-    """pending_customer tickets due their first (``which=1``) or second reminder, not sent."""
-    now = now or timezone.now()
-    field = "first_reminder" if which == 1 else "second_reminder"
-    return RefreshTicket.objects.filter(
-        status=S.PENDING_CUSTOMER,
-        **{f"{field}_at__lte": now, f"{field}_sent_at__isnull": True},
-    ).order_by("pk")
-
-
-def tickets_past_wizard_deadline(*, now=None) -> QuerySet[RefreshTicket]:
-    now = now or timezone.now()
-    return RefreshTicket.objects.filter(status=S.PENDING_CUSTOMER, deadline_at__lte=now).order_by(
-        "pk"
-    )
-
-
-def tickets_awaiting_itsm_existence() -> QuerySet[RefreshTicket]:
-    return (
-        RefreshTicket.objects.filter(status=S.PENDING_ITSM_EXISTENCE)
-        .select_related("replacement_system", "existing_system")
-        .order_by("pk")
-    )
-
-
-def tickets_awaiting_slot_discovery() -> QuerySet[RefreshTicket]:
-    """Oldest first (discovery advances them in that order, team by team)."""
-    return RefreshTicket.objects.filter(
-        status=S.PENDING_SLOT_DISCOVERY, support_team__isnull=False
-    ).order_by("support_team_id", "status_changed_at", "pk")
-
-
-def tickets_for_itsm_poll() -> QuerySet[RefreshTicket]:
-    """Tickets the daily ITSM poll checks for installed / closed."""
-    return (
-        RefreshTicket.objects.filter(
-            status__in=[S.DELIVERY_SCHEDULED, S.PENDING_DELIVERY, S.INSTALLED]
-        )
-        .exclude(itsm_ticket_id="")
-        .order_by("pk")
     )

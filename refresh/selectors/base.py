@@ -1,0 +1,75 @@
+"""What every refresh read builds on: who may see tickets, the customer's
+address, what makes a ticket a problem, the list queryset.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from refresh.choices import RefreshStyle, TicketStatus
+from refresh.models import (
+    RefreshTicket,
+)
+
+S = TicketStatus
+
+
+# A ticket waiting this long for the ITSM to know its replacement is a problem.
+ITSM_EXISTENCE_STALE_AFTER = dt.timedelta(days=3)
+
+
+# This many failed ITSM lookups make a problem even before it is stale.
+ITSM_LOOKUP_ATTEMPTS_PROBLEM = 3
+
+
+def ticket_customer_email(ticket: RefreshTicket) -> str | None:
+    """Where customer emails go: the delegate first, else the user; never for no-customer."""
+    if ticket.style == RefreshStyle.NO_CUSTOMER:
+        return None
+    person = ticket.delegate if ticket.delegate_id else ticket.user
+    if person is None or not person.is_active or not person.email:
+        return None
+    return person.email
+
+
+def _problems_q(now: dt.datetime | None = None) -> Q:
+    now = now or timezone.now()
+    return (
+        Q(status=S.PENDING_LOCATION_INFO)
+        | Q(
+            status=S.PENDING_ITSM_EXISTENCE,
+            status_changed_at__lt=now - ITSM_EXISTENCE_STALE_AFTER,
+        )
+        | Q(
+            status=S.PENDING_ITSM_EXISTENCE,
+            itsm_lookup_attempts__gte=ITSM_LOOKUP_ATTEMPTS_PROBLEM,
+        )
+    )
+
+
+def problem_reason(ticket: RefreshTicket, now: dt.datetime | None = None) -> str:
+    """Why a ticket is in the Problems tab ('' when it is not)."""
+    now = now or timezone.now()
+    if ticket.status == S.PENDING_LOCATION_INFO:
+        return "The customer never finished the wizard: fill the location form."
+    if ticket.status == S.PENDING_ITSM_EXISTENCE:
+        if ticket.itsm_lookup_attempts >= ITSM_LOOKUP_ATTEMPTS_PROBLEM:
+            return f"ITSM lookups failed {ticket.itsm_lookup_attempts} times."
+        if ticket.status_changed_at < now - ITSM_EXISTENCE_STALE_AFTER:
+            return "The ITSM has not known the replacement for more than 3 days."
+    return ""
+
+
+def _base_list_queryset() -> QuerySet[RefreshTicket]:
+    return RefreshTicket.objects.select_related(
+        "existing_system",
+        "user",
+        "delegate",
+        "support_team",
+        "config",
+        "batch",
+        "replacement_system",
+    ).defer("wizard_progress", "itsm_lookup_error", "none_fits_reason", "inadequate_reason")

@@ -1,0 +1,63 @@
+"""Reads for the jobs (``refresh.services.jobs``): each sweeps by state in pk order."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from refresh.choices import TicketStatus
+from refresh.models import (
+    RefreshTicket,
+)
+
+S = TicketStatus
+
+
+# --- reads for the jobs (refresh/jobs.py): each sweeps by state in pk order ----------
+def tickets_due_invite(*, now=None) -> QuerySet[RefreshTicket]:
+    """pending_invite tickets whose invite time has come."""
+    now = now or timezone.now()
+    return RefreshTicket.objects.filter(status=S.PENDING_INVITE, invite_at__lte=now).order_by("pk")
+
+
+def tickets_due_reminder(*, which: int, now=None) -> QuerySet[RefreshTicket]:
+    """pending_customer tickets due their first (``which=1``) or second reminder, not sent."""
+    now = now or timezone.now()
+    field = "first_reminder" if which == 1 else "second_reminder"
+    return RefreshTicket.objects.filter(
+        status=S.PENDING_CUSTOMER,
+        **{f"{field}_at__lte": now, f"{field}_sent_at__isnull": True},
+    ).order_by("pk")
+
+
+def tickets_past_wizard_deadline(*, now=None) -> QuerySet[RefreshTicket]:
+    now = now or timezone.now()
+    return RefreshTicket.objects.filter(status=S.PENDING_CUSTOMER, deadline_at__lte=now).order_by(
+        "pk"
+    )
+
+
+def tickets_awaiting_itsm_existence() -> QuerySet[RefreshTicket]:
+    return (
+        RefreshTicket.objects.filter(status=S.PENDING_ITSM_EXISTENCE)
+        .select_related("replacement_system", "existing_system")
+        .order_by("pk")
+    )
+
+
+def tickets_awaiting_slot_discovery() -> QuerySet[RefreshTicket]:
+    """Oldest first (discovery advances them in that order, team by team)."""
+    return RefreshTicket.objects.filter(
+        status=S.PENDING_SLOT_DISCOVERY, support_team__isnull=False
+    ).order_by("support_team_id", "status_changed_at", "pk")
+
+
+def tickets_for_itsm_poll() -> QuerySet[RefreshTicket]:
+    """Tickets the daily ITSM poll checks for installed / closed."""
+    return (
+        RefreshTicket.objects.filter(
+            status__in=[S.DELIVERY_SCHEDULED, S.PENDING_DELIVERY, S.INSTALLED]
+        )
+        .exclude(itsm_ticket_id="")
+        .order_by("pk")
+    )

@@ -1,0 +1,54 @@
+"""What follows a refresh ticket's transition, event or replacement (DESIGN.md §3).
+
+Services call these inside their transaction; each only enqueues Celery tasks
+by name (``common.tasks.enqueue_on_commit``), so nothing runs for rows that
+roll back and services never import ``refresh.tasks``. The tasks call the job
+services in ``refresh.services.jobs``.
+"""
+
+from __future__ import annotations
+
+from common.tasks import enqueue_on_commit
+from refresh.choices import TicketStatus as S
+
+TASKS = "refresh.tasks"
+
+
+def _enqueue(name: str, **kwargs) -> None:
+    enqueue_on_commit(f"{TASKS}.{name}", **kwargs)
+
+
+def effects_after_transition(*, ticket_id: int, source: str, target: str) -> None:
+    """Enqueue the jobs a transition ``source`` → ``target`` starts, after commit."""
+    if target != S.CANCELLED:
+        # Every refresh ticket gets one ITSM ticket with its tasks (keyed by id).
+        _enqueue("itsm_ticket_create_task", ticket_id=ticket_id)
+    if source == S.PENDING_CUSTOMER and target in (S.PENDING_APPROVAL, S.PENDING_ORDERING):
+        # The customer submitted the wizard: confirm it; ask the approvers if needed.
+        _enqueue("wizard_submitted_task", ticket_id=ticket_id)
+    if target == S.PENDING_ITSM_EXISTENCE:
+        _enqueue("itsm_existence_lookup_task", ticket_id=ticket_id)
+    elif target == S.PENDING_DELIVERY:
+        _enqueue("tracking_email_task", ticket_id=ticket_id)
+    elif target == S.PENDING_CUSTOMER_SCHEDULING:
+        rescheduling = source == S.DELIVERY_SCHEDULED
+        _enqueue("pick_slot_email_task", ticket_id=ticket_id, rescheduling=rescheduling)
+        if rescheduling:
+            _enqueue("itsm_reschedule_update_task", ticket_id=ticket_id, reason="released")
+    elif target == S.DELIVERY_SCHEDULED:
+        # The ITSM always hears of the appointment (no_customer: the generic 12 AM
+        # one); the customer gets a confirmation with a calendar invite, or a
+        # new-time notice when the booking moved (delivery_scheduled → itself).
+        _enqueue(
+            "appointment_booked_task", ticket_id=ticket_id, moved=source == S.DELIVERY_SCHEDULED
+        )
+
+
+def effects_after_replacement_assigned(*, ticket_id: int) -> None:
+    """Mac engineering email or Windows prestage, after commit."""
+    _enqueue("replacement_assigned_task", ticket_id=ticket_id)
+
+
+def effects_after_event(*, event_id: int) -> None:
+    """Push a changed location or change request to the ITSM, after commit."""
+    _enqueue("event_push_task", event_id=event_id)

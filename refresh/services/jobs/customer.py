@@ -1,0 +1,213 @@
+"""Jobs that talk to the customer and the approvers: invites, reminders, the
+wizard deadline, and the emails that follow transitions. Each is safe to run
+twice: sweeps claim rows with conditional updates, emails carry unique keys.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from notifications.services import email_queue
+from refresh.choices import TicketStatus as S
+from refresh.exceptions import RefreshError
+from refresh.models import RefreshTicket
+from refresh.selectors import (
+    ticket_customer_email,
+    tickets_due_invite,
+    tickets_due_reminder,
+    tickets_past_wizard_deadline,
+)
+from refresh.services.tickets import ticket_claim_once, ticket_expire_wizard, ticket_send_invite
+
+from ._common import BATCH, customer_link, email_context, ticket_for_job
+
+logger = logging.getLogger(__name__)
+
+
+def tickets_send_due_invites(*, now: dt.datetime | None = None) -> int:
+    """Send the invite of every pending_invite ticket whose invite time has come."""
+    sent = 0
+    for ticket_id in list(tickets_due_invite(now=now).values_list("pk", flat=True)[:BATCH]):
+        with transaction.atomic():
+            ticket = RefreshTicket.objects.select_for_update().filter(pk=ticket_id).first()
+            if ticket is None or ticket.status != S.PENDING_INVITE:
+                continue
+            ticket = ticket_for_job(ticket_id)
+            email = ticket_customer_email(ticket)
+            if email:
+                email_queue(
+                    key=f"refresh:invite:{ticket.pk}",
+                    template="refresh_job_invite",
+                    to=[email],
+                    context=email_context(
+                        ticket,
+                        link=customer_link(ticket, purpose="refresh_wizard", email=email),
+                    ),
+                    related=ticket,
+                    reply_to=[ticket.support_team.email] if ticket.support_team_id else [],
+                )
+                sent += 1
+            else:
+                logger.warning("ticket %s has no customer email; invite not sent", ticket.pk)
+            ticket_send_invite(ticket=ticket, job="invites")
+    return sent
+
+
+def tickets_send_due_reminders(*, now: dt.datetime | None = None) -> int:
+    """First (+5 business days) and second (+10) reminders, each sent once."""
+    sent = 0
+    for which, field in ((1, "first_reminder_sent_at"), (2, "second_reminder_sent_at")):
+        ids = list(tickets_due_reminder(which=which, now=now).values_list("pk", flat=True)[:BATCH])
+        for ticket_id in ids:
+            with transaction.atomic():
+                ticket = ticket_for_job(ticket_id)
+                if ticket is None or ticket.status != S.PENDING_CUSTOMER:
+                    continue
+                if not ticket_claim_once(ticket=ticket, field=field):
+                    continue
+                email = ticket_customer_email(ticket)
+                if not email:
+                    continue
+                email_queue(
+                    key=f"refresh:reminder{which}:{ticket.pk}",
+                    template="refresh_job_reminder",
+                    to=[email],
+                    context=email_context(
+                        ticket,
+                        which=which,
+                        link=customer_link(ticket, purpose="refresh_wizard", email=email),
+                    ),
+                    related=ticket,
+                )
+                sent += 1
+    return sent
+
+
+def tickets_expire_past_wizard_deadline(*, now: dt.datetime | None = None) -> int:
+    """Customers who never finished by +14 business days: staff fill the location."""
+    moved = 0
+    for ticket in tickets_past_wizard_deadline(now=now)[:BATCH]:
+        try:
+            ticket_expire_wizard(ticket=ticket, job="wizard_deadlines")
+            moved += 1
+        except RefreshError:
+            continue  # moved on meanwhile (submitted, held, cancelled)
+    return moved
+
+
+def ticket_send_pick_slot_email(*, ticket_id: int, rescheduling: bool = False) -> bool:
+    ticket = ticket_for_job(ticket_id)
+    if ticket is None or ticket.status != S.PENDING_CUSTOMER_SCHEDULING:
+        return False
+    email = ticket_customer_email(ticket)
+    if not email:
+        return False
+    stamp = f"{ticket.status_changed_at.timestamp():.6f}"
+    return bool(
+        email_queue(
+            key=f"refresh:pick-slot:{ticket.pk}:{stamp}",
+            template="refresh_job_pick_slot",
+            to=[email],
+            context=email_context(
+                ticket,
+                rescheduling=rescheduling,
+                link=customer_link(ticket, purpose="refresh_pick_slot", email=email),
+            ),
+            related=ticket,
+        )
+    )
+
+
+def ticket_send_wizard_submitted(*, ticket_id: int) -> int:
+    """Confirm a submitted wizard to the customer; ask the config's approvers when needed.
+
+    Keys carry the submission time, so a ticket returned and submitted again is
+    confirmed again, and a retried task sends nothing twice.
+    """
+    ticket = ticket_for_job(ticket_id)
+    if ticket is None or ticket.wizard_submitted_at is None:
+        return 0
+    stamp = f"{ticket.wizard_submitted_at.timestamp():.6f}"
+    sent = 0
+    email = ticket_customer_email(ticket)
+    if email and email_queue(
+        key=f"refresh:submitted:{ticket.pk}:{stamp}",
+        template="refresh_job_submitted",
+        to=[email],
+        context=email_context(ticket, needs_approval=ticket.status == S.PENDING_APPROVAL),
+        related=ticket,
+    ):
+        sent += 1
+    if ticket.status == S.PENDING_APPROVAL:
+        for approver in ticket.config.approvers.filter(is_active=True):
+            if email_queue(
+                key=f"refresh:approval-needed:{ticket.pk}:{approver.pk}:{stamp}",
+                template="refresh_job_approval_needed",
+                to=[approver.email],
+                context={
+                    "ticket": ticket,
+                    "approver": approver,
+                    "user_name": ticket.user.display_name if ticket.user_id else "",
+                    "link": f"{settings.SITE_URL}/refresh/approvals/",
+                },
+                related=ticket,
+            ):
+                sent += 1
+    return sent
+
+
+def ticket_send_tracking_email(*, ticket_id: int) -> bool:
+    ticket = ticket_for_job(ticket_id)
+    if ticket is None or ticket.status != S.PENDING_DELIVERY:
+        return False
+    email = ticket_customer_email(ticket)
+    if not email:
+        return False
+    return bool(
+        email_queue(
+            key=f"refresh:tracking:{ticket.pk}",
+            template="refresh_job_tracking",
+            to=[email],
+            context=email_context(ticket),
+            related=ticket,
+        )
+    )
+
+
+def approvers_send_digests(*, today: dt.date | None = None) -> int:
+    """Every approver with tickets gets one email a week listing them by status."""
+    today = today or timezone.localdate()
+    year, week, _ = today.isocalendar()
+    rows = (
+        RefreshTicket.objects.filter(config__approvers__isnull=False)
+        .exclude(status__in=[S.COMPLETE, S.CANCELLED])
+        .values_list("config__approvers", "status")
+    )
+    by_approver: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for approver_id, status in rows:
+        by_approver[approver_id][status] += 1
+    sent = 0
+    for approver in User.objects.filter(pk__in=list(by_approver), is_active=True):
+        counts = by_approver[approver.pk]
+        lines = [(S(status).label, n) for status, n in sorted(counts.items())]
+        if email_queue(
+            key=f"refresh:digest:{approver.pk}:{year}-W{week:02d}",
+            template="refresh_job_digest",
+            to=[approver.email],
+            context={
+                "approver": approver,
+                "lines": lines,
+                "awaiting": counts.get(S.PENDING_APPROVAL, 0),
+                "link": f"{settings.SITE_URL}/refresh/approvals/",
+            },
+            related=approver,
+        ):
+            sent += 1
+    return sent
