@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from common.tasks import task_by_name
+from common.effects import task_by_name
 
 from .choices import EmailStatus
 from .models import OutboundEmail

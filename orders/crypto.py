@@ -18,7 +18,7 @@ def _keys() -> list[bytes]:
     keys = [k.encode() if isinstance(k, str) else k for k in settings.FERNET_KEYS if k]
     if keys:
         return keys
-    if settings.DEBUG or getattr(settings, "TESTING", False):
+    if settings.DEBUG:
         digest = hashlib.sha256(f"orders-fernet:{settings.SECRET_KEY}".encode()).digest()
         return [base64.urlsafe_b64encode(digest)]
     raise ImproperlyConfigured(

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from django.db import transaction
 from django_fsm import can_proceed, has_transition_perm
 
+from common.effects import enqueue_on_commit
 from common.services import model_update
-from common.tasks import enqueue_on_commit
 from orders.choices import OrderStatus
 from orders.exceptions import OrderPermissionDenied, OrderTransitionNotAllowed
 from orders.models import Order, OrderAudit, OrderNumberCounter

@@ -1,14 +1,14 @@
 """What follows a refresh ticket's transition, event or replacement (DESIGN.md §3).
 
 Services call these inside their transaction; each only enqueues Celery tasks
-by name (``common.tasks.enqueue_on_commit``), so nothing runs for rows that
+by name (``common.effects.enqueue_on_commit``), so nothing runs for rows that
 roll back and services never import ``refresh.tasks``. The tasks call the job
 services in ``refresh.services.jobs``.
 """
 
 from __future__ import annotations
 
-from common.tasks import enqueue_on_commit
+from common.effects import enqueue_on_commit
 from refresh.choices import TicketStatus as S
 
 TASKS = "refresh.tasks"

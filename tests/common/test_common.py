@@ -9,9 +9,9 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 
 from accounts.permissions import role_required
+from common.effects import enqueue_on_commit, task_by_name
 from common.forms import error_text, form_add_service_error
 from common.services import model_update
-from common.tasks import enqueue_on_commit, task_by_name
 from tests.accounts.factories import OrganizationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

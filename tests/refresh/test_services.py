@@ -35,7 +35,7 @@ def fake_effects(monkeypatch):
         def apply_async(self, *, kwargs, countdown=None):
             calls.append((self.name, kwargs))
 
-    monkeypatch.setattr("common.tasks.task_by_name", Recorder)
+    monkeypatch.setattr("common.effects.task_by_name", Recorder)
     return calls
 
 

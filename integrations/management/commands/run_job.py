@@ -3,13 +3,13 @@
 The Celery app is the project's current app (``config`` creates it when Django
 starts; integrations sits below config and never imports it). A fresh process
 has not imported any ``tasks`` module yet, so the command looks the task up
-through ``common.tasks.task_by_name``, which imports them first.
+through ``common.effects.task_by_name``, which imports them first.
 """
 
 from celery import current_app
 from django.core.management.base import BaseCommand, CommandError
 
-from common.tasks import task_by_name
+from common.effects import task_by_name
 
 
 class Command(BaseCommand):

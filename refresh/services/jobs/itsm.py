@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
-from common.tasks import enqueue_on_commit
+from common.effects import enqueue_on_commit
 from integrations.itsm import (
     NewTicket,
     PermanentITSMError,

@@ -32,4 +32,6 @@ def enqueue_on_commit(task_name: str, /, *, countdown: float | None = None, **kw
         else:
             task.apply_async(kwargs=kwargs, countdown=countdown)
 
-    transaction.on_commit(send)
+    # robust: the rows are committed; a broker hiccup must not fail the request
+    # (the sweeps pick the work up again).
+    transaction.on_commit(send, robust=True)
