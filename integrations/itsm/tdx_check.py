@@ -33,7 +33,7 @@ class _Checker:
 
     def listing(self, path: str, what: str) -> dict | None:
         try:
-            rows = self.client._request("GET", path, bucket=f"GET.{what}")
+            rows = self.client._request("GET", path, bucket=f"GET.{what.replace(' ', '-')}")
         except ITSMError as exc:
             self.problems.append(f"Could not read the {what}: {exc}")
             return None
@@ -41,7 +41,7 @@ class _Checker:
 
     def single(self, path: str, what: str) -> dict | None:
         try:
-            return self.client._request("GET", path, bucket=f"GET.{what}") or {}
+            return self.client._request("GET", path, bucket=f"GET.{what.replace(' ', '-')}") or {}
         except ITSMNotFound:
             return None
         except ITSMError as exc:
