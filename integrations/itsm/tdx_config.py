@@ -110,7 +110,7 @@ class TDXConfig:
             "requestor_policy": str(get("requestor_policy", "refuse")).lower(),
             "default_requestor_uid": str(get("default_requestor_uid", "")),
             "task_minutes": _int_map(get("task_minutes", {})),
-            "task_default_minutes": int(get("task_default_minutes", 30)),
+            "task_default_minutes": _int_or_none(get("task_default_minutes", 30)),
             "rate_limits": {**DEFAULT_RATE_LIMITS, **_int_map(get("rate_limits", {}))},
             "timeout": tuple(get("timeout_seconds", (5, 30))),
             "max_inline_wait": float(get("max_inline_wait_seconds", 10)),
@@ -168,6 +168,7 @@ class TDXConfig:
         if unknown_forms:
             found.append(f"TDX_FORM_IDS has unknown ticket kinds: {', '.join(unknown_forms)}")
         for name in (
+            "task_default_minutes",
             "account_id",
             "priority_id",
             "source_id",

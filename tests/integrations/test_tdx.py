@@ -667,3 +667,29 @@ def test_on_premises_path(tenant):  # noqa: F811
 
 def test_kind_labels_cover_every_kind():
     assert set(TicketKind.LABELS) == set(TicketKind.ALL)
+
+
+def test_environment_values_empty_or_not_json_are_explained():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+
+    def settings_with(**env):
+        return subprocess.run(
+            [sys.executable, "-c", "import config.settings as s; print(s.TDX_STATUS_IDS)"],
+            cwd=root,
+            env={**os.environ, "DEBUG": "true", "PYTHONPATH": str(root), **env},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    empty = settings_with(TDX_APP_ID="", TDX_STATUS_IDS="", TDX_TYPE_IDS="")
+    assert empty.returncode == 0, empty.stderr
+    assert empty.stdout.strip() == "{}"
+    broken = settings_with(TDX_STATUS_IDS='{"new": 101')
+    assert broken.returncode != 0
+    assert "TDX_STATUS_IDS must be a JSON object" in broken.stderr
