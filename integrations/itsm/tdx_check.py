@@ -94,8 +94,8 @@ class _Checker:
             expected = _EXPECTED.get(state)
             if row and expected and self.status_class(row.get("StatusClass")) not in expected[0]:
                 self.problems.append(
-                    f"TDX_STATUS_IDS[{state!r}] = {value} is “{row.get('Name')}”, "
-                    f"a {self.class_name(row)} status; Handover needs a {expected[1]} status there"
+                    f"TDX_STATUS_IDS[{state!r}] = {value} is “{row.get('Name')}” "
+                    f"(class {self.class_name(row)}); Handover needs a {expected[1]} status there"
                 )
         types = self.listing(f"/{app}/tickets/types", "ticket types")
         self.from_listing("TDX_TYPE_IDS", cfg.type_ids, TicketKind.ALL, types)
