@@ -57,32 +57,13 @@ from .protocol import (
     describe,
     has_marker,
 )
-from .tdx_config import ATTRIBUTES_FOR_EVERY_KIND, TDXConfig
+from .tdx_config import ATTRIBUTES_FOR_EVERY_KIND, STATUS_CLASSES, TDXConfig, status_class
 
 FALLBACK_TOKEN_LIFETIME = dt.timedelta(hours=24)
 TOKEN_REFRESH_MARGIN = dt.timedelta(minutes=5)
 TICKET_COMPONENT_ID = 9  # TDX's fixed component id for tickets (custom attributes)
 PERSON_CACHE_SECONDS = 24 * 3600
 
-# TeamDynamix.Api.Statuses.StatusClass, as the API sends it (an integer).
-STATUS_CLASSES = {
-    1: TicketState.NEW,  # New
-    2: TicketState.IN_PROCESS,  # In process
-    3: TicketState.CLOSED,  # Completed
-    4: TicketState.CANCELLED,  # Cancelled
-    5: TicketState.ON_HOLD,  # On hold
-    6: TicketState.NEW,  # Requested
-}
-STATUS_CLASS_NAMES = {
-    1: "New",
-    2: "In process",
-    3: "Completed",
-    4: "Cancelled",
-    5: "On hold",
-    6: "Requested",
-}
-_CLASS_BY_NAME = {"new": 1, "inprocess": 2, "completed": 3, "cancelled": 4, "onhold": 5}
-_CLASS_BY_NAME["requested"] = 6
 # When two states share a status ID, the later one in this list wins when reading.
 _READ_PRECEDENCE = [
     TicketState.NEW,
@@ -93,17 +74,6 @@ _READ_PRECEDENCE = [
     TicketState.CLOSED,
     TicketState.INSTALLED,
 ]
-
-
-def status_class(value) -> int | None:
-    """The integer StatusClass from a ticket or status body (names accepted too)."""
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str):
-        if value.isdigit():
-            return int(value)
-        return _CLASS_BY_NAME.get(value.replace(" ", "").lower())
-    return None
 
 
 def token_expiry(token: str) -> dt.datetime | None:
@@ -198,7 +168,7 @@ class TDXClient:
         token = response.text.strip().strip('"')
         now = self._now()
         expires = token_expiry(token) or now + FALLBACK_TOKEN_LIFETIME
-        margin = min(TOKEN_REFRESH_MARGIN, (expires - now) / 2)
+        margin = max(dt.timedelta(0), min(TOKEN_REFRESH_MARGIN, (expires - now) / 2))
         self._token, self._token_expires = token, expires - margin
         keep = int((self._token_expires - now).total_seconds())
         if keep > 0:

@@ -8,20 +8,15 @@ exists and what it is called in TDX.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from .protocol import CheckLine, CheckReport, ITSMError, ITSMNotFound, TicketKind, TicketState
-
-if TYPE_CHECKING:
-    from .tdx import TDXClient
+from .tdx_config import STATUS_CLASS_NAMES, status_class
 
 NOT_SET = "(not set)"
 
 
 class _Checker:
-    def __init__(self, client: TDXClient):
-        from .tdx import STATUS_CLASS_NAMES, status_class
-
+    def __init__(self, client):
+        """``client`` is a ``TDXClient`` (not imported: it imports this module)."""
         self.client = client
         self.cfg = client.config
         self.lines: list[CheckLine] = []
@@ -171,5 +166,5 @@ _EXPECTED = {
 }
 
 
-def check_tenant(client: TDXClient) -> CheckReport:
+def check_tenant(client) -> CheckReport:
     return _Checker(client).run()

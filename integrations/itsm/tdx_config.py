@@ -22,6 +22,38 @@ DEFAULT_RATE_LIMITS = {"POST.tickets": 30}
 DEFAULT_CALLS_PER_WINDOW = 60
 
 
+# --- TDX vocabulary ------------------------------------------------------------
+# TeamDynamix.Api.Statuses.StatusClass, as the API sends it (an integer).
+STATUS_CLASSES = {
+    1: TicketState.NEW,  # New
+    2: TicketState.IN_PROCESS,  # In process
+    3: TicketState.CLOSED,  # Completed
+    4: TicketState.CANCELLED,  # Cancelled
+    5: TicketState.ON_HOLD,  # On hold
+    6: TicketState.NEW,  # Requested
+}
+STATUS_CLASS_NAMES = {
+    1: "New",
+    2: "In process",
+    3: "Completed",
+    4: "Cancelled",
+    5: "On hold",
+    6: "Requested",
+}
+_CLASS_BY_NAME = {name.replace(" ", "").lower(): n for n, name in STATUS_CLASS_NAMES.items()}
+
+
+def status_class(value) -> int | None:
+    """The integer StatusClass from a ticket or status body (names accepted too)."""
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        if value.isdigit():
+            return int(value)
+        return _CLASS_BY_NAME.get(value.replace(" ", "").lower())
+    return None
+
+
 def _int_or_none(value):
     if value in (None, ""):
         return None

@@ -258,3 +258,17 @@ def test_check_reports_the_outage_switch():
     report = client.check_configuration()
     assert not report.ok
     assert "outage switch is on" in report.problems[0]
+
+
+def test_stub_and_tdx_client_offer_the_same_protocol():
+    import inspect
+
+    from integrations.itsm import ITSMClient
+    from integrations.itsm.tdx import TDXClient
+
+    for name, member in inspect.getmembers(ITSMClient, inspect.isfunction):
+        if name.startswith("_"):
+            continue
+        wanted = list(inspect.signature(member).parameters)
+        for cls in (StubITSMClient, TDXClient):
+            assert list(inspect.signature(getattr(cls, name)).parameters) == wanted, (cls, name)

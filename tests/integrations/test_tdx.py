@@ -693,3 +693,15 @@ def test_environment_values_empty_or_not_json_are_explained():
     broken = settings_with(TDX_STATUS_IDS='{"new": 101')
     assert broken.returncode != 0
     assert "TDX_STATUS_IDS must be a JSON object" in broken.stderr
+
+
+def test_check_deploy_fails_while_tdx_is_selected_but_unmapped(tenant):  # noqa: F811
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    call_command("check", "--deploy", "--tag", "integrations")
+    tenant.TDX_STATUS_IDS = {}
+    with pytest.raises(SystemCheckError) as caught:
+        call_command("check", "--deploy", "--tag", "integrations")
+    assert "integrations.E001" in str(caught.value)
+    assert "TDX_STATUS_IDS has no status ID for 'closed'" in str(caught.value)
