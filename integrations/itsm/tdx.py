@@ -230,7 +230,9 @@ class TDXClient:
                     raise ITSMRateLimited(f"TDX rate limit on {method} {path}.", retry_after=wait)
                 rate_waited = True  # _throttle sleeps until the reset on the way round
                 continue
-            if response.headers.get("X-RateLimit-Remaining") == "0":
+            if response.headers.get("X-RateLimit-Remaining") == "0" and response.headers.get(
+                "X-RateLimit-Reset"
+            ):
                 self._block(bucket, response)  # the next call would be refused
             if status >= 500:
                 raise TransientITSMError(f"TDX answered {status} on {method} {path}.")

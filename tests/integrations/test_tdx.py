@@ -705,3 +705,18 @@ def test_check_deploy_fails_while_tdx_is_selected_but_unmapped(tenant):  # noqa:
         call_command("check", "--deploy", "--tag", "integrations")
     assert "integrations.E001" in str(caught.value)
     assert "TDX_STATUS_IDS has no status ID for 'closed'" in str(caught.value)
+
+
+def test_last_call_of_a_window_holds_the_next_until_the_reset(client, api, sleeps):  # noqa: F811
+    reset = rfc1123(time.time() + 40)
+    api.add(
+        responses.GET,
+        f"{API}/31/tickets/101",
+        json=ticket_body(),
+        headers={"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset},
+    )
+    client.get_ticket_status(ticket_id="101")
+    with pytest.raises(ITSMRateLimited) as caught:
+        client.get_ticket_status(ticket_id="101")
+    assert 42 <= caught.value.retry_after <= 46
+    assert len(calls(api, "GET", f"{API}/31/tickets/101")) == 1
