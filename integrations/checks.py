@@ -15,7 +15,7 @@ TDX_CLIENT = "integrations.itsm.tdx.TDXClient"
 def tdx_configured(app_configs=None, **kwargs):
     if getattr(settings, "ITSM_CLIENT", "") != TDX_CLIENT:
         return []
-    from integrations.itsm.tdx_config import TDXConfig
+    from integrations.itsm.tdx.config import TDXConfig
 
     return [
         checks.Error(

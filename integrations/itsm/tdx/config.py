@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, fields
 
 from django.conf import settings
 
-from .protocol import TicketKind, TicketState
+from ..protocol import TicketKind, TicketState
 
 REQUESTOR_POLICIES = ("refuse", "create")
 ATTRIBUTES_FOR_EVERY_KIND = "all"

@@ -8,8 +8,8 @@ exists and what it is called in TDX.
 
 from __future__ import annotations
 
-from .protocol import CheckLine, CheckReport, ITSMError, ITSMNotFound, TicketKind, TicketState
-from .tdx_config import STATUS_CLASS_NAMES, status_class
+from ..protocol import CheckLine, CheckReport, ITSMError, ITSMNotFound, TicketKind, TicketState
+from .config import STATUS_CLASS_NAMES, status_class
 
 NOT_SET = "(not set)"
 
