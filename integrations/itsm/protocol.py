@@ -159,6 +159,39 @@ class NewTicket:
     fields: dict[str, str] = field(default_factory=dict)
 
 
+def change_request_ticket(*, ticket_id: str, text: str, requested_by: str, requestor_email=""):
+    """The change-request ticket both clients open (``file_change_request``)."""
+    return NewTicket(
+        title=f"Change request for ticket {ticket_id}: {text}",
+        description=f"Change request from {requested_by} for ticket {ticket_id}:\n\n{text}",
+        requestor_email=requestor_email,
+        type_name=TicketKind.LABELS[TicketKind.CHANGE_REQUEST],
+        kind=TicketKind.CHANGE_REQUEST,
+    )
+
+
+def change_request_note(*, requested_by: str, created_id: str, text: str) -> str:
+    """The private comment on the changed ticket naming its change request."""
+    return f"Change request from {requested_by} (ticket {created_id}): {text}"
+
+
+def changed_location_ticket(
+    *, related_ticket_id: str, requestor_email: str, old_location: str, new_location: str
+) -> NewTicket:
+    """The changed-location ticket both clients open."""
+    return NewTicket(
+        title=f"Changed location: {new_location}",
+        description=(
+            f"Related ticket {related_ticket_id}: location changed from "
+            f"{old_location!r} to {new_location!r}."
+        ),
+        requestor_email=requestor_email,
+        type_name=TicketKind.LABELS[TicketKind.CHANGED_LOCATION],
+        kind=TicketKind.CHANGED_LOCATION,
+        location=new_location,
+    )
+
+
 @dataclass(frozen=True)
 class CheckLine:
     """One configured value and what the ITSM says about it."""

@@ -41,6 +41,9 @@ from .protocol import (
     TicketKind,
     TicketState,
     TransientITSMError,
+    change_request_note,
+    change_request_ticket,
+    changed_location_ticket,
     clip_title,
     describe,
     has_marker,
@@ -275,11 +278,11 @@ class StubITSMClient:
         self._call("file_change_request")
         original = self._get(ticket_id)
         created = self.create_ticket(
-            ticket=NewTicket(
-                title=f"Change request for ticket {ticket_id}: {text}",
-                description=f"Change request from {requested_by} for ticket {ticket_id}:\n\n{text}",
+            ticket=change_request_ticket(
+                ticket_id=ticket_id,
+                text=text,
+                requested_by=requested_by,
                 requestor_email=original.requestor_email,
-                kind=TicketKind.CHANGE_REQUEST,
             ),
             task_titles=[],
             idempotency_key=idempotency_key,
@@ -287,7 +290,9 @@ class StubITSMClient:
         StubITSMTicket.objects.filter(pk=created.id).update(related_ticket_id=str(ticket_id))
         self.update_ticket(
             ticket_id=ticket_id,
-            comment=f"Change request from {requested_by} (ticket {created.id}): {text}",
+            comment=change_request_note(
+                requested_by=requested_by, created_id=created.id, text=text
+            ),
             idempotency_key=f"{idempotency_key}:noted",
         )
         return created.id
@@ -296,15 +301,11 @@ class StubITSMClient:
         self, *, related_ticket_id, requestor_email, old_location, new_location, idempotency_key
     ) -> ITSMTicket:
         created = self.create_ticket(
-            ticket=NewTicket(
-                title=f"Changed location: {new_location}",
-                description=(
-                    f"Related ticket {related_ticket_id}: location changed from "
-                    f"{old_location!r} to {new_location!r}."
-                ),
+            ticket=changed_location_ticket(
+                related_ticket_id=related_ticket_id,
                 requestor_email=requestor_email,
-                kind=TicketKind.CHANGED_LOCATION,
-                location=new_location,
+                old_location=old_location,
+                new_location=new_location,
             ),
             task_titles=[],
             idempotency_key=idempotency_key,

@@ -14,8 +14,10 @@ from ..protocol import (
     ITSMTicketStatus,
     NewTicket,
     PermanentITSMError,
-    TicketKind,
     TicketState,
+    change_request_note,
+    change_request_ticket,
+    changed_location_ticket,
     clip_title,
     describe,
     has_marker,
@@ -392,20 +394,16 @@ class TDXClient(TDXTransport):
         """A change-request ticket for the same requestor, noted privately on the original."""
         original = self._request("GET", self._tickets_path(f"/{ticket_id}"), bucket="GET.tickets")
         created = self._create_once(
-            NewTicket(
-                title=f"Change request for ticket {ticket_id}: {text}",
-                description=f"Change request from {requested_by} for ticket {ticket_id}:\n\n{text}",
-                requestor_email="",
-                type_name=TicketKind.LABELS[TicketKind.CHANGE_REQUEST],
-                kind=TicketKind.CHANGE_REQUEST,
-            ),
+            change_request_ticket(ticket_id=ticket_id, text=text, requested_by=requested_by),
             [],
             idempotency_key,
             requestor_uid=original.get("RequestorUid") or self.config.default_requestor_uid,
         )
         self.update_ticket(
             ticket_id=ticket_id,
-            comment=f"Change request from {requested_by} (ticket {created.id}): {text}",
+            comment=change_request_note(
+                requested_by=requested_by, created_id=created.id, text=text
+            ),
             idempotency_key=f"{idempotency_key}:noted",
         )
         return created.id
@@ -414,16 +412,11 @@ class TDXClient(TDXTransport):
         self, *, related_ticket_id, requestor_email, old_location, new_location, idempotency_key
     ) -> ITSMTicket:
         return self.create_ticket(
-            ticket=NewTicket(
-                title=f"Changed location: {new_location}",
-                description=(
-                    f"Related ticket {related_ticket_id}: location changed from "
-                    f"{old_location!r} to {new_location!r}."
-                ),
+            ticket=changed_location_ticket(
+                related_ticket_id=related_ticket_id,
                 requestor_email=requestor_email,
-                type_name=TicketKind.LABELS[TicketKind.CHANGED_LOCATION],
-                kind=TicketKind.CHANGED_LOCATION,
-                location=new_location,
+                old_location=old_location,
+                new_location=new_location,
             ),
             task_titles=[],
             idempotency_key=idempotency_key,
