@@ -34,5 +34,6 @@ def seed(*, out) -> list[str]:
     return [
         "ITSM stub: /integrations/itsm/ (refresh administrators and managers) — "
         "make NEW00003 or NEW00004 exist to see the existence lookup find it; "
-        "flip tickets to installed/closed for the polling job.",
+        "flip tickets to installed/closed for the polling job; time out the next create to "
+        "watch a retry find the saved ticket. `manage.py itsm_check` checks the configured ITSM.",
     ]

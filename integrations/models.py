@@ -137,6 +137,15 @@ class StubSettings(models.Model):
     itsm_outage = models.BooleanField(
         default=False, help_text="Every ITSM call fails as if the service were down."
     )
+    itsm_create_times_out = models.BooleanField(
+        "next ITSM create times out after saving",
+        default=False,
+        help_text=(
+            "One shot: the next ticket create saves the ticket, then fails as a timeout "
+            "(the answer is lost, as when TeamDynamix saves and the connection drops). "
+            "The retry must find that ticket instead of creating a second one."
+        ),
+    )
 
     class Meta:
         verbose_name = "stub settings"

@@ -31,8 +31,18 @@ def stub_asset_create(*, serial_number: str, name: str = "") -> tuple[StubITSMAs
     return StubITSMAsset.objects.get_or_create(serial_number=serial, defaults={"name": name})
 
 
-def stub_outage_set(*, on: bool) -> StubSettings:
+def _stub_switch_set(field: str, on: bool) -> StubSettings:
     settings_row = StubSettings.current()
-    settings_row.itsm_outage = on
-    settings_row.save(update_fields=["itsm_outage"])
+    setattr(settings_row, field, on)
+    settings_row.save(update_fields=[field])
     return settings_row
+
+
+def stub_outage_set(*, on: bool) -> StubSettings:
+    """Every ITSM call fails as a transient error while on."""
+    return _stub_switch_set("itsm_outage", on)
+
+
+def stub_create_timeout_set(*, on: bool) -> StubSettings:
+    """Arm (one shot) a ticket create that saves, then answers with a timeout."""
+    return _stub_switch_set("itsm_create_times_out", on)

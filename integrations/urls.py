@@ -13,4 +13,9 @@ urlpatterns = [
     ),
     path("itsm/assets/", views.itsm_stub_asset, name="itsm_stub_asset"),
     path("itsm/outage/", views.itsm_stub_outage, name="itsm_stub_outage"),
+    path(
+        "itsm/create-timeout/",
+        views.itsm_stub_create_timeout,
+        name="itsm_stub_create_timeout",
+    ),
 ]

@@ -12,7 +12,12 @@ from accounts.permissions import role_required
 from common.forms import error_text
 
 from . import selectors
-from .services import stub_asset_create, stub_outage_set, stub_ticket_set_status
+from .services import (
+    stub_asset_create,
+    stub_create_timeout_set,
+    stub_outage_set,
+    stub_ticket_set_status,
+)
 
 PERM = "integrations.use_itsm_stub"
 
@@ -89,4 +94,18 @@ def itsm_stub_outage(request):
     on = request.POST.get("on") == "1"
     stub_outage_set(on=on)
     messages.warning(request, "ITSM outage switched on." if on else "ITSM outage switched off.")
+    return redirect("integrations:itsm_stub")
+
+
+@require_POST
+@role_required(PERM)
+def itsm_stub_create_timeout(request):
+    on = request.POST.get("on") == "1"
+    stub_create_timeout_set(on=on)
+    messages.warning(
+        request,
+        "The next ITSM ticket create saves the ticket, then times out; its retry must find it."
+        if on
+        else "ITSM creates answer normally again.",
+    )
     return redirect("integrations:itsm_stub")

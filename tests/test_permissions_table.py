@@ -35,6 +35,7 @@ admin:index                           GET  302 302 302 302 200 200 200 200 200 2
 home                                  GET  302 200 200 200 200 200 200 200 200 200
 integrations:itsm_stub                GET  302 403 403 403 200 200 403 403 403 200
 integrations:itsm_stub_asset          POST 302 403 403 403 302 302 403 403 403 302
+integrations:itsm_stub_create_timeout POST 302 403 403 403 302 302 403 403 403 302
 integrations:itsm_stub_outage         POST 302 403 403 403 302 302 403 403 403 302
 integrations:itsm_stub_ticket         GET  302 403 403 403 200 200 403 403 403 200
 integrations:itsm_stub_ticket_status  POST 302 403 403 403 302 302 403 403 403 302

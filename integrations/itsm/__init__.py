@@ -5,6 +5,9 @@ from django.conf import settings
 from integrations.loading import load_client
 
 from .protocol import (
+    TITLE_MAX_LENGTH,
+    CheckLine,
+    CheckReport,
     ITSMAsset,
     ITSMClient,
     ITSMError,
@@ -15,6 +18,7 @@ from .protocol import (
     ITSMTicketStatus,
     NewTicket,
     PermanentITSMError,
+    TicketKind,
     TicketState,
     TransientITSMError,
 )
@@ -25,6 +29,9 @@ def get_itsm_client() -> ITSMClient:
 
 
 __all__ = [
+    "TITLE_MAX_LENGTH",
+    "CheckLine",
+    "CheckReport",
     "ITSMAsset",
     "ITSMClient",
     "ITSMError",
@@ -35,6 +42,7 @@ __all__ = [
     "ITSMTicketStatus",
     "NewTicket",
     "PermanentITSMError",
+    "TicketKind",
     "TicketState",
     "TransientITSMError",
     "get_itsm_client",

@@ -2,15 +2,21 @@
 
 Domain code depends on this Protocol only; ``settings.ITSM_CLIENT`` names the
 implementation (the database-backed stub by default, ``tdx.TDXClient`` for the
-real service). Every call that creates something takes an ``idempotency_key``
-so a retried job never creates it twice.
+real service). Every call that creates something takes an ``idempotency_key``;
+the key is also written into what is created (a marker line in the
+description), so a retry after a lost answer finds the first ticket instead of
+creating a second one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Protocol
+
+# TeamDynamix refuses ticket and task titles longer than this.
+TITLE_MAX_LENGTH = 300
 
 
 class ITSMError(Exception):
@@ -45,6 +51,54 @@ class TicketState:
     INSTALLED = "installed"
     CLOSED = "closed"
     CANCELLED = "cancelled"
+
+    ALL = (NEW, OPEN, IN_PROCESS, ON_HOLD, INSTALLED, CLOSED, CANCELLED)
+
+
+class TicketKind:
+    """Which kind of ITSM ticket Handover opens; each maps to a ticket type."""
+
+    DEVICE_REFRESH = "device_refresh"
+    CHANGED_LOCATION = "changed_location"
+    CHANGE_REQUEST = "change_request"
+
+    ALL = (DEVICE_REFRESH, CHANGED_LOCATION, CHANGE_REQUEST)
+    LABELS = {
+        DEVICE_REFRESH: "Device refresh",
+        CHANGED_LOCATION: "Changed location",
+        CHANGE_REQUEST: "Change request",
+    }
+
+
+def clip_title(title: str) -> str:
+    """A title the ITSM accepts: at most ``TITLE_MAX_LENGTH`` characters."""
+    title = " ".join(title.split())
+    if len(title) <= TITLE_MAX_LENGTH:
+        return title
+    return title[: TITLE_MAX_LENGTH - 1].rstrip() + "…"
+
+
+MARKER_PREFIX = "Handover reference:"
+
+
+def marker_line(idempotency_key: str) -> str:
+    """The line written into every created ticket so a retry can find it again."""
+    return f"{MARKER_PREFIX} {idempotency_key}"
+
+
+def has_marker(text: str, idempotency_key: str) -> bool:
+    """True when ``text`` carries exactly this key's marker (not a longer key's)."""
+    pattern = rf"(?m)^{re.escape(marker_line(idempotency_key))}\s*$"
+    return re.search(pattern, text or "") is not None
+
+
+def describe(ticket: NewTicket, idempotency_key: str) -> str:
+    """The description sent to the ITSM: the text, the location, the marker."""
+    parts = [ticket.description.strip()]
+    if ticket.location:
+        parts.append(f"Location: {ticket.location}")
+    parts.append(marker_line(idempotency_key))
+    return "\n\n".join(p for p in parts if p)
 
 
 @dataclass(frozen=True)
@@ -84,7 +138,12 @@ class ITSMTicketStatus:
 
 @dataclass(frozen=True)
 class NewTicket:
-    """What a new ITSM ticket says."""
+    """What a new ITSM ticket says.
+
+    ``kind`` picks the ticket type (and form, attributes); ``support_team`` the
+    responsible group; ``building`` the location; ``fields`` are the values the
+    configured custom attributes are filled from (e.g. ``{"number": "RT-12"}``).
+    """
 
     title: str
     description: str
@@ -93,6 +152,69 @@ class NewTicket:
     account: str = ""
     location: str = ""
     status: str = TicketState.NEW
+    kind: str = TicketKind.DEVICE_REFRESH
+    requestor_name: str = ""
+    support_team: str = ""
+    building: str = ""
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+def change_request_ticket(*, ticket_id: str, text: str, requested_by: str, requestor_email=""):
+    """The change-request ticket both clients open (``file_change_request``)."""
+    return NewTicket(
+        title=f"Change request for ticket {ticket_id}: {text}",
+        description=f"Change request from {requested_by} for ticket {ticket_id}:\n\n{text}",
+        requestor_email=requestor_email,
+        type_name=TicketKind.LABELS[TicketKind.CHANGE_REQUEST],
+        kind=TicketKind.CHANGE_REQUEST,
+    )
+
+
+def change_request_note(*, requested_by: str, created_id: str, text: str) -> str:
+    """The private comment on the changed ticket naming its change request."""
+    return f"Change request from {requested_by} (ticket {created_id}): {text}"
+
+
+def changed_location_ticket(
+    *, related_ticket_id: str, requestor_email: str, old_location: str, new_location: str
+) -> NewTicket:
+    """The changed-location ticket both clients open."""
+    return NewTicket(
+        title=f"Changed location: {new_location}",
+        description=(
+            f"Related ticket {related_ticket_id}: location changed from "
+            f"{old_location!r} to {new_location!r}."
+        ),
+        requestor_email=requestor_email,
+        type_name=TicketKind.LABELS[TicketKind.CHANGED_LOCATION],
+        kind=TicketKind.CHANGED_LOCATION,
+        location=new_location,
+    )
+
+
+@dataclass(frozen=True)
+class CheckLine:
+    """One configured value and what the ITSM says about it."""
+
+    setting: str
+    key: str
+    value: str
+    found: bool
+    maps_to: str = ""
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """What ``manage.py itsm_check`` prints: where we are and each configured value."""
+
+    service: str
+    signed_in: bool
+    lines: tuple[CheckLine, ...] = ()
+    problems: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.signed_in and not self.problems and all(line.found for line in self.lines)
 
 
 class ITSMClient(Protocol):
@@ -104,6 +226,8 @@ class ITSMClient(Protocol):
 
     def get_ticket_status(self, *, ticket_id: str) -> ITSMTicketStatus: ...
 
+    def ticket_url(self, *, ticket_id: str) -> str: ...
+
     def update_ticket(
         self,
         *,
@@ -113,13 +237,25 @@ class ITSMClient(Protocol):
         appointment_start: dt.datetime | None = None,
         appointment_end: dt.datetime | None = None,
         idempotency_key: str,
+        private: bool = True,
     ) -> ITSMTicket: ...
 
-    def add_task(self, *, ticket_id: str, title: str, idempotency_key: str) -> ITSMTask: ...
+    def add_task(
+        self,
+        *,
+        ticket_id: str,
+        title: str,
+        idempotency_key: str,
+        estimated_minutes: int | None = None,
+    ) -> ITSMTask: ...
 
-    def complete_task(self, *, ticket_id: str, task_id: str, comment: str = "") -> ITSMTask: ...
+    def complete_task(
+        self, *, ticket_id: str, task_id: str, comment: str = "", private: bool = True
+    ) -> ITSMTask: ...
 
-    def comment_task(self, *, ticket_id: str, task_id: str, comment: str) -> ITSMTask: ...
+    def comment_task(
+        self, *, ticket_id: str, task_id: str, comment: str, private: bool = True
+    ) -> ITSMTask: ...
 
     def find_asset_by_serial(self, *, serial_number: str) -> ITSMAsset | None: ...
 
@@ -138,3 +274,5 @@ class ITSMClient(Protocol):
         new_location: str,
         idempotency_key: str,
     ) -> ITSMTicket: ...
+
+    def check_configuration(self) -> CheckReport: ...

@@ -1,16 +1,20 @@
 """The ITSM stand-in: tickets, tasks and assets in the database.
 
-It behaves like the service where Handover can tell: numeric ids, idempotency
-keys on creates, ``ITSMNotFound`` for unknown ids, an outage switch (staff page
-or ``StubSettings``) raising ``TransientITSMError``, optional rate limiting
-(``ITSM_STUB_RATE_LIMIT_PER_MINUTE``) and simulated latency
+It behaves like TeamDynamix where Handover can tell: numeric ids, titles of at
+most 300 characters, a ticket kind it has no type for is refused (TDX answers
+400 without a TypeID), ``ITSMNotFound`` for unknown ids, the marker line in
+each created ticket's description through which a retry finds a ticket whose
+answer was lost, an outage switch (staff page or ``StubSettings``) raising
+``TransientITSMError``, a "create times out after saving" switch
+(``StubSettings.itsm_create_times_out``, one shot), optional rate limiting
+(``ITSM_STUB_RATE_LIMIT_PER_MINUTE`` per method, ticket create half of it,
+windows starting at the first call like TDX's) and simulated latency
 (``ITSM_STUB_LATENCY_MS``, for benchmarks).
 """
 
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,7 +26,10 @@ from integrations.models import (
     StubSettings,
 )
 
+from .limits import SKEW_SECONDS, window_wait
 from .protocol import (
+    CheckLine,
+    CheckReport,
     ITSMAsset,
     ITSMNotFound,
     ITSMRateLimited,
@@ -30,8 +37,17 @@ from .protocol import (
     ITSMTicket,
     ITSMTicketStatus,
     NewTicket,
+    PermanentITSMError,
+    TicketKind,
     TicketState,
     TransientITSMError,
+    change_request_note,
+    change_request_ticket,
+    changed_location_ticket,
+    clip_title,
+    describe,
+    has_marker,
+    marker_line,
 )
 
 STUB_URL = "/integrations/itsm/tickets/{id}/"
@@ -57,6 +73,10 @@ def _ticket(row: StubITSMTicket) -> ITSMTicket:
     )
 
 
+def _feed_entry(text: str, *, private: bool = True) -> dict:
+    return {"at": timezone.now().isoformat(), "text": text, "private": private}
+
+
 class StubITSMClient:
     def _call(self, method: str) -> None:
         latency = getattr(settings, "ITSM_STUB_LATENCY_MS", 0)
@@ -66,10 +86,13 @@ class StubITSMClient:
             raise TransientITSMError("The ITSM is unavailable (stub outage switched on).")
         limit = getattr(settings, "ITSM_STUB_RATE_LIMIT_PER_MINUTE", 0)
         if limit:
-            key = f"itsm-stub-rate:{method}:{int(time.time() // 60)}"
-            cache.add(key, 0, timeout=70)
-            if cache.incr(key) > limit:
-                raise ITSMRateLimited(retry_after=60 - time.time() % 60 + 5)
+            if method == "create_ticket":
+                limit = max(1, limit // 2)  # TDX: ticket create 30, the others 60
+            wait = window_wait(bucket=f"itsm-stub:{method}", limit=limit)
+            if wait:
+                raise ITSMRateLimited(
+                    f"Stub ITSM rate limit on {method}.", retry_after=wait + SKEW_SECONDS
+                )
 
     def _get(self, ticket_id) -> StubITSMTicket:
         try:
@@ -77,25 +100,69 @@ class StubITSMClient:
         except (StubITSMTicket.DoesNotExist, ValueError, TypeError) as exc:
             raise ITSMNotFound(f"ITSM ticket {ticket_id} does not exist.") from exc
 
-    @transaction.atomic
-    def create_ticket(self, *, ticket: NewTicket, task_titles, idempotency_key) -> ITSMTicket:
-        self._call("create_ticket")
+    def ticket_url(self, *, ticket_id) -> str:
+        return f"{settings.SITE_URL}{STUB_URL.format(id=ticket_id)}"
+
+    def _refuse(self, ticket: NewTicket) -> None:
+        if ticket.kind not in TicketKind.ALL:
+            raise PermanentITSMError(
+                f"The ITSM refused the ticket (400): no ticket type for kind {ticket.kind!r}."
+            )
+        if ticket.status not in TicketState.ALL:
+            raise PermanentITSMError(
+                f"The ITSM refused the ticket (400): no status {ticket.status!r}."
+            )
+
+    def _created(self, idempotency_key: str) -> StubITSMTicket | None:
+        """The ticket made with this key: remembered, or found by its marker."""
         seen = StubIdempotencyKey.objects.filter(service="itsm", key=idempotency_key).first()
         if seen:
-            return _ticket(self._get(seen.result_id))
-        row = StubITSMTicket.objects.create(
-            title=ticket.title,
-            description=ticket.description,
-            requestor_email=ticket.requestor_email,
-            type_name=ticket.type_name,
-            account=ticket.account,
-            location=ticket.location,
-            status=ticket.status,
-        )
-        StubITSMTask.objects.bulk_create(
-            [StubITSMTask(ticket=row, title=title) for title in task_titles]
-        )
-        StubIdempotencyKey.objects.create(service="itsm", key=idempotency_key, result_id=row.pk)
+            return self._get(seen.result_id)
+        for row in StubITSMTicket.objects.filter(
+            description__contains=marker_line(idempotency_key)
+        ).order_by("id"):
+            if has_marker(row.description, idempotency_key):
+                return row
+        return None
+
+    def create_ticket(self, *, ticket: NewTicket, task_titles, idempotency_key) -> ITSMTicket:
+        self._call("create_ticket")
+        self._refuse(ticket)
+        lost = False
+        with transaction.atomic():
+            row = self._created(idempotency_key)
+            if row is None:
+                row = StubITSMTicket.objects.create(
+                    title=clip_title(ticket.title),
+                    description=describe(ticket, idempotency_key),
+                    requestor_email=ticket.requestor_email,
+                    type_name=TicketKind.LABELS[ticket.kind],
+                    account=ticket.account,
+                    location=ticket.location,
+                    status=ticket.status,
+                )
+                # The rehearsal switch (one shot): saved, but the answer never arrives.
+                lost = bool(
+                    StubSettings.objects.filter(pk=1, itsm_create_times_out=True).update(
+                        itsm_create_times_out=False
+                    )
+                )
+        if lost:
+            raise TransientITSMError(
+                "The ITSM timed out after saving the ticket (stub switch): retry to find it."
+            )
+        with transaction.atomic():
+            have = set(row.tasks.values_list("title", flat=True))
+            StubITSMTask.objects.bulk_create(
+                [
+                    StubITSMTask(ticket=row, title=clip_title(title))
+                    for title in task_titles
+                    if clip_title(title) not in have
+                ]
+            )
+            StubIdempotencyKey.objects.get_or_create(
+                service="itsm", key=idempotency_key, defaults={"result_id": str(row.pk)}
+            )
         return _ticket(self._get(row.pk))
 
     def get_ticket(self, *, ticket_id) -> ITSMTicket:
@@ -123,13 +190,16 @@ class StubITSMClient:
         appointment_start=None,
         appointment_end=None,
         idempotency_key,
+        private=True,
     ) -> ITSMTicket:
         self._call("update_ticket")
+        if status is not None and status not in TicketState.ALL:
+            raise PermanentITSMError(f"The ITSM has no status {status!r}.")
         row = self._get(ticket_id)
         seen = StubIdempotencyKey.objects.filter(service="itsm", key=idempotency_key).exists()
         if not seen:
             if comment:
-                row.feed = [*row.feed, {"at": timezone.now().isoformat(), "text": comment}]
+                row.feed = [*row.feed, _feed_entry(comment, private=private)]
             if status:
                 row.status = status
             if appointment_start:
@@ -139,30 +209,17 @@ class StubITSMClient:
         return _ticket(self._get(row.pk))
 
     @transaction.atomic
-    def add_task(self, *, ticket_id, title, idempotency_key) -> ITSMTask:
+    def add_task(self, *, ticket_id, title, idempotency_key, estimated_minutes=None) -> ITSMTask:
         self._call("add_task")
         row = self._get(ticket_id)
         seen = StubIdempotencyKey.objects.filter(service="itsm", key=idempotency_key).first()
         if seen:
             return _task(StubITSMTask.objects.get(pk=seen.result_id))
-        task = StubITSMTask.objects.create(ticket=row, title=title)
+        task = StubITSMTask.objects.create(ticket=row, title=clip_title(title))
         StubIdempotencyKey.objects.create(service="itsm", key=idempotency_key, result_id=task.pk)
         return _task(task)
 
-    def complete_task(self, *, ticket_id, task_id, comment="") -> ITSMTask:
-        self._call("complete_task")
-        task = StubITSMTask.objects.filter(pk=task_id, ticket_id=ticket_id).first()
-        if task is None:
-            raise ITSMNotFound(f"Task {task_id} of ITSM ticket {ticket_id} does not exist.")
-        if task.completed_at is None:
-            task.completed_at = timezone.now()
-            task.percent_complete = 100
-            task.save(update_fields=["completed_at", "percent_complete"])
-        return _task(task)
-
-    @transaction.atomic
-    def comment_task(self, *, ticket_id, task_id, comment) -> ITSMTask:
-        self._call("comment_task")
+    def _task_row(self, ticket_id, task_id) -> StubITSMTask:
         task = (
             StubITSMTask.objects.select_related("ticket")
             .filter(pk=task_id, ticket_id=ticket_id)
@@ -170,12 +227,33 @@ class StubITSMClient:
         )
         if task is None:
             raise ITSMNotFound(f"Task {task_id} of ITSM ticket {ticket_id} does not exist.")
+        return task
+
+    @transaction.atomic
+    def complete_task(self, *, ticket_id, task_id, comment="", private=True) -> ITSMTask:
+        self._call("complete_task")
+        task = self._task_row(ticket_id, task_id)
+        if task.completed_at is None:
+            task.completed_at = timezone.now()
+            task.percent_complete = 100
+            task.save(update_fields=["completed_at", "percent_complete"])
+            if comment:
+                self._task_comment(task, comment, private=private)
+        return _task(task)
+
+    def _task_comment(self, task: StubITSMTask, comment: str, *, private: bool) -> None:
         ticket = task.ticket
         ticket.feed = [
             *ticket.feed,
-            {"at": timezone.now().isoformat(), "text": f"Task “{task.title}”: {comment}"},
+            _feed_entry(f"Task “{task.title}”: {comment}", private=private),
         ]
         ticket.save(update_fields=["feed", "modified_at"])
+
+    @transaction.atomic
+    def comment_task(self, *, ticket_id, task_id, comment, private=True) -> ITSMTask:
+        self._call("comment_task")
+        task = self._task_row(ticket_id, task_id)
+        self._task_comment(task, comment, private=private)
         return _task(task)
 
     def find_asset_by_serial(self, *, serial_number) -> ITSMAsset | None:
@@ -195,29 +273,78 @@ class StubITSMClient:
             raise ITSMNotFound(f"Asset {asset_id} does not exist.")
         asset.tickets.add(row)
 
-    @transaction.atomic
     def file_change_request(self, *, ticket_id, text, requested_by, idempotency_key) -> str:
+        """A change-request ticket for the same requestor, noted privately on the original."""
         self._call("file_change_request")
-        updated = self.update_ticket(
-            ticket_id=ticket_id,
-            comment=f"Change request from {requested_by}: {text}",
+        original = self._get(ticket_id)
+        created = self.create_ticket(
+            ticket=change_request_ticket(
+                ticket_id=ticket_id,
+                text=text,
+                requested_by=requested_by,
+                requestor_email=original.requestor_email,
+            ),
+            task_titles=[],
             idempotency_key=idempotency_key,
         )
-        return updated.id
+        StubITSMTicket.objects.filter(pk=created.id).update(related_ticket_id=str(ticket_id))
+        self.update_ticket(
+            ticket_id=ticket_id,
+            comment=change_request_note(
+                requested_by=requested_by, created_id=created.id, text=text
+            ),
+            idempotency_key=f"{idempotency_key}:noted",
+        )
+        return created.id
 
     def open_changed_location_ticket(
         self, *, related_ticket_id, requestor_email, old_location, new_location, idempotency_key
     ) -> ITSMTicket:
         created = self.create_ticket(
-            ticket=NewTicket(
-                title="Changed location",
-                description=f"Location changed from {old_location!r} to {new_location!r}.",
+            ticket=changed_location_ticket(
+                related_ticket_id=related_ticket_id,
                 requestor_email=requestor_email,
-                type_name="Changed location",
-                location=new_location,
+                old_location=old_location,
+                new_location=new_location,
             ),
             task_titles=[],
             idempotency_key=idempotency_key,
         )
         StubITSMTicket.objects.filter(pk=created.id).update(related_ticket_id=related_ticket_id)
         return created
+
+    def check_configuration(self) -> CheckReport:
+        """The stub's side of ``manage.py itsm_check``: reachable, switches, what it maps."""
+        switches = StubSettings.current()
+        count = StubITSMTicket.objects.count()
+        lines = [
+            CheckLine("ticket kinds", kind, kind, True, f"type “{TicketKind.LABELS[kind]}”")
+            for kind in TicketKind.ALL
+        ]
+        lines += [
+            CheckLine("states", state, state, True, f"stub status “{state}”")
+            for state in TicketState.ALL
+        ]
+        limit = getattr(settings, "ITSM_STUB_RATE_LIMIT_PER_MINUTE", 0)
+        lines.append(
+            CheckLine(
+                "ITSM_STUB_RATE_LIMIT_PER_MINUTE",
+                "",
+                str(limit or "off"),
+                True,
+                f"{count} tickets in the stub; create times out once: "
+                f"{'armed' if switches.itsm_create_times_out else 'off'}",
+            )
+        )
+        problems = []
+        if switches.itsm_outage:
+            problems.append(
+                "The stub's outage switch is on: every ITSM call fails until it is switched "
+                "off on /integrations/itsm/."
+            )
+        return CheckReport(
+            service="Stub ITSM (in this database)",
+            signed_in=True,
+            lines=tuple(lines),
+            problems=tuple(problems),
+        )

@@ -1,4 +1,4 @@
-"""The ITSM stub page: who may use it, flipping tickets, outage, making assets exist."""
+"""The ITSM stub page: who may use it, flipping tickets, outage, lost answers, assets."""
 
 import pytest
 from django.urls import reverse
@@ -43,10 +43,13 @@ def test_others_are_refused(client, make_user, role):
     assert client.post(url, {"status": "closed"}).status_code == 403
     outage = reverse("integrations:itsm_stub_outage")
     assert client.post(outage, {"on": "1"}).status_code == 403
+    timeout = reverse("integrations:itsm_stub_create_timeout")
+    assert client.post(timeout, {"on": "1"}).status_code == 403
     asset = reverse("integrations:itsm_stub_asset")
     assert client.post(asset, {"serial_number": "X1"}).status_code == 403
     assert StubITSMTicket.objects.get(pk=ticket.id).status == TicketState.NEW
     assert not StubSettings.objects.filter(itsm_outage=True).exists()
+    assert not StubSettings.objects.filter(itsm_create_times_out=True).exists()
     assert not StubITSMAsset.objects.exists()
 
 
@@ -85,6 +88,20 @@ def test_outage_toggle_leaves_work_waiting(client, admin_user):
     assert "<strong>down</strong>" in client.get(reverse("integrations:itsm_stub")).text
     client.post(reverse("integrations:itsm_stub_outage"), {"on": "0"})
     assert not StubSettings.current().itsm_outage
+
+
+def test_time_out_the_next_create_then_the_retry_finds_the_ticket(client, admin_user):
+    from integrations.itsm import TransientITSMError
+
+    client.force_login(admin_user)
+    client.post(reverse("integrations:itsm_stub_create_timeout"), {"on": "1"})
+    assert "<strong>Armed</strong>" in client.get(reverse("integrations:itsm_stub")).text
+    with pytest.raises(TransientITSMError):
+        _ticket()
+    assert "Time out the next create" in client.get(reverse("integrations:itsm_stub")).text
+    retried = _ticket()
+    assert StubITSMTicket.objects.count() == 1
+    assert [t.title for t in retried.tasks] == ["Prestage"]
 
 
 def test_make_asset_exist(client, admin_user):

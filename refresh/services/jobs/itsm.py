@@ -75,6 +75,13 @@ def ticket_itsm_ticket_ensure(*, ticket_id: int) -> str | None:
                 location=" ".join(
                     p for p in [ticket.existing_system.building, ticket.existing_system.room] if p
                 ),
+                requestor_name=ticket.user.display_name if ticket.user_id else "",
+                support_team=ticket.support_team.name if ticket.support_team_id else "",
+                building=ticket.existing_system.building,
+                fields={
+                    "number": ticket.number,
+                    "serial_number": ticket.existing_system.serial_number,
+                },
             ),
             task_titles=ITSM_TASK_TITLES,
             idempotency_key=f"handover-refresh-{ticket.pk}",
