@@ -62,7 +62,11 @@ def system_upsert(*, serial_number: str, data: dict, actor) -> UpsertResult:
         model = data.get("hardware_model")
         if not isinstance(model, HardwareModel):
             raise ValidationError({"hardware_model": "A new system needs its hardware model."})
-        system = System(serial_number=serial, platform=data.get("platform") or model.platform)
+        system = System(
+            serial_number=serial,
+            hardware_model=model,
+            platform=data.get("platform") or model.platform,
+        )
     changed = []
     for name, value in data.items():
         if name == "hardware_model" and value is None:

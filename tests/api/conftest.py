@@ -12,6 +12,7 @@ from orders.services import order_queues_ensure_defaults
 from scheduling.models import ScheduleSlot
 from tests.accounts.factories import OrganizationFactory
 from tests.orders.factories import OrderFactory
+from tests.refresh.conftest import admin, approver, flow, make_slot, manager, team  # noqa: F401
 from tests.refresh.factories import RefreshConfigFactory, StockSystemFactory, SystemFactory
 
 
