@@ -135,8 +135,11 @@ def test_system_upsert_reports_field_errors(admin_api):
     existing = SystemFactory(purchase_date=None)
     response = admin_api.post(
         "/api/v1/refresh/systems/",
-        {"serial_number": existing.serial_number, "purchase_date": "2024-05-01",
-         "warranty_end": "2023-05-01"},
+        {
+            "serial_number": existing.serial_number,
+            "purchase_date": "2024-05-01",
+            "warranty_end": "2023-05-01",
+        },
         format="json",
     )
     assert response.status_code == 400
