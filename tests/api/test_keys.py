@@ -31,11 +31,14 @@ def test_key_page_shows_the_token_once_and_stores_only_a_hash(client, manager):
     response = client.post(reverse("api_keys:list"), {"name": "HR sync"})
     assert response.status_code == 200
     token = response.context["token"]
-    assert token.startswith("hov_") and token in response.content.decode()
+    assert token.startswith("hov_")
+    assert token in response.content.decode()
     key = ApiKey.objects.get(user=manager)
-    assert token not in (key.key_hash, key.prefix) and len(key.key_hash) == 64
+    assert token not in (key.key_hash, key.prefix)
+    assert len(key.key_hash) == 64
     again = client.get(reverse("api_keys:list")).content.decode()
-    assert token not in again and "HR sync" in again
+    assert token not in again
+    assert "HR sync" in again
     assert bearer(token).get(TICKETS).status_code == 200
 
 
@@ -111,6 +114,7 @@ def test_rate_limit_is_per_key_with_retry_after(settings, manager):
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
     from api.throttling import ApiRateThrottle
 
+    original = ApiRateThrottle.THROTTLE_RATES
     ApiRateThrottle.THROTTLE_RATES = rates
     try:
         _, first = api_key_create(user=manager, name="a")
@@ -123,6 +127,4 @@ def test_rate_limit_is_per_key_with_retry_after(settings, manager):
         assert 0 < int(limited["Retry-After"]) <= 60
         assert bearer(second).get(TICKETS).status_code == 200
     finally:
-        from rest_framework.settings import api_settings
-
-        ApiRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+        ApiRateThrottle.THROTTLE_RATES = original

@@ -2,12 +2,13 @@
 
 import pytest
 
+from accounts.roles import Role
 from orders.choices import MessageKind, OrderStatus
 from orders.models import Order, OrderAudit
 from orders.services import order_submit
 from orders.services.messages import order_message_post
+from tests.accounts.factories import OrganizationFactory
 from tests.api.conftest import key_client
-from tests.orders.conftest import directory, end_user, manager, queues, technician  # noqa: F401
 from tests.orders.factories import InstallableSoftwareFactory, OrderFactory
 
 
@@ -48,7 +49,8 @@ def test_create_and_submit_each_built_in_type(coordinator_api, coordinator, queu
         assert (body["order_type"], body["status"]) == (order_type, OrderStatus.SUBMITTED)
         assert body["current_step"] == body["actions"][0]["name"]
         order = Order.objects.get(number=body["number"])
-        assert order.queue == queues[order_type] and order.submitted_by == coordinator
+        assert order.queue == queues[order_type]
+        assert order.submitted_by == coordinator
     assert Order.objects.get(order_type="email_only").distribution_groups == ["staff-all", "lab"]
 
 
@@ -90,9 +92,6 @@ def test_a_failed_submit_saves_nothing(coordinator_api, queues):
 def test_coordinator_withdraws_a_draft_but_another_organization_cannot_see_it(
     coordinator, coordinator_api, make_user
 ):
-    from accounts.roles import Role
-    from tests.accounts.factories import OrganizationFactory
-
     order = OrderFactory(organization=coordinator.organization, submitted_by=coordinator)
     stranger = key_client(make_user(Role.COORDINATOR, organization=OrganizationFactory()))
     assert stranger.get(f"/api/v1/orders/{order.number}/").status_code == 404
@@ -110,7 +109,8 @@ def test_internal_messages_only_for_staff(coordinator, coordinator_api, queues, 
     )
     staff_api = key_client(technician)
     posted = coordinator_api.post(f"/api/v1/orders/{order.number}/messages/", {"body": "News?"})
-    assert posted.status_code == 201 and posted.json()["from_client"] is True
+    assert posted.status_code == 201
+    assert posted.json()["from_client"] is True
     client_view = [
         m["body"] for m in coordinator_api.get(f"/api/v1/orders/{order.number}/messages/").json()
     ]
@@ -121,10 +121,10 @@ def test_internal_messages_only_for_staff(coordinator, coordinator_api, queues, 
     assert staff_view == ["secret", "News?"]
 
 
-def test_staff_hold_resume_and_skip_a_step(coordinator, queues, technician, manager):
+def test_staff_hold_resume_and_skip_a_step(coordinator, queues, make_user):
     order = OrderFactory(organization=coordinator.organization, submitted_by=coordinator)
     order_submit(order=order, actor=coordinator)
-    api = key_client(manager)
+    api = key_client(make_user(Role.ORDERS_MANAGER, Role.ORDERS_TECHNICIAN))
     held = api.post(f"/api/v1/orders/{order.number}/hold/", {"note": "waiting"})
     assert held.json()["status"] == OrderStatus.ON_HOLD
     assert api.post(f"/api/v1/orders/{order.number}/resume/").json()["status"] == (

@@ -46,7 +46,8 @@ def test_wrong_state_is_a_409_with_the_services_message(flow, admin_api):
     response = admin_api.post(f"/api/v1/refresh/tickets/{ticket.pk}/resume/", {})
     assert response.status_code == 409
     body = response.json()
-    assert body["title"] == "Conflict" and ticket.number in body["detail"]
+    assert body["title"] == "Conflict"
+    assert ticket.number in body["detail"]
 
 
 def test_tracking_number_and_replacement(flow, admin_api):
@@ -89,7 +90,8 @@ def test_cursor_pagination_walks_every_ticket_once(flow, admin_api, django_asser
         body = response.json()
         seen += [row["id"] for row in body["results"]]
         url, pages = body["next"], pages + 1
-    assert sorted(seen) == sorted(made) and len(seen) == len(set(seen))
+    assert sorted(seen) == sorted(made)
+    assert len(seen) == len(set(seen))
     assert pages == 3
     # the key with its user, the user's and their groups' permissions, the page
     with django_assert_num_queries(4):
