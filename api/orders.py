@@ -70,6 +70,7 @@ class OrderSerializer(serializers.ModelSerializer):
 
 
 class OrderDetailSerializer(OrderSerializer):
+    new_email = serializers.CharField(read_only=True, help_text="Empty until given.")
     current_step = serializers.SerializerMethodField()
     actions = OrderActionSerializer(many=True, read_only=True)
 
@@ -157,7 +158,7 @@ ORDER_FILTERS = [
     list=extend_schema(
         summary="Orders you may see",
         parameters=ORDER_FILTERS,
-        responses={200: OrderSerializer, **problems()},
+        responses={200: OrderSerializer, **problems(400)},
     ),
     retrieve=extend_schema(
         summary="One order with its status and current step",

@@ -217,7 +217,7 @@ def _action_schema(summary: str, request=NoteSerializer):
     list=extend_schema(
         summary="Refresh tickets (staff list filters)",
         parameters=TICKET_FILTERS,
-        responses={200: TicketSerializer, **problems()},
+        responses={200: TicketSerializer, **problems(400)},
     ),
     retrieve=extend_schema(
         summary="One refresh ticket", responses={200: TicketDetailSerializer, **problems(404)}
@@ -329,7 +329,9 @@ class TicketViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Refresh configs", responses={200: ConfigSerializer, **problems()}),
+    list=extend_schema(
+        summary="Refresh configs", responses={200: ConfigSerializer, **problems(400)}
+    ),
     retrieve=extend_schema(
         summary="One refresh config", responses={200: ConfigSerializer, **problems(404)}
     ),
@@ -352,7 +354,7 @@ class ConfigViewSet(viewsets.ReadOnlyModelViewSet):
             OpenApiParameter("platform", str, enum=Platform.values),
             OpenApiParameter("organization", int, description="Organization id."),
         ],
-        responses={200: SystemSerializer, **problems()},
+        responses={200: SystemSerializer, **problems(400)},
     ),
     retrieve=extend_schema(
         summary="One system by serial number",
