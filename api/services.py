@@ -23,9 +23,18 @@ def api_key_hash(token: str) -> str:
 
 @transaction.atomic
 def api_key_create(
-    *, user, name: str, expires_at: dt.datetime | None = None, created_by=None
+    *,
+    user,
+    name: str,
+    expires_at: dt.datetime | None = None,
+    created_by=None,
+    token: str | None = None,
 ) -> tuple[ApiKey, str]:
-    """A new key for ``user``; returns (key, token). The token is never stored or shown again."""
+    """A new key for ``user``; returns (key, token). The token is never stored or shown again.
+
+    ``token`` is for the demo data only (a documented, well-known key); keys are
+    otherwise always random.
+    """
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": "Give the key a name, e.g. what will use it."})
@@ -33,8 +42,9 @@ def api_key_create(
         raise ValidationError({"expires_at": "Choose an expiry in the future."})
     if not user.is_active:
         raise ValidationError("Inactive accounts cannot have API keys.")
-    prefix = secrets.token_hex(6)
-    token = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
+    if token is None:
+        token = f"{TOKEN_PREFIX}{secrets.token_hex(6)}_{secrets.token_urlsafe(32)}"
+    prefix = token[len(TOKEN_PREFIX) :].split("_", 1)[0]
     key = ApiKey.objects.create(
         user=user,
         name=name[:100],
