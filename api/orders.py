@@ -14,7 +14,13 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from orders import selectors_staff as staff_selectors
-from orders.choices import FINISHED_ACTION_STATUSES, MessageKind, OrderStatus, OrderType
+from orders.choices import (
+    FINISHED_ACTION_STATUSES,
+    MessageKind,
+    OrderPriority,
+    OrderStatus,
+    OrderType,
+)
 from orders.forms.portal import ERROR_FIELD_ALIASES, FORMS_BY_TYPE
 from orders.models import Order, OrderAction, OrderMessage
 from orders.selectors import (
@@ -34,6 +40,7 @@ from orders.services import (
     order_submit,
 )
 from orders.services.messages import order_message_post
+from orders.services.staff import order_details_update
 
 from .permissions import OrdersPortalOrStaff
 from .schema import NoteSerializer, problems
@@ -70,6 +77,7 @@ class OrderSerializer(serializers.ModelSerializer):
 
 
 class OrderDetailSerializer(OrderSerializer):
+    owner = serializers.EmailField(source="owner.email", read_only=True, allow_null=True)
     new_email = serializers.CharField(read_only=True, help_text="Empty until given.")
     current_step = serializers.SerializerMethodField()
     actions = OrderActionSerializer(many=True, read_only=True)
@@ -77,6 +85,7 @@ class OrderDetailSerializer(OrderSerializer):
     class Meta(OrderSerializer.Meta):
         fields = [
             *OrderSerializer.Meta.fields,
+            "owner",
             "new_full_name",
             "new_username",
             "new_email",
@@ -106,6 +115,24 @@ class OrderCreateSerializer(serializers.Serializer):
         ),
         default=dict,
     )
+
+
+class DetailsSerializer(serializers.Serializer):
+    """Staff: fields left out keep their value; ``owner_id`` null clears the owner."""
+
+    requested_completion_date = serializers.DateField(required=False, allow_null=True)
+    planned_completion_date = serializers.DateField(required=False, allow_null=True)
+    owner_id = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    priority = serializers.ChoiceField(choices=OrderPriority.choices, required=False)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+    def validate_owner_id(self, value):
+        if value is None:
+            return None
+        owner = staff_selectors.orders_staff_users().filter(pk=value).first()
+        if owner is None:
+            raise serializers.ValidationError("Choose an active person who works on orders.")
+        return owner
 
 
 class MessageSerializer(serializers.ModelSerializer):
@@ -294,6 +321,34 @@ class OrderViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def resume(self, request, number=None):
         return self._staff_transition(request, order_resume)
+
+    @extend_schema(
+        summary="Set requested/planned dates, owner and priority (staff)",
+        request=DetailsSerializer,
+        responses={200: OrderDetailSerializer, **problems(400, 404)},
+    )
+    @action(detail=True, methods=["post"])
+    def details(self, request, number=None):
+        if not self.is_staff:
+            raise PermissionDenied("Only orders staff may do this.")
+        order = self.get_object()
+        body = DetailsSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        given = body.validated_data
+        order_details_update(
+            order=order,
+            actor=request.user,
+            requested_completion_date=given.get(
+                "requested_completion_date", order.requested_completion_date
+            ),
+            planned_completion_date=given.get(
+                "planned_completion_date", order.planned_completion_date
+            ),
+            owner=given.get("owner_id", order.owner),
+            priority=given.get("priority", order.priority),
+            note=given["note"],
+        )
+        return self._detail()
 
     @extend_schema(
         summary="Process or skip the order's action at a position (staff)",

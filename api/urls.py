@@ -9,6 +9,7 @@ from . import orders, refresh, scheduling
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("refresh/tickets", refresh.TicketViewSet, basename="ticket")
+router.register("refresh/batches", refresh.BatchViewSet, basename="batch")
 router.register("refresh/configs", refresh.ConfigViewSet, basename="config")
 router.register("refresh/systems", refresh.SystemViewSet, basename="system")
 router.register("orders", orders.OrderViewSet, basename="order")

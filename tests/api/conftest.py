@@ -33,7 +33,7 @@ def api_as():
 @pytest.fixture
 def world(db, make_user, support_team):
     """One of everything the endpoints read, and a person of each role."""
-    from refresh.services import ticket_create
+    from refresh.services import batch_create, ticket_create
 
     org, other_org = OrganizationFactory(), OrganizationFactory()
     people = {
@@ -63,4 +63,7 @@ def world(db, make_user, support_team):
     world.config, world.ticket, world.order, world.slot = config, ticket, order, slot
     world.system = ticket.existing_system
     world.stock = StockSystemFactory()
+    world.batch = batch_create(
+        name="Spring", config=config, serials_text="X1", actor=people["refresh_admin"]
+    )
     return world

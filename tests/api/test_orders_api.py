@@ -146,3 +146,29 @@ def test_list_filters_by_status_for_staff(coordinator, queues, technician):
     api = key_client(technician)
     rows = api.get("/api/v1/orders/", {"status": "submitted"}).json()["results"]
     assert [row["number"] for row in rows] == [submitted.number]
+
+
+def test_staff_set_dates_owner_and_priority(coordinator, queues, technician, make_user):
+    order = OrderFactory(organization=coordinator.organization, submitted_by=coordinator)
+    order_submit(order=order, actor=coordinator)
+    api = key_client(make_user(Role.ORDERS_TECHNICIAN))
+    response = api.post(
+        f"/api/v1/orders/{order.number}/details/",
+        {"planned_completion_date": "2030-01-15", "priority": "high", "owner_id": technician.pk},
+    )
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert (body["planned_completion_date"], body["priority"]) == ("2030-01-15", "high")
+    assert body["owner"] == technician.email
+    audit = OrderAudit.objects.filter(order=order, transition="details_changed").get()
+    assert "Priority: Normal → High" in audit.note
+    not_staff = api.post(f"/api/v1/orders/{order.number}/details/", {"owner_id": coordinator.pk})
+    assert not_staff.json()["errors"] == {
+        "owner_id": ["Choose an active person who works on orders."]
+    }
+    assert (
+        key_client(coordinator)
+        .post(f"/api/v1/orders/{order.number}/details/", {"priority": "low"})
+        .status_code
+        == 403
+    )

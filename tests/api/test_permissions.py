@@ -58,6 +58,14 @@ TABLE = [
         {"slot_id": "{slot}"},
         dict.fromkeys(REFRESH_READ, 409),
     ),
+    ("get", "/api/v1/refresh/batches/", None, REFRESH_READ),
+    ("get", "/api/v1/refresh/batches/{batch}/", None, REFRESH_READ),
+    (
+        "post",
+        "/api/v1/refresh/batches/",
+        {"name": "API batch", "config_id": "{config}", "serials": ["{stock}"]},
+        {"refresh_admin": 201},
+    ),
     ("get", "/api/v1/refresh/configs/", None, REFRESH_READ),
     ("get", "/api/v1/refresh/configs/{config}/", None, REFRESH_READ),
     ("get", "/api/v1/refresh/systems/", None, REFRESH_READ),
@@ -142,6 +150,17 @@ TABLE = [
     ),
     (
         "post",
+        "/api/v1/orders/{order}/details/",
+        {"priority": "high"},
+        {
+            "coordinator": 403,
+            "other_org_coordinator": 403,
+            "orders_technician": 200,
+            "orders_manager": 200,
+        },
+    ),
+    (
+        "post",
         "/api/v1/orders/{order}/actions/1/process/",
         {},
         {
@@ -197,6 +216,7 @@ def _fill(value, world):
         "serial": world.system.serial_number,
         "slot": world.slot.pk,
         "stock": world.stock.serial_number,
+        "batch": world.batch.pk,
     }
     if isinstance(value, str):
         return value.format(**names)
@@ -213,8 +233,9 @@ def test_permission_table(world, method, path, body, expected):
     got = {}
     for role in ROLES:
         data = _fill(body, world)
-        if isinstance(data, dict) and "slot_id" in data:
-            data["slot_id"] = int(data["slot_id"])
+        for name in ("slot_id", "config_id"):
+            if isinstance(data, dict) and name in data:
+                data[name] = int(data[name])
         with transaction.atomic():
             response = getattr(clients[role], method)(_fill(path, world), data=data, format="json")
             transaction.set_rollback(True)

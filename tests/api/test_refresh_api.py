@@ -162,3 +162,29 @@ def test_manager_may_not_upsert(make_user):
     api = key_client(make_user(Role.REFRESH_MANAGER))
     response = api.post("/api/v1/refresh/systems/", {"serial_number": "X1"}, format="json")
     assert response.status_code == 403
+
+
+def test_batch_from_serials_reports_every_row(admin_api, admin):
+    from refresh.models import RefreshBatchRow, RefreshTicket
+    from tests.refresh.factories import RefreshConfigFactory
+
+    config = RefreshConfigFactory()
+    good = SystemFactory()
+    body = {
+        "name": "Spring lab",
+        "config_id": config.pk,
+        "serials": [good.serial_number, "UNKNOWN1", good.serial_number],
+    }
+    preview = admin_api.post("/api/v1/refresh/batches/", body).json()
+    assert preview["applied"] is False
+    assert [r["outcome"] for r in preview["rows"]] == ["found", "unknown", "duplicate"]
+    assert not RefreshTicket.objects.exists()
+    created = admin_api.post("/api/v1/refresh/batches/", {**body, "create_tickets": True})
+    assert created.status_code == 201
+    report = created.json()
+    assert report["applied"] is True
+    assert [r["outcome"] for r in report["rows"]] == ["created", "unknown", "duplicate"]
+    ticket = RefreshTicket.objects.get()
+    assert report["rows"][0]["ticket_id"] == ticket.pk
+    assert RefreshBatchRow.objects.filter(batch_id=report["batch"]["id"]).count() == 3
+    assert report["batch"]["ticket_count"] == 1
