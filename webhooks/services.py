@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from common.tasks import enqueue_on_commit
+from common.effects import enqueue_on_commit
 
 from .choices import DeliveryStatus, WebhookEvent
 from .models import WebhookDelivery, WebhookEndpoint
