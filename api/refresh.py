@@ -10,11 +10,16 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from accounts.models import Organization, User
 from refresh import selectors, services
 from refresh.choices import BatchRowOutcome, Platform, RefreshStyle, SystemStatus, TicketStatus
 from refresh.models import RefreshBatch, RefreshConfig, RefreshTicket, System
-from refresh.selectors_systems import hardware_model_by_id, system_for_staff, systems_for_staff
+from refresh.selectors_systems import (
+    hardware_model_by_id,
+    organization_by_id,
+    system_for_staff,
+    systems_for_staff,
+    user_by_email,
+)
 from refresh.services.systems_upsert import system_upsert
 from scheduling.selectors import slots_bookable
 
@@ -135,6 +140,13 @@ class SystemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+def _found(obj, message: str):
+    """``obj``, or the field error ``message`` when the lookup found nothing."""
+    if obj is None:
+        raise serializers.ValidationError(message)
+    return obj
+
+
 class SystemUpsertSerializer(serializers.Serializer):
     """Shape of a pushed system; the service decides what is allowed."""
 
@@ -152,26 +164,17 @@ class SystemUpsertSerializer(serializers.Serializer):
     warranty_end = serializers.DateField(required=False, allow_null=True)
 
     def validate_hardware_model_id(self, value):
-        model = hardware_model_by_id(model_id=value)
-        if model is None:
-            raise serializers.ValidationError("No hardware model has this id.")
-        return model
+        return _found(hardware_model_by_id(model_id=value), "No hardware model has this id.")
 
     def validate_current_user_email(self, value):
         if value is None:
             return None
-        user = User.objects.filter(email__iexact=value).first()
-        if user is None:
-            raise serializers.ValidationError("No user has this email address.")
-        return user
+        return _found(user_by_email(email=value), "No user has this email address.")
 
     def validate_organization_id(self, value):
         if value is None:
             return None
-        organization = Organization.objects.filter(pk=value).first()
-        if organization is None:
-            raise serializers.ValidationError("No organization has this id.")
-        return organization
+        return _found(organization_by_id(organization_id=value), "No organization has this id.")
 
     def to_service_data(self) -> dict:
         renames = {

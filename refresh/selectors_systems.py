@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from accounts.models import Organization, User
 from refresh.models import HardwareModel, System
 
 
@@ -35,3 +36,12 @@ def system_for_staff(*, user, serial_number: str) -> System | None:
 
 def hardware_model_by_id(*, model_id: int) -> HardwareModel | None:
     return HardwareModel.objects.filter(pk=model_id).first()
+
+
+# The upsert's references (an inventory names people by email, organizations by id).
+def user_by_email(*, email: str) -> User | None:
+    return User.objects.filter(email__iexact=email).first()
+
+
+def organization_by_id(*, organization_id: int) -> Organization | None:
+    return Organization.objects.filter(pk=organization_id).first()
