@@ -76,6 +76,11 @@ app.conf.beat_schedule = {
         "task": "orders.tasks.enduser_secrets_purge_task",
         "schedule": crontab(minute=20),
     },
+    # --- webhooks ------------------------------------------------------------
+    "webhooks-deliveries-sweep": {
+        "task": "webhooks.tasks.webhook_deliveries_sweep_task",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 
 __all__ = ["app", "crontab"]

@@ -11,6 +11,9 @@ urlpatterns = [
     path("orders/", include("orders.urls")),
     path("notifications/", include("notifications.urls")),
     path("integrations/", include("integrations.urls")),
+    path("api/v1/", include("api.urls")),
+    path("account/api-keys/", include("api.account_urls")),
+    path("webhooks/", include("webhooks.urls")),
     path("admin/", admin.site.urls),
 ]
 

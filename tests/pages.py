@@ -36,7 +36,14 @@ def project_url_names() -> set[str]:
                 names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
 
     walk(get_resolver(), None)
-    return {n for n in names if not n.startswith(f"{ADMIN_NAMESPACE}:")} | {"admin:index"}
+    # The API's endpoints have their own table (tests/api/test_permissions.py,
+    # every schema operation); its schema and documentation pages stay here.
+    api_pages = {"api:schema", "api:docs", "api:redoc"}
+    return {
+        n
+        for n in names
+        if not n.startswith(f"{ADMIN_NAMESPACE}:") and (not n.startswith("api:") or n in api_pages)
+    } | {"admin:index"}
 
 
 # Columns of the permission table, in order.
@@ -85,11 +92,13 @@ class DemoWorld:
 
 
 def _demo_objects() -> dict:
+    from api.models import ApiKey
     from integrations.models import StubITSMTicket
     from notifications.models import OutboundEmail
     from orders.models import Order, OrderAction, OrderAttachment, OrderITSMTicket, OrderQueue
     from refresh.models import RefreshBatch, RefreshConfig, RefreshTicket
     from scheduling.models import CalendarFeedToken, ScheduleSlot, ScheduleSlotPreference
+    from webhooks.models import WebhookDelivery, WebhookEndpoint
 
     order = (
         Order.objects.filter(organization__isnull=False, actions__isnull=False)
@@ -111,6 +120,9 @@ def _demo_objects() -> dict:
         "feed": CalendarFeedToken.objects.order_by("pk").first(),
         "email": OutboundEmail.objects.order_by("pk").first(),
         "stub_ticket": StubITSMTicket.objects.order_by("pk").first(),
+        "api_key": ApiKey.objects.order_by("pk").first(),
+        "webhook": WebhookEndpoint.objects.order_by("pk").first(),
+        "delivery": WebhookDelivery.objects.order_by("pk").first(),
     }
 
 
@@ -121,6 +133,7 @@ def _add_what_the_demo_lacks(objects: dict, staff: User) -> None:
     from integrations.models import StubITSMTicket
     from orders.models import OrderAttachment, OrderITSMTicket, OrderMessage
     from scheduling.services import calendar_feed_token_for
+    from webhooks.models import WebhookDelivery, WebhookEndpoint
 
     order = objects["order"]
     if objects["stub_ticket"] is None:
@@ -136,6 +149,14 @@ def _add_what_the_demo_lacks(objects: dict, staff: User) -> None:
         objects["attachment"] = attachment
     if objects["feed"] is None:
         objects["feed"] = calendar_feed_token_for(user=staff)
+    if objects["webhook"] is None:
+        objects["webhook"] = WebhookEndpoint.objects.create(
+            url="http://127.0.0.1:9/hook", secret="s" * 32, events=["order.submitted"]
+        )
+    if objects["delivery"] is None:
+        objects["delivery"] = WebhookDelivery.objects.create(
+            endpoint=objects["webhook"], event="order.submitted", payload={}
+        )
 
 
 def _pk(obj, default=999999):
@@ -206,4 +227,7 @@ def _url_args(o: dict) -> dict[str, list]:
         "notifications:outbox_detail": [_pk(o["email"])],
         "integrations:itsm_stub_ticket": [_pk(o["stub_ticket"])],
         "integrations:itsm_stub_ticket_status": [_pk(o["stub_ticket"])],
+        "api_keys:revoke": [_pk(o["api_key"])],
+        "webhooks:endpoint_edit": [_pk(o["webhook"])],
+        "webhooks:redeliver": [_pk(o["delivery"])],
     }

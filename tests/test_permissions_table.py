@@ -32,6 +32,11 @@ pytestmark = pytest.mark.django_db
 #          slot admin, orders technician, orders manager, superuser
 TABLE = """
 admin:index                           GET  302 302 302 302 200 200 200 200 200 200
+api:docs                              GET  200 200 200 200 200 200 200 200 200 200
+api:redoc                             GET  200 200 200 200 200 200 200 200 200 200
+api:schema                            GET  200 200 200 200 200 200 200 200 200 200
+api_keys:list                         GET  302 200 200 200 200 200 200 200 200 200
+api_keys:revoke                       POST 302 404 404 404 404 404 404 404 404 404
 home                                  GET  302 200 200 200 200 200 200 200 200 200
 integrations:itsm_stub                GET  302 403 403 403 200 200 403 403 403 200
 integrations:itsm_stub_asset          POST 302 403 403 403 302 302 403 403 403 302
@@ -116,6 +121,10 @@ scheduling:preference_list            GET  302 403 403 403 403 403 200 403 403 2
 scheduling:slot_create                GET  302 403 403 403 403 403 200 403 403 200
 scheduling:slot_delete                POST 302 403 403 403 403 403 302 403 403 302
 scheduling:slot_detail                GET  302 403 403 403 200 200 200 403 403 200
+webhooks:delivery_list                GET  302 403 403 403 200 403 403 403 200 200
+webhooks:endpoint_create              GET  302 403 403 403 200 403 403 403 200 200
+webhooks:endpoint_edit                GET  302 403 403 403 200 403 403 403 200 200
+webhooks:redeliver                    POST 302 403 403 403 302 403 403 403 302 302
 """
 
 

@@ -59,9 +59,21 @@ from .lists import (
     tickets_for_staff,
     tickets_pending_ordering,
 )
+from .systems import (
+    hardware_model_by_id,
+    organization_by_id,
+    system_for_staff,
+    systems_for_staff,
+    user_by_email,
+)
 from .tickets import TimelineEntry, change_requests, stock_systems, ticket_detail, ticket_timelines
 
 __all__ = [
+    "hardware_model_by_id",
+    "organization_by_id",
+    "system_for_staff",
+    "systems_for_staff",
+    "user_by_email",
     "DEFAULT_SORT",
     "FOCUSES",
     "FOCUS_ALL",

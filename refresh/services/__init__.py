@@ -21,6 +21,7 @@ from .bulk import (
     tickets_reschedule_bulk,
 )
 from .configs import config_audit, config_save
+from .systems import UpsertResult, system_upsert
 from .tickets import (
     CLAIMABLE_FIELDS,
     default_proposed_model,
@@ -53,6 +54,8 @@ from .tickets import (
 )
 
 __all__ = [
+    "UpsertResult",
+    "system_upsert",
     "ANSWER_KEYS",
     "CLAIMABLE_FIELDS",
     "BulkReport",

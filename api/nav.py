@@ -1,0 +1,3 @@
+from accounts.nav import NavItem
+
+NAV_ITEMS = [NavItem("API keys", "api_keys:list", order=90)]

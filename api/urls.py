@@ -1,0 +1,24 @@
+"""/api/v1/: the routers of each area, the OpenAPI schema and its local docs."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from . import orders, refresh, scheduling
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("refresh/tickets", refresh.TicketViewSet, basename="ticket")
+router.register("refresh/batches", refresh.BatchViewSet, basename="batch")
+router.register("refresh/configs", refresh.ConfigViewSet, basename="config")
+router.register("refresh/systems", refresh.SystemViewSet, basename="system")
+router.register("orders", orders.OrderViewSet, basename="order")
+router.register("scheduling/slots", scheduling.SlotViewSet, basename="slot")
+
+app_name = "api"
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,1 @@
+"""Signed outbound webhooks: endpoints staff register, deliveries sent by Celery."""
