@@ -45,31 +45,46 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 AXE_RUN = """
 async () => {
+  // axe's default rules, plus the experimental check that a control's spoken
+  // name contains its visible text (WCAG 2.5.3, which the audit of issue 19 ran).
   const result = await axe.run(document, {
     resultTypes: ["violations"],
-    runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]},
+    rules: {"label-content-name-mismatch": {enabled: true}},
   });
   return result.violations
     .filter((v) => ["serious", "critical"].includes(v.impact))
     .map((v) => ({
       id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
-      nodes: v.nodes.slice(0, 5).map((n) => ({target: n.target.join(" "), summary: n.failureSummary})),
+      nodes: v.nodes.slice(0, 5).map((n) => ({
+        target: n.target.join(" "), summary: n.failureSummary,
+      })),
     }));
 }
 """
 
 WIDTH = """
-() => ({
-  scrollWidth: document.documentElement.scrollWidth,
-  innerWidth: window.innerWidth,
-  widest: [...document.querySelectorAll("body *")]
-    .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 0.5)
-    .filter((el) => !el.closest(".table-wrap, .visually-hidden, .skip-link"))
+() => {
+  const over = (el) => el.getBoundingClientRect().right > window.innerWidth + 0.5;
+  const name = (el) => {
+    const classes = typeof el.className === "string" ? el.className.trim().split(/\\s+/) : [];
+    return el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+      classes.filter(Boolean).map((c) => "." + c).join("");
+  };
+  // The innermost elements that stick out, outside boxes that scroll on their own.
+  const culprits = [...document.querySelectorAll("body *")]
+    .filter((el) => over(el) && !el.closest(".table-wrap, .visually-hidden, .skip-link"))
+    .filter((el) => ![...el.children].some(over))
     .slice(0, 3)
-    .map((el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
-         (el.className && typeof el.className === "string" ? "." + el.className.trim().split(/\\s+/).join(".") : "") +
-         ` (right edge ${Math.round(el.getBoundingClientRect().right)}px)`),
-})
+    .map((el) => {
+      const right = Math.round(el.getBoundingClientRect().right);
+      return `${name(el)} in ${name(el.parentElement)} (right edge ${right}px)`;
+    });
+  return {
+    scrollWidth: document.documentElement.scrollWidth,
+    innerWidth: window.innerWidth,
+    widest: culprits,
+  };
+}
 """
 
 _axe_source: str | None = None
@@ -85,8 +100,7 @@ def _axe() -> str:
 def _strip(url: str) -> str:
     """The path and query of ``url`` without the scheme and host."""
     rest = url.split("://", 1)[-1]
-    path = "/" + rest.split("/", 1)[1] if "/" in rest else "/"
-    return path
+    return "/" + rest.split("/", 1)[1] if "/" in rest else "/"
 
 
 @dataclass(frozen=True)
@@ -126,7 +140,9 @@ class PageAudit:
         if not request.is_navigation_request() or response.frame != self.page.main_frame:
             return
         headers = response.all_headers()
-        if 300 <= response.status < 400 or response.status >= 500 or "text/html" not in headers.get("content-type", ""):
+        if not (200 <= response.status < 300 or 400 <= response.status < 500):
+            return  # redirects have no page; server errors are the walk's to report
+        if "text/html" not in headers.get("content-type", ""):
             return
         try:
             body = response.body()
