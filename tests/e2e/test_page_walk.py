@@ -44,18 +44,17 @@ DEMO_LOGINS = [
 NOT_A_PAGE = re.compile(
     r"^/admin/|/logout|\.ics\b|/feed|/attachment|/download|/export|\.csv\b|/static/|/media/"
 )
-# At most this many pages of one shape (same path with numbers and tokens blanked).
-PER_SHAPE = 2
-MAX_PAGES = 45
+# One page of each shape (the path with numbers and tokens blanked, any query) per
+# walk, and at most MAX_PAGES pages from one login's navigation.
+PER_SHAPE = 1
+MAX_PAGES = 40
 WIZARD_STEPS = ("location", "device", "peripherals", "software", "review")
 
 
 def _shape(url: str) -> str:
     parts = urlsplit(url)
     path = re.sub(r"/[A-Za-z0-9_-]{20,}(?=/|$)", "/<token>", parts.path)
-    path = re.sub(r"\d+", "<n>", path)
-    keys = sorted({pair.split("=", 1)[0] for pair in parts.query.split("&") if pair})
-    return path + ("?" + "&".join(keys) if keys else "")
+    return re.sub(r"\d+", "<n>", path)
 
 
 class Walk:
@@ -169,5 +168,5 @@ def test_every_page_of_every_role_and_every_link_page(page, live_server, page_au
         assert "unsafe-inline" not in response.all_headers()["content-security-policy"]
 
     assert not walk.problems, "\n".join(walk.problems)
-    assert walk.pages > 80, f"only {walk.pages} pages walked"
+    assert walk.pages > 60, f"only {walk.pages} pages walked"
     page_audit.flush()
