@@ -49,9 +49,9 @@ login                                 GET  200 302 302 302 302 302 302 302 302 3
 logout                                POST 302 302 302 302 302 302 302 302 302 302
 notifications:outbox                  GET  403 403 403 403 200 200 403 200 200 200
 notifications:outbox_detail           GET  403 403 403 403 200 200 403 200 200 200
-orders:account_access                 GET  404 404 404 404 404 404 404 404 404 404
-orders:enduser_link                   GET  404 404 404 404 404 404 404 404 404 404
-orders:finish_link                    GET  404 404 404 404 404 404 404 404 404 404
+orders:account_access                 GET  410 410 410 410 410 410 410 410 410 410
+orders:enduser_link                   GET  410 410 410 410 410 410 410 410 410 410
+orders:finish_link                    GET  410 410 410 410 410 410 410 410 410 410
 orders:portal_attachment              GET  302 200 404 403 403 403 403 403 403 200
 orders:portal_cancel                  POST 302 302 404 403 403 403 403 403 403 302
 orders:portal_create                  GET  302 200 200 403 403 403 403 403 403 403

@@ -12,10 +12,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods
 
 from common.forms import form_add_service_error
+from notifications.link_pages import link_invalid_response
 from notifications.links import LinkInvalid, access_link_resolve, client_key_for
 from orders.choices import (
     LINK_PURPOSE_ACCOUNT_ACCESS,
@@ -39,13 +41,8 @@ from orders.services import (
 from scheduling.exceptions import SlotUnavailable
 
 
-def _link_invalid(request, exc: LinkInvalid, status: int = 410):
-    return render(
-        request,
-        "notifications/link_invalid.html",
-        {"reason": exc.reason, "contact_email": "", "contact_name": "", "contact_phone": ""},
-        status=status,
-    )
+def _link_invalid(request, exc: LinkInvalid):
+    return link_invalid_response(request, exc)
 
 
 def _resolve(request, token: str, purpose: str):
@@ -56,13 +53,14 @@ def _resolve(request, token: str, purpose: str):
     return link, order
 
 
+@never_cache
 @require_http_methods(["GET"])
 def finish_link(request, token: str):
     """The client finishes a started draft: sign in, then the draft opens."""
     try:
         _link, order = _resolve(request, token, LINK_PURPOSE_ORDER_FINISH)
     except LinkInvalid as exc:
-        return _link_invalid(request, exc, status=404 if not exc.link else 410)
+        return _link_invalid(request, exc)
     edit_url = reverse("orders:portal_edit", args=[order.number])
     if not request.user.is_authenticated:
         return redirect_to_login(edit_url)
@@ -82,6 +80,7 @@ def _slot_choices(team):
     ]
 
 
+@never_cache
 @sensitive_post_parameters("password")
 @sensitive_variables("form")
 @require_http_methods(["GET", "POST"])
@@ -90,7 +89,7 @@ def enduser_link(request, token: str):
     try:
         link, order = _resolve(request, token, LINK_PURPOSE_ORDER_SECRET)
     except LinkInvalid as exc:
-        return _link_invalid(request, exc, status=404 if not exc.link else 410)
+        return _link_invalid(request, exc)
     slots = _slot_choices(orders_technician_team())
     form = EndUserSecretForm(request.POST or None, slots=slots)
     if request.method == "POST" and form.is_valid():
@@ -115,6 +114,7 @@ def enduser_link(request, token: str):
     )
 
 
+@never_cache
 @sensitive_post_parameters("password1", "password2")
 @sensitive_variables("form")
 @require_http_methods(["GET", "POST"])
@@ -123,7 +123,7 @@ def account_access(request, token: str):
     try:
         link, order = _resolve(request, token, LINK_PURPOSE_ACCOUNT_ACCESS)
     except LinkInvalid as exc:
-        return _link_invalid(request, exc, status=404 if not exc.link else 410)
+        return _link_invalid(request, exc)
     form = AccountPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -5,6 +5,8 @@ import shutil
 
 import pytest
 
+from tests.e2e.audit import LAPTOP, PageAudit
+
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls
 # from the test body are safe here because the loop is idle while they run.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -58,3 +60,29 @@ def login(page, live_server):
         page.wait_for_url(f"{live_server.url}/**")
 
     return _login
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # Laptop size by default; the page audit also looks at every page on a phone.
+    return {**browser_context_args, "viewport": LAPTOP}
+
+
+@pytest.fixture(autouse=True)
+def page_audit(request):
+    """Every page a browser test loads passes axe-core and the width check at both
+    sizes, and the browser reports no CSP violation or script error (tests/e2e/audit.py).
+    """
+    if "page" not in request.fixturenames:
+        yield None
+        return
+    audit = PageAudit(request.getfixturevalue("page"))
+    audit.attach()
+    yield audit
+    audit.flush()
+    if audit.findings:
+        pytest.fail(
+            f"{len(audit.findings)} accessibility, layout or CSP finding(s):\n"
+            + "\n".join(f"- {finding}" for finding in audit.findings),
+            pytrace=False,
+        )

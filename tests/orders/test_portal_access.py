@@ -169,11 +169,11 @@ def test_detail_page_query_count_is_fixed(
 
 
 def test_link_pages_reject_bad_and_foreign_tokens(client, order):
-    assert client.get(reverse("orders:enduser_link", args=["nope"])).status_code == 404
-    assert client.get(reverse("orders:account_access", args=["nope"])).status_code == 404
+    assert client.get(reverse("orders:enduser_link", args=["nope"])).status_code == 410
+    assert client.get(reverse("orders:account_access", args=["nope"])).status_code == 410
     issued = access_link_issue(target=order, purpose=LINK_PURPOSE_ORDER_SECRET, email="a@b.c")
     # A secret link is not a finish link.
-    assert client.get(reverse("orders:finish_link", args=[issued.token])).status_code == 404
+    assert client.get(reverse("orders:finish_link", args=[issued.token])).status_code == 410
 
 
 def test_finish_link_opens_the_draft_after_sign_in(client, coordinator, order):

@@ -128,7 +128,7 @@ def test_list_shows_counts_per_status_and_the_step_each_order_waits_on(
     assert 'Draft <span class="badge">1</span>' in page
 
     queue_page = client.get(reverse("orders:staff_queue", args=[order.queue_id])).content.decode()
-    assert 'aria-label="1 orders waiting"' in queue_page
+    assert '1<span class="visually-hidden"> order waiting</span>' in queue_page
     queue_url = reverse("orders:staff_queue", args=[order.queue_id])
     waiting = client.get(queue_url, {"step": 3}).context["orders"]
     assert [o.number for o in waiting] == [order.number]
