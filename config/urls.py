@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
@@ -14,5 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+# The admin signs in through the site's sign-in (rate limits, second factor).
+admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Handover administration"
 admin.site.site_title = "Handover admin"
