@@ -13,15 +13,3 @@ class AccountsConfig(AppConfig):
         # Listed in docs/architecture.md: roles get the permissions of every
         # app once all migrations ran (permissions only exist after migrate).
         post_migrate.connect(sync_role_permissions_handler)
-
-        from allauth.mfa.signals import authenticator_added
-
-        from .sessions import mfa_enrolled
-
-        # Listed in docs/architecture.md: a staff member who just enrolled a
-        # second factor may reach staff pages again in this session.
-        authenticator_added.connect(
-            lambda sender, request, **kw: mfa_enrolled(request=request),
-            weak=False,
-            dispatch_uid="accounts.mfa_enrolled",
-        )

@@ -37,9 +37,9 @@ class StaffMfaMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.session.get(sessions.MFA_ENROL) and not request.path.startswith(
+        if not request.path.startswith(
             (*MFA_OPEN_PREFIXES, "/" + settings.STATIC_URL.lstrip("/"))
-        ):
+        ) and sessions.mfa_enrolment_pending(request=request):
             messages.warning(
                 request,
                 "Staff accounts need a second factor. Set up an authenticator app "

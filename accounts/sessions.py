@@ -54,6 +54,15 @@ def session_touch(session, *, now: float | None = None) -> None:
         session[SEEN] = now
 
 
-def mfa_enrolled(*, request) -> None:
-    """The person just added a second factor: staff pages open again."""
-    request.session.pop(MFA_ENROL, None)
+def mfa_enrolment_pending(*, request) -> bool:
+    """True while a staff member who signed in without a second factor has none.
+
+    Asks the database only while the flag is up (those people reach nothing
+    but the enrolment pages); once they enrolled the flag is dropped.
+    """
+    if not request.session.get(MFA_ENROL):
+        return False
+    if user_has_second_factor(request.user):
+        request.session.pop(MFA_ENROL, None)
+        return False
+    return True

@@ -253,6 +253,9 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = SITE_NAME
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG or TESTING
 MFA_PASSKEY_LOGIN_ENABLED = False
+# allauth would ask for the password again before enrolling; people who sign
+# in only through the IdP have none, and staff enrol right after signing in.
+MFA_REAUTHENTICATION_REQUIRED = False
 
 # Sessions: signed-in people are signed out after SESSION_MAX_HOURS and after
 # SESSION_IDLE_MINUTES without a request. Customers have no session: their

@@ -4,6 +4,10 @@ from django.urls import include, path
 
 from accounts import views as account_views
 
+# The admin signs in through the site's sign-in (rate limits, second factor);
+# set before admin.site.urls reads it.
+admin.site.login = secure_admin_login(admin.site.login)
+
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/", include("accounts.urls")),
@@ -15,7 +19,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-# The admin signs in through the site's sign-in (rate limits, second factor).
-admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Handover administration"
 admin.site.site_title = "Handover admin"
