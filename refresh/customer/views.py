@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from notifications.links import (
+    RETRY_AFTER_SECONDS,
     LinkInvalid,
     LinkRateLimited,
     access_link_resolve,
@@ -126,7 +127,10 @@ def _invalid_response(request, reason: str, ticket: RefreshTicket | None = None,
         "contact_email": team.email if team else "",
         "contact_name": team.name if team else "",
     }
-    return render(request, "notifications/link_invalid.html", context, status=status)
+    response = render(request, "notifications/link_invalid.html", context, status=status)
+    if status == 429:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def _slot_purpose_open(purpose: str, ticket: RefreshTicket) -> bool:
