@@ -16,6 +16,11 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
+    # --- health (common/health.py): proves beat sends and a worker runs --------
+    "health-heartbeat": {
+        "task": "common.health.heartbeat_task",
+        "schedule": 60.0,
+    },
     # --- notifications -------------------------------------------------------
     "deliver-pending-emails": {
         "task": "notifications.tasks.deliver_pending_emails_task",
