@@ -264,7 +264,9 @@ MFA_REAUTHENTICATION_REQUIRED = False
 # emailed link is their key.
 SESSION_MAX_HOURS = env.float("SESSION_MAX_HOURS", default=8)
 SESSION_IDLE_MINUTES = env.float("SESSION_IDLE_MINUTES", default=30)
-SESSION_COOKIE_AGE = int(SESSION_MAX_HOURS * 3600)
+# accounts.middleware.SessionLimitsMiddleware enforces both limits on every
+# request; the cookie itself lives only as long as the browser.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 

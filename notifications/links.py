@@ -91,7 +91,7 @@ def _failure_keys(client_key: str, token: str) -> list[tuple[str, int]]:
     ]
 
 
-def _record_failure(client_key: str, token: str) -> None:
+def link_guess_record(*, client_key: str, token: str) -> None:
     """Count one unknown token from ``client_key``; LinkRateLimited past the limit."""
     limited = False
     for key, limit in _failure_keys(client_key, token):
@@ -116,7 +116,7 @@ def access_link_resolve(*, token: str, purpose: str, client_key: str = "") -> Ac
         .first()
     )
     if known is None and client_key:
-        _record_failure(client_key, token)
+        link_guess_record(client_key=client_key, token=token)
     link = known if known is not None and known.purpose == purpose else None
     if link is None:
         raise LinkInvalid("This link is not valid. Check that you used the whole link.")
