@@ -25,7 +25,12 @@ def session_start(*, request, user, idp_mfa: bool) -> None:
     now = int(time.time())
     request.session[STARTED] = now
     request.session[SEEN] = now
-    if user_is_staff_member(user) and not idp_mfa and not user_has_second_factor(user):
+    if (
+        settings.STAFF_MFA_REQUIRED
+        and user_is_staff_member(user)
+        and not idp_mfa
+        and not user_has_second_factor(user)
+    ):
         request.session[MFA_ENROL] = True
     else:
         request.session.pop(MFA_ENROL, None)

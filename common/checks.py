@@ -5,7 +5,7 @@ console email and in-process cache. README.md's configuration table lists them.
 """
 
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register  # noqa: A004
 
 CONSOLE_BACKENDS = {
     "django.core.mail.backends.console.EmailBackend",
@@ -70,6 +70,14 @@ def handover_deploy_checks(app_configs=None, **kwargs):
             Error(
                 "SAML is half configured: set both SAML_METADATA_URL and SAML_ENTITY_ID.",
                 id="handover.E005",
+            )
+        )
+    if not settings.STAFF_MFA_REQUIRED:
+        errors.append(
+            Warning(
+                "STAFF_MFA_REQUIRED is off: staff reach staff pages and the admin "
+                "without a second factor.",
+                id="handover.W006",
             )
         )
     return errors

@@ -18,3 +18,17 @@ def client_ip(request) -> str:
         if len(hops) >= count:
             return hops[-count]
     return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def pk_or_404(value) -> int:
+    """``value`` as a primary key, or Http404 when it is not a 64-bit positive number.
+
+    Hostile ids ("abc", "²", 10**30) would otherwise reach the database and
+    fail there with a 500.
+    """
+    from django.http import Http404
+
+    text = str(value or "")
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text) < 2**63:
+        raise Http404("No such object.")
+    return int(text)

@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_fsm import can_proceed, has_transition_perm
 
+from common.http import pk_or_404
 from orders import selectors_staff as sel
 from orders.choices import ActionKind, ActionStatus, ITSMTicketStatus, OrderStatus
 from orders.exceptions import OrderPermissionDenied
@@ -388,7 +389,9 @@ def staff_organization(request, number: int):
     if request.method == "POST":
         from accounts.models import Organization
 
-        organization = get_object_or_404(Organization, pk=request.POST.get("organization"))
+        organization = get_object_or_404(
+            Organization, pk=pk_or_404(request.POST.get("organization"))
+        )
         try:
             order_organization_associate(order=order, actor=request.user, organization=organization)
         except ValidationError as exc:

@@ -94,3 +94,9 @@ def test_admin_sign_in_goes_through_the_site_sign_in(client):
     response = client.get("/admin/login/?next=/admin/")
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_enrolment_can_be_switched_off_for_the_demo(client, settings):
+    settings.STAFF_MFA_REQUIRED = False
+    sign_in(client, UserFactory(roles=[Role.ORDERS_TECHNICIAN]))
+    assert client.get("/").status_code == 200
