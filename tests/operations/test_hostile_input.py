@@ -7,7 +7,7 @@ organization (non-numeric ids). Other form views are not covered yet.
 
 import pytest
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from accounts.roles import Role
@@ -48,6 +48,8 @@ def slot_admin(make_user):
 
 @HOSTILE
 @given(date=anything, view=anything, team=anything)
+@example(date="9999-12-31", view="week", team="")  # the review's 500s
+@example(date="0001-01-01", view="month", team="")
 def test_calendar_filter(client, slot_admin, date, view, team):
     client.force_login(slot_admin)
     response = client.get(
@@ -58,6 +60,8 @@ def test_calendar_filter(client, slot_admin, date, view, team):
 
 @HOSTILE
 @given(date=dates, start=anything, duration=numbers, capacity=numbers, note=odd_text)
+@example(date="9999-12-31", start="10:00", duration="60", capacity="2", note="")
+@example(date="2026-12-01", start="10:00", duration="60", capacity="2147483648", note="")
 def test_one_off_slot_form(client, slot_admin, support_team, date, start, duration, capacity, note):
     client.force_login(slot_admin)
     before = ScheduleSlot.objects.count()
@@ -78,9 +82,19 @@ def test_one_off_slot_form(client, slot_admin, support_team, date, start, durati
 
 
 @HOSTILE
-@given(weekday=anything, start=anything, duration=numbers, capacity=numbers, team=anything)
-def test_slot_preference_form(client, slot_admin, weekday, start, duration, capacity, team):
+@given(
+    weekday=anything,
+    start=anything,
+    duration=numbers,
+    capacity=numbers,
+    team=st.one_of(st.none(), anything),  # None: the real team
+)
+@example(weekday="0", start="10:00", duration="60", capacity="2147483648", team=None)
+def test_slot_preference_form(
+    client, slot_admin, support_team, weekday, start, duration, capacity, team
+):
     client.force_login(slot_admin)
+    team = support_team.pk if team is None else team
     before = ScheduleSlotPreference.objects.count()
     response = client.post(
         reverse("scheduling:preference_create"),
@@ -100,6 +114,7 @@ def test_slot_preference_form(client, slot_admin, weekday, start, duration, capa
 
 @HOSTILE
 @given(organization=anything)
+@example(organization="abc")
 def test_order_organization(
     client, technician, coordinator, queues, directory, commit, organization
 ):  # noqa: F811
