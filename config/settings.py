@@ -251,8 +251,9 @@ if SAML_METADATA_URL:
 
 # MFA: staff roles must enrol before reaching staff pages or the admin
 # (accounts.middleware.StaffMfaMiddleware); coordinators may. Off by default
-# only with DEBUG on (the `make run` demo); a deploy check flags it off.
-STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=not DEBUG)
+# only with DEBUG on (the `make run` demo; tests keep it on); a deploy check
+# flags it off.
+STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=TESTING or not DEBUG)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = SITE_NAME
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG or TESTING
