@@ -6,6 +6,7 @@ link never changes the object it points at: views change state only on POST.
 """
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -157,3 +158,38 @@ def access_links_for(*, target):
 def client_key_for(request) -> str:
     """Rate-limit key for a request: the client address, through trusted proxies only."""
     return client_ip(request)
+
+
+# A URL whose path holds a token-looking segment (ours are 43 URL-safe characters).
+_URL_RE = re.compile(r"https?://[^\s\"'<>]+")
+_SEGMENT_RE = re.compile(r"(?<=/)[A-Za-z0-9_\-]{20,}(?=/|$|\?)")
+
+
+def links_redacted(text: str) -> str:
+    """``text`` with every personal link replaced by what it is, never the link itself.
+
+    "[personal link to refresh wizard, expires Dec 30, 2026]" for a link we
+    issued (one query for all of them), "[personal link]" for any other
+    token-looking URL. For staff reading the Outbox and the admin.
+    """
+    urls = {url: _SEGMENT_RE.findall(url) for url in set(_URL_RE.findall(text or ""))}
+    urls = {url: segments for url, segments in urls.items() if segments}
+    if not urls:
+        return text
+    hashes = {hash_token(s): url for url, segments in urls.items() for s in segments}
+    known = {
+        hashes[link.token_hash]: link
+        for link in AccessLink.objects.filter(token_hash__in=list(hashes))
+    }
+    for url in sorted(urls, key=len, reverse=True):
+        link = known.get(url)
+        if link is None:
+            label = "[personal link]"
+        else:
+            expires = timezone.localtime(link.expires_at)
+            label = (
+                f"[personal link to {link.purpose.replace('_', ' ')}, "
+                f"expires {expires:%b} {expires.day}, {expires.year}]"
+            )
+        text = text.replace(url, label)
+    return text
