@@ -9,4 +9,4 @@ RUN SECRET_KEY=build-only DEBUG=false python manage.py collectstatic --noinput
 RUN useradd --create-home handover && mkdir -p /app/var && chown -R handover /app/var
 USER handover
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "-c", "config/gunicorn.py", "config.wsgi:application"]

@@ -2,7 +2,14 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 
-from .models import Organization, OrganizationDomain, SupportTeam, User
+from .models import (
+    IdpGroupRole,
+    Organization,
+    OrganizationDomain,
+    SignInRecord,
+    SupportTeam,
+    User,
+)
 
 
 class HandoverUserCreationForm(UserCreationForm):
@@ -67,3 +74,32 @@ class SupportTeamAdmin(admin.ModelAdmin):
     list_display = ["name", "email", "slack_channel"]
     search_fields = ["name", "email"]
     autocomplete_fields = ["members"]
+
+
+@admin.register(IdpGroupRole)
+class IdpGroupRoleAdmin(admin.ModelAdmin):
+    """Which identity-provider group gives which role at single sign-on."""
+
+    list_display = ["group", "role"]
+    list_filter = ["role"]
+    search_fields = ["group"]
+
+
+@admin.register(SignInRecord)
+class SignInRecordAdmin(admin.ModelAdmin):
+    """Read-only sign-in log; break-glass sign-ins are the ones to review."""
+
+    list_display = ["created_at", "user", "method", "break_glass", "idp_mfa", "client_ip"]
+    list_filter = ["break_glass", "method", "idp_mfa"]
+    search_fields = ["user__email"]
+    list_select_related = ["user"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,6 +1,6 @@
 """Demo organizations, support teams and one user of every role."""
 
-from .models import Organization, OrganizationDomain, SupportTeam, User
+from .models import IdpGroupRole, Organization, OrganizationDomain, SupportTeam, User
 from .roles import Role
 from .services import user_create, user_set_roles
 
@@ -101,4 +101,18 @@ def seed(*, out) -> list[str]:
     teams["Orders Technicians"].members.add(
         *User.objects.filter(email__in=["tech@example.edu", "orders.manager@example.edu"])
     )
+    # Example single sign-on group mappings (used once OIDC_*/SAML_* are set).
+    for group, role in IDP_GROUPS:
+        IdpGroupRole.objects.get_or_create(group=group, role=role)
     return lines
+
+
+IDP_GROUPS = [
+    ("handover-coordinators", Role.COORDINATOR),
+    ("handover-approvers", Role.APPROVER),
+    ("it-refresh-admins", Role.REFRESH_ADMINISTRATOR),
+    ("it-field-staff", Role.REFRESH_MANAGER),
+    ("it-team-leads", Role.SCHEDULE_SLOT_ADMIN),
+    ("it-orders", Role.ORDERS_TECHNICIAN),
+    ("it-orders-managers", Role.ORDERS_MANAGER),
+]

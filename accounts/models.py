@@ -6,6 +6,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from .choices import PortalVisibility
+from .roles import Role
 
 
 class UserManager(BaseUserManager):
@@ -167,3 +168,57 @@ class SupportTeam(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class IdpGroupRole(models.Model):
+    """One identity-provider group that gives a role to the people in it.
+
+    On every single sign-on the person's roles become exactly those their IdP
+    groups map to here (when the IdP sends the group claim at all).
+    """
+
+    group = models.CharField(
+        "IdP group",
+        max_length=200,
+        help_text="The group's value as the IdP sends it in the group claim.",
+    )
+    role = models.CharField(max_length=40, choices=Role.choices)
+
+    class Meta:
+        ordering = ["group", "role"]
+        verbose_name = "identity provider group"
+        constraints = [
+            models.UniqueConstraint(fields=["group", "role"], name="accounts_idp_group_role_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.group} → {self.get_role_display()}"
+
+
+class SignInRecord(models.Model):
+    """A sign-in, kept for the audit: how, from where, and whether it was break-glass.
+
+    Break-glass: a local password used while single sign-on is configured
+    (only superusers may, see SSO_LOCAL_LOGIN).
+    """
+
+    class Method(models.TextChoices):
+        # Email and password on the sign-in page.
+        PASSWORD = "password", "Password"
+        # Single sign-on through the identity provider.
+        SSO = "sso", "Single sign-on"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sign_ins"
+    )
+    method = models.CharField(max_length=20, choices=Method.choices)
+    break_glass = models.BooleanField(default=False)
+    idp_mfa = models.BooleanField("IdP did MFA", default=False)
+    client_ip = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_method_display()} · {self.created_at:%Y-%m-%d %H:%M}"

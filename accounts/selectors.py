@@ -79,3 +79,21 @@ def support_teams_for_user(*, user) -> QuerySet[SupportTeam]:
     if user.is_superuser or user_has_role(user, Role.REFRESH_ADMINISTRATOR):
         return SupportTeam.objects.all()
     return SupportTeam.objects.filter(members=user)
+
+
+def user_is_staff_member(user) -> bool:
+    """IT staff: a superuser, an admin user, or anyone holding a staff role."""
+    from .roles import STAFF_ROLES
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_superuser or user.is_staff or any(user_has_role(user, r) for r in STAFF_ROLES)
+
+
+def user_has_second_factor(user) -> bool:
+    """True once the user enrolled an authenticator app or a security key."""
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(
+        user_id=user.pk, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+    ).exists()

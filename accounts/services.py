@@ -1,11 +1,15 @@
 """Writes about people and organizations."""
 
+import logging
+
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from .models import User
+from .models import IdpGroupRole, SignInRecord, User
 from .roles import Role, role_group_name
 from .selectors import organization_for_email
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -54,3 +58,32 @@ def user_set_roles(*, user: User, roles) -> None:
         del user._perm_cache
     if hasattr(user, "_group_perm_cache"):
         del user._group_perm_cache
+
+
+@transaction.atomic
+def user_sync_idp_roles(*, user: User, groups) -> list[str]:
+    """Give ``user`` exactly the roles their identity-provider ``groups`` map to.
+
+    The mapping is the IdpGroupRole table (admin). Returns the role values set.
+    """
+    roles = sorted(
+        set(
+            IdpGroupRole.objects.filter(group__in=[str(g) for g in groups]).values_list(
+                "role", flat=True
+            )
+        )
+    )
+    user_set_roles(user=user, roles=roles)
+    return roles
+
+
+def sign_in_record(
+    *, user: User, method: str, break_glass: bool = False, idp_mfa: bool = False, client_ip=None
+) -> SignInRecord:
+    """Keep one row per sign-in; a break-glass one is also logged as a warning."""
+    record = SignInRecord.objects.create(
+        user=user, method=method, break_glass=break_glass, idp_mfa=idp_mfa, client_ip=client_ip
+    )
+    if break_glass:
+        logger.warning("Break-glass sign-in with a local password: user %s", user.pk)
+    return record

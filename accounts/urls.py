@@ -1,35 +1,13 @@
-from django.contrib.auth import views as auth_views
-from django.urls import path
+from allauth.account import views as allauth_views
+from django.urls import include, path
 
-from . import views
-
+# Sign-in, sign-out, password reset/change, MFA and single sign-on are
+# django-allauth's views (templates under templates/account/ and templates/mfa/).
+# The short names below are the ones the rest of the site reverses.
 urlpatterns = [
-    path("login/", views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
-    path(
-        "password-reset/sent/",
-        auth_views.PasswordResetDoneView.as_view(),
-        name="password_reset_done",
-    ),
-    path(
-        "reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
-        name="password_reset_confirm",
-    ),
-    path(
-        "reset/done/",
-        auth_views.PasswordResetCompleteView.as_view(),
-        name="password_reset_complete",
-    ),
-    path(
-        "password-change/",
-        auth_views.PasswordChangeView.as_view(),
-        name="password_change",
-    ),
-    path(
-        "password-change/done/",
-        auth_views.PasswordChangeDoneView.as_view(),
-        name="password_change_done",
-    ),
+    path("login/", allauth_views.login, name="login"),
+    path("logout/", allauth_views.logout, name="logout"),
+    path("password/reset/", allauth_views.password_reset, name="password_reset"),
+    path("password/change/", allauth_views.password_change, name="password_change"),
+    path("", include("allauth.urls")),
 ]

@@ -1,15 +1,8 @@
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from .forms import EmailAuthenticationForm
 from .nav import nav_for_user
 from .roles import Role, user_has_role
-
-
-class LoginView(auth_views.LoginView):
-    form_class = EmailAuthenticationForm
-    redirect_authenticated_user = True
 
 
 @login_required

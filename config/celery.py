@@ -28,6 +28,11 @@ def _make_var_dirs(**kwargs):
 
 
 app.conf.beat_schedule = {
+    # --- health (common/health.py): proves beat sends and a worker runs --------
+    "health-heartbeat": {
+        "task": "common.health.heartbeat_task",
+        "schedule": 60.0,
+    },
     # --- notifications -------------------------------------------------------
     "deliver-pending-emails": {
         "task": "notifications.tasks.deliver_pending_emails_task",

@@ -34,3 +34,8 @@ CSRF_COOKIE_SECURE = False
 
 # A fixed key for end users' secrets (tests that rotate keys set their own).
 FERNET_KEYS = env.list("FERNET_KEYS", default=["dGVzdC1vbmx5LWZlcm5ldC1rZXktMzItYnl0ZXMhISE="])
+
+# Staff enrol a second factor in tests as in production, whatever DEBUG says;
+# WebAuthn accepts the test server's http origin.
+STAFF_MFA_REQUIRED = True
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True

@@ -1,7 +1,14 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
+from health_check.views import HealthCheckView
 
 from accounts import views as account_views
+from common.health import FULL_CHECKS, WEB_CHECKS
+
+# The admin signs in through the site's sign-in (rate limits, second factor);
+# set before admin.site.urls reads it.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", account_views.home, name="home"),
@@ -15,6 +22,9 @@ urlpatterns = [
     path("account/api-keys/", include("api.account_urls")),
     path("webhooks/", include("webhooks.urls")),
     path("admin/", admin.site.urls),
+    # Load balancer: this web process's own needs; monitoring: workers and beat too.
+    path("health/", HealthCheckView.as_view(checks=WEB_CHECKS), name="health"),
+    path("health/full/", HealthCheckView.as_view(checks=FULL_CHECKS), name="health_full"),
 ]
 
 admin.site.site_header = "Handover administration"

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from .links import links_redacted
 from .models import AccessLink, OutboundEmail
 
 
@@ -9,7 +10,16 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     list_filter = ["status", "template"]
     search_fields = ["subject", "key", "to"]
     date_hierarchy = "created_at"
-    readonly_fields = [f.name for f in OutboundEmail._meta.fields]
+    # The bodies are shown with personal links replaced by what they are.
+    exclude = ["body_text", "body_html"]
+    readonly_fields = [
+        *(f.name for f in OutboundEmail._meta.fields if f.name not in {"body_text", "body_html"}),
+        "body",
+    ]
+
+    @admin.display(description="Text")
+    def body(self, obj):
+        return links_redacted(obj.body_text)
 
     @admin.display(description="To")
     def recipients(self, obj):

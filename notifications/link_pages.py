@@ -10,10 +10,7 @@ Retry-After; neither may be cached. Pages reached by a token also use
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
-from .links import LinkInvalid, LinkRateLimited
-
-# The rate limit counts attempts per client per minute (notifications/links.py).
-RETRY_AFTER_SECONDS = 60
+from .links import RETRY_AFTER_SECONDS, LinkInvalid, LinkRateLimited
 
 
 def link_invalid_response(

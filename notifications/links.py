@@ -6,6 +6,7 @@ link never changes the object it points at: views change state only on POST.
 """
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -15,6 +16,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
+
+from common.http import client_ip
 
 from .models import AccessLink
 
@@ -72,29 +75,50 @@ def access_link_issue(
     return IssuedLink(link=link, token=token)
 
 
-RATE_LIMIT_PER_MINUTE = 30
+# Unknown tokens tried per minute from one client address, and per address
+# and token prefix; past either, unknown tokens are answered 429. Live tokens
+# are never refused, so a guesser sharing an address cannot lock out the owner.
+FAILURES_PER_MINUTE = 20
+FAILURES_PER_PREFIX_PER_MINUTE = 5
+TOKEN_PREFIX_LENGTH = 6
+RETRY_AFTER_SECONDS = 60
 
 
-def _check_rate(client_key: str) -> None:
-    key = f"access-link-rate:{client_key}"
-    added = cache.add(key, 1, timeout=60)
-    count = 1 if added else cache.incr(key)
-    if count > RATE_LIMIT_PER_MINUTE:
+def _failure_keys(client_key: str, token: str) -> list[tuple[str, int]]:
+    prefix = (token or "")[:TOKEN_PREFIX_LENGTH]
+    return [
+        (f"access-link-fail:{client_key}", FAILURES_PER_MINUTE),
+        (f"access-link-fail:{client_key}:{prefix}", FAILURES_PER_PREFIX_PER_MINUTE),
+    ]
+
+
+def link_guess_record(*, client_key: str, token: str) -> None:
+    """Count one unknown token from ``client_key``; LinkRateLimited past the limit."""
+    limited = False
+    for key, limit in _failure_keys(client_key, token):
+        added = cache.add(key, 1, timeout=RETRY_AFTER_SECONDS)
+        count = 1 if added else cache.incr(key)
+        limited = limited or count > limit
+    if limited:
         raise LinkRateLimited("Too many attempts. Wait a minute and try the link again.")
 
 
 def access_link_resolve(*, token: str, purpose: str, client_key: str = "") -> AccessLink:
     """The live link for ``token``, or LinkInvalid with a reason a person can read.
 
-    Records the visit (time, count) but never touches the target object.
+    Records the visit (time, count) but never touches the target object. With a
+    ``client_key``, a token unknown for every purpose counts as a failure for
+    that client (see FAILURES_PER_MINUTE); successes and known but expired or
+    revoked links never count.
     """
-    if client_key:
-        _check_rate(client_key)
-    link = (
+    known = (
         AccessLink.objects.select_related("target_type")
-        .filter(token_hash=hash_token(token or ""), purpose=purpose)
+        .filter(token_hash=hash_token(token or ""))
         .first()
     )
+    if known is None and client_key:
+        link_guess_record(client_key=client_key, token=token)
+    link = known if known is not None and known.purpose == purpose else None
     if link is None:
         raise LinkInvalid("This link is not valid. Check that you used the whole link.")
     if link.revoked_at is not None:
@@ -132,6 +156,40 @@ def access_links_for(*, target):
 
 
 def client_key_for(request) -> str:
-    """Rate-limit key for a request: the client address (proxy-aware)."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return (forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")) or "unknown"
+    """Rate-limit key for a request: the client address, through trusted proxies only."""
+    return client_ip(request)
+
+
+# A URL whose path holds a token-looking segment (ours are 43 URL-safe characters).
+_URL_RE = re.compile(r"https?://[^\s\"'<>]+")
+_SEGMENT_RE = re.compile(r"(?<=/)[A-Za-z0-9_\-]{20,}(?=/|$|\?)")
+
+
+def links_redacted(text: str) -> str:
+    """``text`` with every personal link replaced by what it is, never the link itself.
+
+    "[personal link to refresh wizard, expires Dec 30, 2026]" for a link we
+    issued (one query for all of them), "[personal link]" for any other
+    token-looking URL. For staff reading the Outbox and the admin.
+    """
+    urls = {url: _SEGMENT_RE.findall(url) for url in set(_URL_RE.findall(text or ""))}
+    urls = {url: segments for url, segments in urls.items() if segments}
+    if not urls:
+        return text
+    hashes = {hash_token(s): url for url, segments in urls.items() for s in segments}
+    known = {
+        hashes[link.token_hash]: link
+        for link in AccessLink.objects.filter(token_hash__in=list(hashes))
+    }
+    for url in sorted(urls, key=len, reverse=True):
+        link = known.get(url)
+        if link is None:
+            label = "[personal link]"
+        else:
+            expires = timezone.localtime(link.expires_at)
+            label = (
+                f"[personal link to {link.purpose.replace('_', ' ')}, "
+                f"expires {expires:%b} {expires.day}, {expires.year}]"
+            )
+        text = text.replace(url, label)
+    return text

@@ -3,6 +3,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
 from .choices import EmailStatus
+from .links import links_redacted
 from .models import OutboundEmail
 from .selectors import outbound_log
 
@@ -27,4 +28,8 @@ def outbox(request):
 @permission_required("notifications.view_outboundemail", raise_exception=True)
 def outbox_detail(request, pk):
     email = get_object_or_404(OutboundEmail.objects.select_related("related_type"), pk=pk)
-    return render(request, "notifications/outbox_detail.html", {"email": email})
+    # Staff never read someone else's live personal link (issue 14).
+    body_text = links_redacted(email.body_text)
+    return render(
+        request, "notifications/outbox_detail.html", {"email": email, "body_text": body_text}
+    )

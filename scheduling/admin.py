@@ -161,13 +161,13 @@ class CalendarFeedTokenAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     fields = ["user", "created_at"]
     readonly_fields = ["user", "created_at"]
-    actions = ["regenerate"]
+    actions = ["revoke"]
 
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description="Regenerate (old calendar links stop working)")
-    def regenerate(self, request, queryset):
+    @admin.action(description="Turn off (subscribed calendars stop updating)")
+    def revoke(self, request, queryset):
         for token in queryset.select_related("user"):
-            services.calendar_feed_token_regenerate(user=token.user)
-        self.message_user(request, "New calendar links made.")
+            services.calendar_feed_revoke(user=token.user)
+        self.message_user(request, "Calendar feeds turned off.")

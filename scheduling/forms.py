@@ -1,11 +1,33 @@
 import datetime as dt
 
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils import timezone
 
 from accounts.models import SupportTeam
 
 from .models import ScheduleSlotPreference
+
+# Bounds that keep hostile input out of date arithmetic and 32-bit columns.
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2100, 12, 31)
+MAX_DURATION_MINUTES = 24 * 60
+MAX_CAPACITY = 1000
+
+
+def bounded_date_field(**kwargs) -> forms.DateField:
+    """A date between 1900 and 2100 (dates far out overflow the calendar maths)."""
+    widget = forms.DateInput(
+        attrs={"type": "date", "min": EARLIEST_DATE.isoformat(), "max": LATEST_DATE.isoformat()}
+    )
+    field = forms.DateField(widget=widget, **kwargs)
+    field.validators.append(_date_in_range)
+    return field
+
+
+def _date_in_range(value: dt.date) -> None:
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise forms.ValidationError("Enter a date between 1900 and 2100.")
 
 
 class SlotPreferenceForm(forms.ModelForm):
@@ -39,16 +61,25 @@ class SlotPreferenceForm(forms.ModelForm):
             self.fields["team"].help_text = "A pattern stays with its team."
         self.fields["duration_minutes"].min_value = 1
         self.fields["capacity"].min_value = 1
+        for name, most in (("duration_minutes", MAX_DURATION_MINUTES), ("capacity", MAX_CAPACITY)):
+            field = self.fields[name]
+            field.max_value = most
+            field.validators.append(MaxValueValidator(most))
+            field.widget.attrs["max"] = most
 
 
 class OneOffSlotForm(forms.Form):
     team = forms.ModelChoiceField(queryset=SupportTeam.objects.none(), label="Support team")
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    date = bounded_date_field()
     start_time = forms.TimeField(
         label="Start time", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
-    duration_minutes = forms.IntegerField(label="Duration (minutes)", min_value=1, initial=60)
-    capacity = forms.IntegerField(min_value=1, initial=2, help_text="Appointments in this slot.")
+    duration_minutes = forms.IntegerField(
+        label="Duration (minutes)", min_value=1, max_value=MAX_DURATION_MINUTES, initial=60
+    )
+    capacity = forms.IntegerField(
+        min_value=1, max_value=MAX_CAPACITY, initial=2, help_text="Appointments in this slot."
+    )
     location_note = forms.CharField(max_length=200, required=False, label="Location note")
 
     def __init__(self, *args, **kwargs):
@@ -66,7 +97,7 @@ class CalendarFilterForm(forms.Form):
     VIEWS = [("week", "Week"), ("month", "Month")]
 
     view = forms.ChoiceField(choices=VIEWS, required=False)
-    date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date = bounded_date_field(required=False)
     team = forms.ModelChoiceField(
         queryset=SupportTeam.objects.none(),
         required=False,

@@ -230,14 +230,15 @@ def _new_feed_token() -> str:
 class CalendarFeedToken(models.Model):
     """A person's secret for subscribing to the slot calendars (ICS) from Outlook or Google.
 
-    The token is random (256 bits) and sits only in the feed URL; regenerating
-    it cuts off every calendar subscribed with the old one.
+    Made only when the person asks ("create my feed", a POST), shown to them
+    once, stored as its SHA-256 like the emailed links; making a new one or
+    turning the feed off cuts off every calendar subscribed with the old one.
     """
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed_token"
     )
-    token = models.CharField(max_length=64, unique=True, default=_new_feed_token)
+    token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

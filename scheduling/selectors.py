@@ -15,6 +15,7 @@ from django.db.models import F, QuerySet, Sum
 from django.utils import timezone
 
 from accounts.models import SupportTeam
+from notifications.links import hash_token
 
 from .calendar import business_calendar
 from .models import Booking, CalendarFeedToken, ScheduleSlot, ScheduleSlotPreference
@@ -154,10 +155,15 @@ def calendar_feed_token_find(*, token: str) -> CalendarFeedToken | None:
     if not token or len(token) > 64:
         return None
     return (
-        CalendarFeedToken.objects.filter(token=token, user__is_active=True)
+        CalendarFeedToken.objects.filter(token_hash=hash_token(token), user__is_active=True)
         .select_related("user")
         .first()
     )
+
+
+def calendar_feed_of(*, user) -> CalendarFeedToken | None:
+    """The person's feed (its secret is not kept), or None if they never made one."""
+    return CalendarFeedToken.objects.filter(user=user).first()
 
 
 # --- calendar views -----------------------------------------------------------------

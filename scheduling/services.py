@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from accounts.models import SupportTeam
 from common.services import model_update
+from notifications.links import hash_token
 
 from .calendar import business_calendar, invalidate_business_calendar, local_today
 from .exceptions import SlotUnavailable
@@ -346,17 +347,20 @@ def closure_days_delete(*, closures) -> int:
 
 
 # --- feed tokens ------------------------------------------------------------------
-def calendar_feed_token_for(*, user) -> CalendarFeedToken:
-    """The person's feed token, created on first use."""
-    token, _ = CalendarFeedToken.objects.get_or_create(user=user)
-    return token
-
-
 @transaction.atomic
-def calendar_feed_token_regenerate(*, user) -> CalendarFeedToken:
-    """Replace the person's feed token: calendars subscribed with the old one stop updating."""
-    token, created = CalendarFeedToken.objects.select_for_update().get_or_create(user=user)
-    if not created:
-        token.token = new_feed_token()
-        token.save(update_fields=["token"])
+def calendar_feed_create(*, user) -> str:
+    """Make the person's calendar feed secret and return it (the only time it is known).
+
+    Stored hashed; an earlier secret stops working (calendars subscribed with it
+    stop updating).
+    """
+    token = new_feed_token()
+    CalendarFeedToken.objects.filter(user=user).delete()
+    CalendarFeedToken.objects.create(user=user, token_hash=hash_token(token))
     return token
+
+
+def calendar_feed_revoke(*, user) -> bool:
+    """Turn the person's feed off; True if there was one."""
+    deleted, _ = CalendarFeedToken.objects.filter(user=user).delete()
+    return bool(deleted)

@@ -22,7 +22,8 @@ urlpatterns = [
         views.preference_deactivate,
         name="preference_deactivate",
     ),
-    path("feeds/regenerate/", views.feed_token_regenerate, name="feed_token_regenerate"),
+    path("feeds/create/", views.feed_create, name="feed_create"),
+    path("feeds/revoke/", views.feed_revoke, name="feed_revoke"),
     path("feeds/<str:token>/all.ics", views.feed_all, name="feed_all"),
     path("feeds/<str:token>/teams/<int:team_id>.ics", views.feed_team, name="feed_team"),
 ]

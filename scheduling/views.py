@@ -17,6 +17,12 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import role_required
 from common.forms import error_text, form_add_service_error
+from notifications.links import (
+    RETRY_AFTER_SECONDS,
+    LinkRateLimited,
+    client_key_for,
+    link_guess_record,
+)
 
 from . import selectors, services
 from .forms import CalendarFilterForm, OneOffSlotForm, SlotPreferenceForm
@@ -87,14 +93,7 @@ def calendar(request):
             prev_url=link(date=(days[0].date - dt.timedelta(days=7)).isoformat()),
             next_url=link(date=(days[0].date + dt.timedelta(days=7)).isoformat()),
         )
-    feed = services.calendar_feed_token_for(user=request.user)
-    context["feed_all_url"] = request.build_absolute_uri(
-        reverse("scheduling:feed_all", args=[feed.token])
-    )
-    context["feed_team_urls"] = [
-        (t, request.build_absolute_uri(reverse("scheduling:feed_team", args=[feed.token, t.pk])))
-        for t in teams
-    ]
+    context["feed"] = selectors.calendar_feed_of(user=request.user)
     return render(request, "scheduling/calendar.html", context)
 
 
@@ -230,17 +229,41 @@ def preference_deactivate(request, pk: int):
 
 @viewer_required
 @require_POST
-def feed_token_regenerate(request):
-    services.calendar_feed_token_regenerate(user=request.user)
-    messages.success(
-        request, "New calendar links made. Calendars subscribed with the old links stop updating."
-    )
+def feed_create(request):
+    """Make the person's feed links and show them this once (they are stored hashed)."""
+    token = services.calendar_feed_create(user=request.user)
+    teams = selectors.support_teams_all()
+    context = {
+        "feed_all_url": request.build_absolute_uri(reverse("scheduling:feed_all", args=[token])),
+        "feed_team_urls": [
+            (t, request.build_absolute_uri(reverse("scheduling:feed_team", args=[token, t.pk])))
+            for t in teams
+        ],
+    }
+    response = render(request, "scheduling/feed_created.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@viewer_required
+@require_POST
+def feed_revoke(request):
+    if services.calendar_feed_revoke(user=request.user):
+        messages.success(request, "Calendar feed turned off. Subscribed calendars stop updating.")
     return redirect(reverse("scheduling:calendar") + "#feeds")
 
 
-def _feed_response(token: str, team_id: int | None):
+def _feed_response(request, token: str, team_id: int | None):
     found = selectors.calendar_feed_token_find(token=token)
-    if found is None or not can_view_calendar(found.user):
+    if found is None:
+        try:
+            link_guess_record(client_key=client_key_for(request), token=token)
+        except LinkRateLimited as exc:
+            response = HttpResponse(exc.reason, status=429, content_type="text/plain")
+            response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            return response
+        raise Http404("Unknown calendar link.")
+    if not can_view_calendar(found.user):
         raise Http404("Unknown calendar link.")
     if team_id is None:
         name = "Handover slots: all teams"
@@ -259,8 +282,8 @@ def _feed_response(token: str, team_id: int | None):
 
 def feed_all(request, token: str):
     """Every team's slots, for a calendar app; the token is the credential."""
-    return _feed_response(token, None)
+    return _feed_response(request, token, None)
 
 
 def feed_team(request, token: str, team_id: int):
-    return _feed_response(token, team_id)
+    return _feed_response(request, token, team_id)

@@ -97,7 +97,7 @@ def _demo_objects() -> dict:
     from notifications.models import OutboundEmail
     from orders.models import Order, OrderAction, OrderAttachment, OrderITSMTicket, OrderQueue
     from refresh.models import RefreshBatch, RefreshConfig, RefreshTicket
-    from scheduling.models import CalendarFeedToken, ScheduleSlot, ScheduleSlotPreference
+    from scheduling.models import ScheduleSlot, ScheduleSlotPreference
     from webhooks.models import WebhookDelivery, WebhookEndpoint
 
     order = (
@@ -117,7 +117,8 @@ def _demo_objects() -> dict:
         "config": RefreshConfig.objects.order_by("pk").first(),
         "slot": ScheduleSlot.objects.filter(deleted_at__isnull=True).order_by("pk").first(),
         "preference": ScheduleSlotPreference.objects.order_by("pk").first(),
-        "feed": CalendarFeedToken.objects.order_by("pk").first(),
+        # Feed secrets are stored hashed: the world makes one and keeps the secret.
+        "feed": None,
         "email": OutboundEmail.objects.order_by("pk").first(),
         "stub_ticket": StubITSMTicket.objects.order_by("pk").first(),
         "api_key": ApiKey.objects.order_by("pk").first(),
@@ -132,7 +133,7 @@ def _add_what_the_demo_lacks(objects: dict, staff: User) -> None:
 
     from integrations.models import StubITSMTicket
     from orders.models import OrderAttachment, OrderITSMTicket, OrderMessage
-    from scheduling.services import calendar_feed_token_for
+    from scheduling.services import calendar_feed_create
     from webhooks.models import WebhookDelivery, WebhookEndpoint
 
     order = objects["order"]
@@ -148,7 +149,7 @@ def _add_what_the_demo_lacks(objects: dict, staff: User) -> None:
         attachment.file.save("note.txt", ContentFile(b"hello"), save=True)
         objects["attachment"] = attachment
     if objects["feed"] is None:
-        objects["feed"] = calendar_feed_token_for(user=staff)
+        objects["feed"] = calendar_feed_create(user=staff)
     if objects["webhook"] is None:
         objects["webhook"] = WebhookEndpoint.objects.create(
             url="http://127.0.0.1:9/hook", secret="s" * 32, events=["order.submitted"]
@@ -170,7 +171,7 @@ def _url_args(o: dict) -> dict[str, list]:
     attachment = o["attachment"]
     attachment_order = attachment.message.order.number if attachment else number
     itsm = o["itsm"]
-    feed = o["feed"].token if o["feed"] else "no-such-token"
+    feed = o["feed"] or "no-such-token"
     return {
         "password_reset_confirm": ["MQ", "set-password"],
         "scheduling:slot_detail": [_pk(o["slot"])],

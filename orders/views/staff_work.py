@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from common.forms import form_add_service_error
+from common.http import pk_or_404
 from orders import selectors as sel
 from orders.forms.staff import (
     CancelForm,
@@ -196,7 +197,7 @@ def staff_organization(request, number: int):
     order = order_or_404(request, number)
     if request.method == "POST":
         organization = sel.staff_organization_get(
-            user=request.user, pk=request.POST.get("organization")
+            user=request.user, pk=pk_or_404(request.POST.get("organization"))
         )
         if organization is None:
             raise Http404("No such organization.")

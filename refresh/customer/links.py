@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 
 from notifications.links import (
+    RETRY_AFTER_SECONDS,
     LinkInvalid,
     LinkRateLimited,
     access_link_resolve,
@@ -77,7 +79,11 @@ def invalid_response(request, reason: str, ticket: RefreshTicket | None = None, 
         "contact_email": team.email if team else "",
         "contact_name": team.name if team else "",
     }
-    return render(request, "notifications/link_invalid.html", context, status=status)
+    response = render(request, "notifications/link_invalid.html", context, status=status)
+    if status == 429:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    add_never_cache_headers(response)
+    return response
 
 
 def slot_purpose_open(purpose: str, ticket: RefreshTicket) -> bool:

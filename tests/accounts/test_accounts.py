@@ -37,22 +37,22 @@ def test_user_in_a_role_group_has_the_role_and_its_permissions():
 
 def test_login_with_email_and_password(client):
     user = UserFactory(email="Pat@Example.edu")
-    response = client.post(reverse("login"), {"username": "pat@example.edu", "password": PASSWORD})
+    response = client.post(reverse("login"), {"login": "pat@example.edu", "password": PASSWORD})
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(user.pk)
 
 
 def test_login_failure_shows_a_message(client):
     UserFactory(email="pat@example.edu")
-    response = client.post(reverse("login"), {"username": "pat@example.edu", "password": "nope"})
+    response = client.post(reverse("login"), {"login": "pat@example.edu", "password": "nope"})
     assert response.status_code == 200
     assert "do not match an active account" in response.content.decode()
 
 
 def test_inactive_user_cannot_log_in(client):
     UserFactory(email="gone@example.edu", is_active=False)
-    response = client.post(reverse("login"), {"username": "gone@example.edu", "password": PASSWORD})
-    assert response.status_code == 200
+    response = client.post(reverse("login"), {"login": "gone@example.edu", "password": PASSWORD})
+    assert response["Location"] == reverse("account_inactive")
     assert "_auth_user_id" not in client.session
 
 
@@ -67,7 +67,7 @@ def test_password_reset_sends_a_link(client, mailoutbox):
     response = client.post(reverse("password_reset"), {"email": "pat@example.edu"})
     assert response.status_code == 302
     assert len(mailoutbox) == 1
-    assert "/accounts/reset/" in mailoutbox[0].body
+    assert "/accounts/password/reset/key/" in mailoutbox[0].body
 
 
 def test_emails_are_unique_whatever_their_case():

@@ -50,13 +50,21 @@ def browser_type_launch_args(browser_type_launch_args):
 def login(page, live_server):
     """login(user) signs the page in through the real login form."""
 
+    from accounts.selectors import user_is_staff_member
     from tests.accounts.factories import PASSWORD
+    from tests.totp import enrolled_totp_secret, totp_code
 
     def _login(user, password=PASSWORD):
+        # Staff have enrolled an authenticator app (they must): give the code.
+        secret = enrolled_totp_secret(user) if user_is_staff_member(user) else None
         page.goto(f"{live_server.url}/accounts/login/")
         page.get_by_label("Email address").fill(user.email)
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Sign in").click()
+        if secret:
+            page.wait_for_url("**/accounts/2fa/authenticate/")
+            page.get_by_label("Code").fill(totp_code(secret))
+            page.get_by_role("button", name="Sign in").click()
         page.wait_for_url(f"{live_server.url}/**")
 
     return _login

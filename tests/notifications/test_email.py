@@ -8,11 +8,14 @@ from django.utils import timezone
 from accounts.roles import Role
 from notifications.choices import EmailStatus
 from notifications.links import (
+    FAILURES_PER_MINUTE,
+    FAILURES_PER_PREFIX_PER_MINUTE,
     LinkInvalid,
     LinkRateLimited,
     access_link_issue,
     access_link_resolve,
     access_link_revoke,
+    client_key_for,
     hash_token,
 )
 from notifications.models import AccessLink, OutboundEmail
@@ -139,8 +142,51 @@ class TestAccessLinks:
             access_link_resolve(token=new.token, purpose="wizard")
 
     def test_guessing_is_rate_limited_per_client(self):
-        for _ in range(30):
+        for n in range(FAILURES_PER_MINUTE):
             with pytest.raises(LinkInvalid):
-                access_link_resolve(token="guess", purpose="wizard", client_key="10.0.0.1")
+                access_link_resolve(token=f"{n:03d}guess", purpose="wizard", client_key="10.0.0.1")
         with pytest.raises(LinkRateLimited):
-            access_link_resolve(token="guess", purpose="wizard", client_key="10.0.0.1")
+            access_link_resolve(token="guess-more", purpose="wizard", client_key="10.0.0.1")
+        # Another address is not affected.
+        with pytest.raises(LinkInvalid) as raised:
+            access_link_resolve(token="guess-more", purpose="wizard", client_key="10.0.0.2")
+        assert not isinstance(raised.value, LinkRateLimited)
+
+    def test_one_token_prefix_hammered_is_limited_sooner(self):
+        for n in range(FAILURES_PER_PREFIX_PER_MINUTE):
+            with pytest.raises(LinkInvalid):
+                access_link_resolve(token=f"abcdef{n}", purpose="wizard", client_key="10.0.0.1")
+        with pytest.raises(LinkRateLimited):
+            access_link_resolve(token="abcdefZ", purpose="wizard", client_key="10.0.0.1")
+
+    def test_a_live_link_is_never_limited_even_from_a_guessing_address(self):
+        org = OrganizationFactory()
+        issued = access_link_issue(target=org, purpose="wizard", email="pat@example.edu")
+        for n in range(FAILURES_PER_MINUTE + 5):
+            with pytest.raises(LinkInvalid):
+                access_link_resolve(token=f"{n:03d}guess", purpose="wizard", client_key="10.0.0.1")
+        for _ in range(50):
+            link = access_link_resolve(token=issued.token, purpose="wizard", client_key="10.0.0.1")
+        assert link.use_count == 49
+
+    def test_known_links_of_another_purpose_or_expired_do_not_count(self):
+        org = OrganizationFactory()
+        issued = access_link_issue(target=org, purpose="slot", email="pat@example.edu")
+        for _ in range(FAILURES_PER_MINUTE + 5):
+            with pytest.raises(LinkInvalid) as raised:
+                access_link_resolve(token=issued.token, purpose="wizard", client_key="10.0.0.1")
+            assert not isinstance(raised.value, LinkRateLimited)
+
+
+class TestClientAddress:
+    def request(self, rf, forwarded: str, remote="10.9.9.9"):
+        return rf.get("/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR=remote)
+
+    def test_forwarded_for_is_ignored_without_trusted_proxies(self, rf):
+        assert client_key_for(self.request(rf, "1.2.3.4")) == "10.9.9.9"
+
+    def test_one_trusted_proxy_takes_the_address_it_appended(self, rf, settings):
+        settings.TRUSTED_PROXY_COUNT = 1
+        # The client wrote "6.6.6.6" itself; the proxy appended the real address.
+        assert client_key_for(self.request(rf, "6.6.6.6, 1.2.3.4")) == "1.2.3.4"
+        assert client_key_for(self.request(rf, "")) == "10.9.9.9"

@@ -246,16 +246,19 @@ def test_double_submit_shows_already_submitted(client, wizard_ticket, link_for):
     assert RefreshTicketAudit.objects.filter(ticket=ticket).count() == audits
 
 
-def test_rate_limit_applies_to_every_purpose(client, flow, link_for):
-    from notifications.links import RATE_LIMIT_PER_MINUTE
+def test_a_live_link_is_never_rate_limited_but_guesses_are(client, flow, link_for):
+    from notifications.links import FAILURES_PER_MINUTE
 
     ticket = flow.to(S.PENDING_CUSTOMER_SCHEDULING)
     url = link_for(ticket, "refresh_pick_slot")
-    for _ in range(RATE_LIMIT_PER_MINUTE):
-        assert client.get(url).status_code == 200
-    response = client.get(url)
+    for n in range(FAILURES_PER_MINUTE):
+        assert client.get(f"/refresh/c/{n:03d}guess/").status_code != 429
+    response = client.get("/refresh/c/zzzguess/")
     assert response.status_code == 429
+    assert response["Retry-After"] == "60"
     assert "Too many attempts" in response.content.decode()
+    for _ in range(5):
+        assert client.get(url).status_code == 200
 
 
 def test_submit_after_submission_elsewhere_shows_already_submitted(client, wizard_ticket, link_for):

@@ -1,6 +1,8 @@
 """Staff pages: permissions, calendar views with fixed query counts, slots, preferences, feeds."""
 
 import datetime as dt
+import hashlib
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -9,10 +11,11 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from accounts.roles import Role
+from notifications.links import FAILURES_PER_MINUTE
 from scheduling.calendar import business_calendar
 from scheduling.models import CalendarFeedToken, ScheduleSlot, ScheduleSlotPreference
 from scheduling.selectors import free_capacity_by_team
-from scheduling.services import booking_create, calendar_feed_token_for
+from scheduling.services import booking_create, calendar_feed_create
 from tests.accounts.factories import SupportTeamFactory
 
 from .factories import ScheduleSlotFactory, ScheduleSlotPreferenceFactory
@@ -118,10 +121,10 @@ class TestCalendar:
     def test_query_count_is_fixed(self, client, manager, django_assert_num_queries, view):
         teams = [SupportTeamFactory() for _ in range(3)]
         client.force_login(manager)
-        calendar_feed_token_for(user=manager)  # made on the first visit otherwise
+        calendar_feed_create(user=manager)  # the page then shows the feed's links
         params = {"view": view, "date": "2026-11-23"}
         make_slots(teams[0], 2)
-        # session, user, permissions, feed token, teams (list, filter select,
+        # session, user, permissions, feed (exists?), teams (list, filter select,
         # team filter lookup), slots (one query whatever their number); the
         # header navigation reads the user's role groups once.
         business_calendar()  # closure days loaded before counting
@@ -255,38 +258,62 @@ class TestPreferences:
         assert not ScheduleSlotPreference.objects.exists()
 
 
+def feed_urls(page: str) -> list[str]:
+    return re.findall(r'href="(http://testserver/scheduling/feeds/[^"]+)"', page)
+
+
 class TestFeeds:
-    def test_feed_links_on_calendar_and_ics(self, client, manager, support_team):
+    def test_no_feed_until_asked_for_then_links_shown_once(self, client, manager, support_team):
         make_slots(support_team, 2)
         client.force_login(manager)
         page = client.get(reverse("scheduling:calendar")).content.decode()
-        token = CalendarFeedToken.objects.get(user=manager).token
+        assert "Create my calendar feed" in page
+        assert not CalendarFeedToken.objects.exists()  # GET makes nothing
+
+        created = client.post(reverse("scheduling:feed_create"))
+        assert created["Cache-Control"] == "no-store"
+        urls = feed_urls(created.content.decode())
+        assert len(urls) == 2
+        token = urls[0].split("/")[-2]
         assert len(token) >= 43  # 256 random bits, URL-safe
-        assert f"/scheduling/feeds/{token}/all.ics" in page
-        assert f"/scheduling/feeds/{token}/teams/{support_team.pk}.ics" in page
+        row = CalendarFeedToken.objects.get(user=manager)
+        assert row.token_hash == hashlib.sha256(token.encode()).hexdigest()
+        assert token not in client.get(reverse("scheduling:calendar")).content.decode()
 
         client.logout()  # calendar apps do not sign in
-        response = client.get(reverse("scheduling:feed_team", args=[token, support_team.pk]))
+        response = client.get(urls[1].removeprefix("http://testserver"))
         assert response["Content-Type"].startswith("text/calendar")
-        cal = Calendar.from_ical(response.content)
-        events = cal.walk("VEVENT")
+        events = Calendar.from_ical(response.content).walk("VEVENT")
         assert len(events) == 2
         assert str(events[0]["summary"]) == f"{support_team.name}: 0/2 booked"
-        assert client.get(reverse("scheduling:feed_all", args=[token])).status_code == 200
+        assert client.get(urls[0].removeprefix("http://testserver")).status_code == 200
 
-    def test_unknown_or_regenerated_token_is_refused(self, client, manager):
-        old = calendar_feed_token_for(user=manager).token
-        assert client.get(reverse("scheduling:feed_all", args=["nope"])).status_code == 404
+    def test_new_links_or_turning_off_cut_off_the_old(self, client, manager):
         client.force_login(manager)
-        client.post(reverse("scheduling:feed_token_regenerate"))
-        new = CalendarFeedToken.objects.get(user=manager).token
-        assert new != old
-        assert client.get(reverse("scheduling:feed_all", args=[old])).status_code == 404
-        assert client.get(reverse("scheduling:feed_all", args=[new])).status_code == 200
+        old = feed_urls(client.post(reverse("scheduling:feed_create")).content.decode())[0]
+        new = feed_urls(client.post(reverse("scheduling:feed_create")).content.decode())[0]
+        client.logout()
+        assert client.get(old.removeprefix("http://testserver")).status_code == 404
+        assert client.get(new.removeprefix("http://testserver")).status_code == 200
+        client.force_login(manager)
+        client.post(reverse("scheduling:feed_revoke"))
+        client.logout()
+        assert client.get(new.removeprefix("http://testserver")).status_code == 404
 
     def test_token_of_someone_without_the_role_is_refused(self, client, coordinator):
-        token = calendar_feed_token_for(user=coordinator).token
+        token = calendar_feed_create(user=coordinator)
         assert client.get(reverse("scheduling:feed_all", args=[token])).status_code == 404
+
+    def test_guessing_feed_links_is_rate_limited(self, client, manager):
+        token = calendar_feed_create(user=manager)
+        statuses = [
+            client.get(reverse("scheduling:feed_all", args=[f"{n:03d}guess"])).status_code
+            for n in range(FAILURES_PER_MINUTE + 1)
+        ]
+        assert statuses[:-1] == [404] * FAILURES_PER_MINUTE
+        assert statuses[-1] == 429
+        # The owner's live link still works from the same address.
+        assert client.get(reverse("scheduling:feed_all", args=[token])).status_code == 200
 
 
 def test_free_capacity_selector_runs_one_query(django_assert_num_queries):
