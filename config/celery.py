@@ -64,6 +64,11 @@ app.conf.beat_schedule = {
         "task": "orders.tasks.enduser_secrets_purge_task",
         "schedule": crontab(minute=20),
     },
+    # --- reports -------------------------------------------------------------
+    "reports-run": {
+        "task": "reports.tasks.reports_run_task",
+        "schedule": crontab(minute="*/15"),
+    },
 }
 
 __all__ = ["app", "crontab"]

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "scheduling",
     "refresh",
     "orders",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ urlpatterns = [
     path("orders/", include("orders.urls")),
     path("notifications/", include("notifications.urls")),
     path("integrations/", include("integrations.urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
 
