@@ -154,4 +154,3 @@ class ForecastBatchForm(forms.Form):
         required=False,
         queryset=SupportTeam.objects.order_by("name"),
     )
-
