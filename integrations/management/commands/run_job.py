@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from common.tasks import task_by_name
 from config.celery import app
 
 
@@ -19,7 +20,7 @@ class Command(BaseCommand):
             return
         if name not in schedule:
             raise CommandError(f"No job named {name!r}. Jobs: {', '.join(sorted(schedule))}.")
-        task = app.tasks[schedule[name]["task"]]
+        task = task_by_name(schedule[name]["task"])  # imports every tasks module if needed
         previous = app.conf.task_always_eager
         app.conf.task_always_eager = True  # what the job enqueues runs here too
         try:
