@@ -211,6 +211,8 @@ def saved_view_create(request):
     spec = SPECS.get(initial["list_name"])
     if spec is None:
         raise Http404("No such list.")
+    if not spec.allowed(request.user):
+        raise PermissionDenied("Your role does not give access to this list.")
     form = SavedViewForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
