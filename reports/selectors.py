@@ -12,6 +12,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet, Sum, Window
 from django.db.models.functions import Lag, Lead, TruncDate, TruncWeek
@@ -344,6 +345,26 @@ def refresh_dashboard(*, user, filters: RefreshDashboardFilters) -> RefreshDashb
     )
 
 
+# Dashboards scan whole tables; a computed dashboard is kept this long per
+# filter set, so people paging between dashboards and filters do not rescan.
+DASHBOARD_TTL = 60
+
+
+def cached(key: str, compute):
+    """``compute()`` once per ``DASHBOARD_TTL`` for ``key`` (shared by every viewer:
+    dashboards hold aggregates only, and their views check access first)."""
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=DASHBOARD_TTL)
+    return value
+
+
+def refresh_dashboard_cached(*, user, filters: RefreshDashboardFilters) -> RefreshDashboard:
+    key = "reports:refresh-dashboard:" + repr(filters)
+    return cached(key, lambda: refresh_dashboard(user=user, filters=filters))
+
+
 # --- order desk dashboard -------------------------------------------------------------
 @dataclass
 class OrdersDashboard:
@@ -426,10 +447,11 @@ def orders_action_times(*, orders: QuerySet) -> list[dict]:
     submission, for the first) to its own. Skipped steps are not counted.
     """
     # The first step has no previous one: it starts at submission.
+    actions = OrderAction.objects.order_by()
+    if orders.query.where:
+        actions = actions.filter(order__in=orders.values("pk"))
     qs = (
-        OrderAction.objects.filter(order__in=orders.values("pk"))
-        .order_by()
-        .annotate(
+        actions.annotate(
             began_at=Window(
                 Lag("processed_at", default=F("order__submitted_at")),
                 partition_by=[F("order_id")],
@@ -450,6 +472,13 @@ def orders_action_times(*, orders: QuerySet) -> list[dict]:
         {"queue": queue, "position": position, "name": name, **stats}
         for (queue, position, name), stats in sorted(found.items())
     ]
+
+
+def orders_dashboard_cached(*, queue_id: int | None = None) -> OrdersDashboard:
+    return cached(
+        f"reports:orders-dashboard:{queue_id or ''}",
+        lambda: orders_dashboard(queue_id=queue_id),
+    )
 
 
 def orders_dashboard(*, queue_id: int | None = None) -> OrdersDashboard:

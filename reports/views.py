@@ -80,7 +80,7 @@ def _fmt_day(day) -> str:
 @require_GET
 def refresh_dashboard(request):
     filters = RefreshDashboardForm.filters_from(request.GET)
-    data = selectors.refresh_dashboard(user=request.user, filters=filters)
+    data = selectors.refresh_dashboard_cached(user=request.user, filters=filters)
     form = RefreshDashboardForm(request.GET or None, choices=data.choices)
     if form.is_bound:
         form.is_valid()
@@ -141,7 +141,7 @@ def refresh_dashboard(request):
 @require_GET
 def orders_dashboard(request):
     queue = request.GET.get("queue", "")
-    data = selectors.orders_dashboard(queue_id=int(queue) if queue.isdigit() else None)
+    data = selectors.orders_dashboard_cached(queue_id=int(queue) if queue.isdigit() else None)
     by_queue: dict[str, int] = {}
     for row in data.open_by_queue_owner:
         by_queue[row["queue"]] = by_queue.get(row["queue"], 0) + row["count"]
