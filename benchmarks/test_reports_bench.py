@@ -23,13 +23,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Organization, SupportTeam, User
+from accounts.models import User
 from accounts.roles import Role
 from accounts.services import user_set_roles
+from benchmarks.test_refresh_bench import _catalog, _systems
 from orders.choices import ActionKind, ActionStatus, OrderStatus, OrderType
 from orders.models import Order, OrderAction, OrderQueue
 from refresh.choices import RefreshStyle, TicketStatus
-from refresh.models import HardwareModel, RefreshConfig, RefreshTicket, RefreshTicketAudit, System
+from refresh.models import RefreshTicket, RefreshTicketAudit
 from reports.selectors import DASHBOARD_TTL
 
 ROWS = int(os.environ.get("REPORTS_BENCH_ROWS", "100000"))
@@ -38,28 +39,9 @@ EXPORT_TARGET_S = 10
 
 
 def _seed():
-    org = Organization.objects.create(name="Bench org")
-    model = HardwareModel.objects.create(manufacturer="Dell", name="Bench R", platform="windows")
-    teams = SupportTeam.objects.bulk_create([SupportTeam(name=f"Bench team {i}") for i in range(5)])
-    config = RefreshConfig.objects.create(name="Bench config", organization=org)
-    people = User.objects.bulk_create(
-        [User(email=f"rbench{i}@example.edu", full_name=f"Bench Person {i}") for i in range(200)]
-    )
+    org, model, teams, config, people = _catalog()
     config.approvers.add(*people[:3])
-    systems = System.objects.bulk_create(
-        [
-            System(
-                serial_number=f"R{i:07d}",
-                name=f"WS-{i:07d}",
-                hardware_model=model,
-                platform="windows",
-                current_user=people[i % len(people)],
-                purchase_date=dt.date(2021, 1, 1) + dt.timedelta(days=i % 1500),
-            )
-            for i in range(ROWS)
-        ],
-        batch_size=5000,
-    )
+    systems = _systems(model, people, ROWS, "R")
     statuses = list(TicketStatus)
     now = timezone.now()
     tickets = RefreshTicket.objects.bulk_create(

@@ -134,14 +134,15 @@ class RefreshDashboard:
     choices: dict = field(default_factory=dict)
 
 
+def _scope(filters: RefreshDashboardFilters, prefix: str = "") -> Q:
+    """The config / batch / team filters on tickets (``prefix`` reaches them from audits)."""
+    wanted = {"config_id": filters.config, "batch_id": filters.batch}
+    wanted["support_team_id"] = filters.team
+    return Q(**{f"{prefix}{name}": value for name, value in wanted.items() if value})
+
+
 def _tickets(filters: RefreshDashboardFilters) -> QuerySet[RefreshTicket]:
-    qs = RefreshTicket.objects.order_by()
-    if filters.config:
-        qs = qs.filter(config_id=filters.config)
-    if filters.batch:
-        qs = qs.filter(batch_id=filters.batch)
-    if filters.team:
-        qs = qs.filter(support_team_id=filters.team)
+    qs = RefreshTicket.objects.order_by().filter(_scope(filters))
     if filters.start:
         qs = qs.filter(created_at__gte=_local_midnight(filters.start))
     if filters.end:
@@ -201,13 +202,9 @@ def refresh_installs_vs_capacity(
     """
     starts = _week_starts(weeks)
     since = _local_midnight(starts[0])
-    audits = RefreshTicketAudit.objects.filter(to_status=S.INSTALLED, created_at__gte=since)
-    if filters.config:
-        audits = audits.filter(ticket__config_id=filters.config)
-    if filters.batch:
-        audits = audits.filter(ticket__batch_id=filters.batch)
-    if filters.team:
-        audits = audits.filter(ticket__support_team_id=filters.team)
+    audits = RefreshTicketAudit.objects.filter(
+        _scope(filters, "ticket__"), to_status=S.INSTALLED, created_at__gte=since
+    )
     installs = (
         audits.order_by()
         .annotate(week=TruncWeek("created_at"))

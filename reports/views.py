@@ -411,7 +411,11 @@ def systems_import(request):
     report, payload = None, ""
     if request.method == "POST" and request.POST.get("apply"):
         payload = request.POST.get("payload", "")
-        rows = services.systems_import_read(filename="import.csv", content=payload.encode())
+        try:
+            rows = services.systems_import_read(filename="import.csv", content=payload.encode())
+        except ValidationError:
+            messages.error(request, "Nothing to apply: upload the file again.")
+            return redirect("reports:systems_import")
         report = services.systems_import_preview(rows=rows)
         services.systems_lifecycle_update(actor=request.user, report=report)
         messages.success(request, f"Updated the dates of {report.updates} systems.")
