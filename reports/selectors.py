@@ -9,6 +9,7 @@ on SQLite (the embedded mode) the durations are fetched and ranked in Python.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -358,7 +359,7 @@ def cached(key: str, compute):
 
 
 def refresh_dashboard_cached(*, user, filters: RefreshDashboardFilters) -> RefreshDashboard:
-    key = "reports:refresh-dashboard:" + repr(filters)
+    key = "reports:refresh-dashboard:" + hashlib.sha256(repr(filters).encode()).hexdigest()[:32]
     return cached(key, lambda: refresh_dashboard(user=user, filters=filters))
 
 

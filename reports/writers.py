@@ -26,20 +26,41 @@ class _Line:
         return value
 
 
+# A cell starting with one of these is a formula to a spreadsheet (CSV injection):
+# people type order names and email subjects, so such text gets a leading quote.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _csv_value(value):
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     if value is None:
         return ""
-    return value
+    return safe_cell(value)
+
+
+CSV_LINES_PER_CHUNK = 500
 
 
 def csv_lines(columns: Iterable[str], rows: Iterable[tuple]) -> Iterator[str]:
-    """The header and every row as CSV lines (a UTF-8 BOM first, for Excel)."""
+    """The header and every row as CSV text, a few hundred lines per chunk (a UTF-8
+    BOM first, for Excel)."""
     writer = csv.writer(_Line())
     yield "\ufeff" + writer.writerow(list(columns))
+    chunk: list[str] = []
     for row in rows:
-        yield writer.writerow([_csv_value(v) for v in row])
+        chunk.append(writer.writerow([_csv_value(v) for v in row]))
+        if len(chunk) >= CSV_LINES_PER_CHUNK:
+            yield "".join(chunk)
+            chunk = []
+    if chunk:
+        yield "".join(chunk)
 
 
 def csv_text(columns: Iterable[str], rows: Iterable[tuple]) -> str:
@@ -61,7 +82,7 @@ def xlsx_file(columns: Iterable[str], rows: Iterable[tuple], *, title: str):
         header.append(cell)
     sheet.append(header)
     for row in rows:
-        sheet.append(list(row))
+        sheet.append([safe_cell(value) for value in row])
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
     workbook.save(handle)
     handle.seek(0)

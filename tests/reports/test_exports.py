@@ -151,3 +151,14 @@ def test_list_pages_link_their_export_with_the_current_filters(client, refresh_a
     assert b"/reports/export/batches.csv" in html
     html = client.get(reverse("scheduling:calendar"), {"date": "2026-03-04"}).content
     assert b"/reports/export/slots.csv?view=week&amp;date=2026-03-04" in html
+
+
+def test_text_that_a_spreadsheet_would_run_as_a_formula_is_quoted(client, make_user):
+    OutboundEmail.objects.create(
+        key="k2", template="t", to=["b@example.edu"], subject='=HYPERLINK("http://x")'
+    )
+    client.force_login(make_user(Role.ORDERS_MANAGER))
+    rows = read_csv(client.get(export_url("outbox", "csv")))
+    assert rows[1][0] == '\'=HYPERLINK("http://x")'
+    sheet = read_xlsx(client.get(export_url("outbox", "xlsx")))
+    assert sheet[1][0] == '\'=HYPERLINK("http://x")'
