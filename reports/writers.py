@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -78,7 +79,7 @@ def xlsx_file(columns: Iterable[str], rows: Iterable[tuple], *, title: str):
     header = []
     for name in columns:
         cell = WriteOnlyCell(sheet, value=name)
-        cell.font = cell.font.copy(bold=True)
+        cell.font = Font(bold=True)
         header.append(cell)
     sheet.append(header)
     for row in rows:
