@@ -86,6 +86,11 @@ app.conf.beat_schedule = {
         "task": "webhooks.tasks.webhook_deliveries_sweep_task",
         "schedule": crontab(minute="*/5"),
     },
+    # --- reports -------------------------------------------------------------
+    "reports-run": {
+        "task": "reports.tasks.reports_run_task",
+        "schedule": crontab(minute="*/15"),
+    },
 }
 
 __all__ = ["app", "crontab"]

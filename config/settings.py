@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.saml",
     "allauth.mfa",
     "health_check",
+    "reports",
 ]
 
 MIDDLEWARE = [

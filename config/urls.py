@@ -21,6 +21,7 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("account/api-keys/", include("api.account_urls")),
     path("webhooks/", include("webhooks.urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
     # Load balancer: this web process's own needs; monitoring: workers and beat too.
     path("health/", HealthCheckView.as_view(checks=WEB_CHECKS), name="health"),

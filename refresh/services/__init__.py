@@ -21,7 +21,7 @@ from .bulk import (
     tickets_reschedule_bulk,
 )
 from .configs import config_audit, config_save
-from .systems import UpsertResult, system_upsert
+from .systems import UpsertResult, system_upsert, systems_lifecycle_dates_set
 from .tickets import (
     CLAIMABLE_FIELDS,
     default_proposed_model,
@@ -56,6 +56,7 @@ from .tickets import (
 __all__ = [
     "UpsertResult",
     "system_upsert",
+    "systems_lifecycle_dates_set",
     "ANSWER_KEYS",
     "CLAIMABLE_FIELDS",
     "BulkReport",

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from refresh.models import HardwareModel, System
 
@@ -88,3 +89,26 @@ def system_upsert(*, serial_number: str, data: dict, actor) -> UpsertResult:
 def _check_dates(purchase: dt.date | None, warranty_end: dt.date | None) -> None:
     if purchase and warranty_end and warranty_end < purchase:
         raise ValidationError({"warranty_end": "The warranty cannot end before the purchase date."})
+
+
+@transaction.atomic
+def systems_lifecycle_dates_set(
+    *, dates: dict[int, tuple[dt.date | None, dt.date | None]]
+) -> list[int]:
+    """Set purchase date and warranty end of many systems: ``{system_id: (purchase, warranty)}``.
+
+    A ``None`` keeps the stored date. Rows are locked in primary-key order and
+    written in one bulk update; returns the ids of the systems written. The
+    caller checks who may import (reports' importer, the API's upsert).
+    """
+    systems = list(System.objects.select_for_update().filter(pk__in=sorted(dates)).order_by("pk"))
+    now = timezone.now()
+    for system in systems:
+        purchase, warranty = dates[system.pk]
+        system.purchase_date = purchase or system.purchase_date
+        system.warranty_end = warranty or system.warranty_end
+        system.updated_at = now
+    System.objects.bulk_update(
+        systems, ["purchase_date", "warranty_end", "updated_at"], batch_size=1000
+    )
+    return [system.pk for system in systems]

@@ -1,0 +1,90 @@
+"""CSV and XLSX writers that never hold the whole table in memory.
+
+CSV streams line by line (``StreamingHttpResponse``); XLSX goes through
+openpyxl's write-only workbook into a temporary file that is then streamed.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import tempfile
+from collections.abc import Iterable, Iterator
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_TYPE = "text/csv; charset=utf-8"
+
+
+class _Line:
+    """A file-like object whose ``write`` returns what it was given (csv → stream)."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+# A cell starting with one of these is a formula to a spreadsheet (CSV injection):
+# people type order names and email subjects, so such text gets a leading quote.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _csv_value(value):
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if value is None:
+        return ""
+    return safe_cell(value)
+
+
+CSV_LINES_PER_CHUNK = 500
+
+
+def csv_lines(columns: Iterable[str], rows: Iterable[tuple]) -> Iterator[str]:
+    """The header and every row as CSV text, a few hundred lines per chunk (a UTF-8
+    BOM first, for Excel)."""
+    writer = csv.writer(_Line())
+    yield "\ufeff" + writer.writerow(list(columns))
+    chunk: list[str] = []
+    for row in rows:
+        chunk.append(writer.writerow([_csv_value(v) for v in row]))
+        if len(chunk) >= CSV_LINES_PER_CHUNK:
+            yield "".join(chunk)
+            chunk = []
+    if chunk:
+        yield "".join(chunk)
+
+
+def csv_text(columns: Iterable[str], rows: Iterable[tuple]) -> str:
+    """The whole CSV as one string (email attachments)."""
+    out = io.StringIO()
+    for line in csv_lines(columns, rows):
+        out.write(line)
+    return out.getvalue()
+
+
+def xlsx_file(columns: Iterable[str], rows: Iterable[tuple], *, title: str):
+    """A temporary file holding the workbook, positioned at its start."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    header = []
+    for name in columns:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font = Font(bold=True)
+        header.append(cell)
+    sheet.append(header)
+    for row in rows:
+        sheet.append([safe_cell(value) for value in row])
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
+    workbook.save(handle)
+    handle.seek(0)
+    return handle

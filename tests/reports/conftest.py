@@ -1,0 +1,109 @@
+"""Constructed data for the reports tests: tickets, audits, orders and actions with
+chosen statuses and times, so every number a dashboard shows is known."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from accounts.roles import Role
+from orders.choices import ActionKind, ActionStatus, OrderStatus, OrderType
+from orders.models import Order, OrderAction, OrderQueue
+from refresh.choices import RefreshStyle, TicketStatus
+from refresh.models import RefreshTicket, RefreshTicketAudit
+from tests.accounts.factories import SupportTeamFactory
+from tests.orders.factories import OrderFactory
+from tests.refresh.factories import RefreshConfigFactory, SystemFactory
+
+S = TicketStatus
+
+
+def local_dt(day: dt.date, hour: int = 12) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
+
+
+@pytest.fixture
+def refresh_admin(make_user):
+    return make_user(Role.REFRESH_ADMINISTRATOR)
+
+
+@pytest.fixture
+def refresh_manager(make_user):
+    return make_user(Role.REFRESH_MANAGER)
+
+
+@pytest.fixture
+def orders_manager(make_user):
+    return make_user(Role.ORDERS_MANAGER)
+
+
+@pytest.fixture
+def team(db):
+    return SupportTeamFactory(name="North team")
+
+
+@pytest.fixture
+def config(db, team):
+    return RefreshConfigFactory(name="Campaign A", support_team=team)
+
+
+@pytest.fixture
+def make_ticket(config, team):
+    """make_ticket(status, created=..., changed=..., audits=[(status, at), ...])."""
+
+    def _make(status=S.PENDING_INVITE, *, created=None, changed=None, audits=(), **fields):
+        now = timezone.now()
+        created = created or now
+        ticket = RefreshTicket.objects.create(
+            existing_system=fields.pop("system", None) or SystemFactory(),
+            config=fields.pop("config", config),
+            support_team=fields.pop("support_team", team),
+            style=fields.pop("style", RefreshStyle.ON_PREM),
+            status=status,
+            created_at=created,
+            status_changed_at=changed or created,
+            **fields,
+        )
+        RefreshTicketAudit.objects.bulk_create(
+            RefreshTicketAudit(ticket=ticket, to_status=to, created_at=at) for to, at in audits
+        )
+        return ticket
+
+    return _make
+
+
+@pytest.fixture
+def queue(db):
+    return OrderQueue.objects.create(name="Email desk", order_type=OrderType.EMAIL_ONLY)
+
+
+@pytest.fixture
+def make_order(queue):
+    """make_order(status, created=..., completed=..., planned=..., steps=[(status, at)])."""
+
+    def _make(status=OrderStatus.SUBMITTED, *, created=None, steps=(), **fields):
+        created = created or timezone.now()
+        order = OrderFactory(
+            queue=fields.pop("queue", queue),
+            status=status,
+            created_at=created,
+            submitted_at=fields.pop("submitted", created),
+            **fields,
+        )
+        OrderAction.objects.bulk_create(
+            OrderAction(
+                order=order,
+                position=i,
+                name=f"Step {i}",
+                kind=ActionKind.MANUAL,
+                status=step_status,
+                processed_at=at,
+            )
+            for i, (step_status, at) in enumerate(steps, start=1)
+        )
+        return order
+
+    return _make
+
+
+__all__ = ["ActionStatus", "Order", "local_dt"]
