@@ -97,6 +97,7 @@ def _demo_objects() -> dict:
     from notifications.models import OutboundEmail
     from orders.models import Order, OrderAction, OrderAttachment, OrderITSMTicket, OrderQueue
     from refresh.models import RefreshBatch, RefreshConfig, RefreshTicket
+    from reports.models import LifecyclePolicy, ReportSubscription, SavedView
     from scheduling.models import ScheduleSlot, ScheduleSlotPreference
     from webhooks.models import WebhookDelivery, WebhookEndpoint
 
@@ -122,6 +123,9 @@ def _demo_objects() -> dict:
         "email": OutboundEmail.objects.order_by("pk").first(),
         "stub_ticket": StubITSMTicket.objects.order_by("pk").first(),
         "api_key": ApiKey.objects.order_by("pk").first(),
+        "saved_view": SavedView.objects.order_by("pk").first(),
+        "subscription": ReportSubscription.objects.order_by("pk").first(),
+        "policy": LifecyclePolicy.objects.order_by("pk").first(),
         "webhook": WebhookEndpoint.objects.order_by("pk").first(),
         "delivery": WebhookDelivery.objects.order_by("pk").first(),
     }
@@ -229,6 +233,25 @@ def _url_args(o: dict) -> dict[str, list]:
         "integrations:itsm_stub_ticket": [_pk(o["stub_ticket"])],
         "integrations:itsm_stub_ticket_status": [_pk(o["stub_ticket"])],
         "api_keys:revoke": [_pk(o["api_key"])],
+        "reports:export": ["tickets", "csv"],
+        "reports:saved_view": [_pk(o["saved_view"])],
+        "reports:saved_view_delete": [_pk(o["saved_view"])],
+        "reports:subscription_stop": [_pk(o["subscription"])],
+        "reports:unsubscribe": ["no-such-token"],
+        "reports:lifecycle_policy_delete": [_pk(o["policy"])],
+        # django-allauth's pages with arguments: keys and ids nobody holds, and
+        # the identity providers' ids (not configured in tests: 404).
+        "account_confirm_email": ["no-such-key"],
+        "account_reset_password_from_key": ["MQ", "set-password"],
+        "mfa_edit_webauthn": [999999],
+        "mfa_remove_webauthn": [999999],
+        "openid_connect_login": ["idp"],
+        "openid_connect_callback": ["idp"],
+        "saml_acs": ["idp-saml"],
+        "saml_finish_acs": ["idp-saml"],
+        "saml_login": ["idp-saml"],
+        "saml_metadata": ["idp-saml"],
+        "saml_sls": ["idp-saml"],
         "webhooks:endpoint_edit": [_pk(o["webhook"])],
         "webhooks:redeliver": [_pk(o["delivery"])],
     }
