@@ -20,6 +20,14 @@ from orders.choices import (
 from orders.models import Order, OrderSubscription
 
 
+def human_join(items: Iterable) -> str:
+    """Names for a sentence: "A", "A and B", "A, B and C" (never a list's repr)."""
+    names = [str(item) for item in items]
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def _coordinator_emails(order: Order) -> list[str]:
     emails = []
     if order.submitted_by_id and order.submitted_by.email:
@@ -121,7 +129,7 @@ def order_confirmation_send(*, order: Order, key: str):
         "order": order,
         "access_url": access_url,
         "placeholder": placeholder,
-        "software": list(order.software.all()),
+        "software_names": human_join(order.software.order_by("name")),
         "order_url": _portal_url(order),
     }
     email = email_queue(
@@ -169,7 +177,7 @@ def order_enduser_link_send(*, order: Order, key: str):
             "order": order,
             "link_url": issued.url(reverse("orders:enduser_link", args=[issued.token])),
             "expires_at": issued.link.expires_at,
-            "software": list(order.software.all()),
+            "software_names": human_join(order.software.order_by("name")),
         },
         related=order,
     )
