@@ -187,10 +187,20 @@ def order_submission_errors(*, order: Order) -> dict[str, str]:
     return errors
 
 
+NOTHING_FILLED = "Nothing is filled in yet, so nothing was saved. Fill in the fields below."
+
+
 @transaction.atomic
 def order_create_draft(*, order_type: str, organization, submitted_by, data: dict | None = None):
-    """A new draft order numbered from the allocator; nothing is sent."""
+    """A new draft order numbered from the allocator; nothing is sent.
+
+    A draft with nothing filled in is never created: the error names what a
+    submission needs, so the coordinator sees the form's errors instead of an
+    empty order in their list.
+    """
     values, software = _draft_values(order_type, data or {})
+    if not software and not any(values.values()):
+        raise ValidationError({"__all__": NOTHING_FILLED, **REQUIRED_ON_SUBMIT[order_type]})
     order = Order(
         number=order_number_allocate(),
         order_type=OrderType(order_type),

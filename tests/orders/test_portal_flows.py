@@ -207,6 +207,7 @@ def test_replacement_now_needs_exactly_one_person(coordinator_client, coordinato
             "new_email": "rae@med.example.edu",
             "intent": "submit",
         },
+        follow=True,  # to the draft's page, which shows why it cannot be submitted
     )
     assert "Choose either the user being replaced or a parked workstation" in (
         response.content.decode()
