@@ -20,6 +20,7 @@ from orders.models import (
 )
 
 from ._core import (
+    completion_date_errors,
     order_advance_schedule,
     order_audit_add,
     order_fields_update,
@@ -208,7 +209,9 @@ def order_create_draft(*, order_type: str, organization, submitted_by, data: dic
         submitted_by=submitted_by,
         **values,
     )
-    errors = _check_scope(order)
+    errors = _check_scope(order) | completion_date_errors(
+        requested_completion_date=order.requested_completion_date
+    )
     if errors:
         raise ValidationError(errors)
     order.full_clean(exclude=["number", "software", "status"], validate_unique=False)
@@ -242,6 +245,9 @@ def order_update_draft(*, order: Order, actor, data: dict) -> Order:
         existing_user=values.get("existing_user", order.existing_user),
         existing_placeholder=values.get("existing_placeholder", order.existing_placeholder),
     )
+    requested = values.get("requested_completion_date")
+    if requested != order.requested_completion_date:  # a date kept as it was stays valid
+        errors |= completion_date_errors(requested_completion_date=requested)
     if errors:
         raise ValidationError(errors)
     if software is not None:
