@@ -26,6 +26,7 @@ from notifications.services import render_email
 from orders.choices import MessageKind, OrderStatus, OrderType
 from orders.services import order_message_post
 from orders.services.notify import (
+    order_appointment_booked_notify,
     order_completed_notify,
     order_confirmation_send,
     order_enduser_link_send,
@@ -35,6 +36,7 @@ from refresh.choices import RefreshStyle
 from refresh.services import ticket_create
 from refresh.services.jobs._common import email_context
 from scheduling.models import Booking, ScheduleSlot
+from scheduling.services import booking_create
 from tests.accounts.factories import SupportTeamFactory, UserFactory
 from tests.orders.factories import InstallableSoftwareFactory, OrderFactory
 from tests.refresh.factories import RefreshConfigFactory, StockSystemFactory, SystemFactory
@@ -123,6 +125,17 @@ def _order_emails(people, organization):
     order_enduser_link_send(order=install, key="t-enduser")
     order_finish_link_send(order=draft, actor=people["staff"])
     order_completed_notify(order=install)
+    install.owner = people["staff"]
+    start = timezone.now().replace(microsecond=0) + dt.timedelta(days=2)
+    slot = ScheduleSlot.objects.create(
+        team=SupportTeamFactory(name="Orders Technicians"),
+        start=start,
+        end=start + dt.timedelta(hours=1),
+        capacity=1,
+        location_note="Room 210, Medical Science I",
+    )
+    booking = booking_create(slot_id=slot.pk, booked_object=install)
+    order_appointment_booked_notify(order=install, booking=booking, key="t-booked")
     first = order_message_post(
         order=install, author=people["staff"], kind=MessageKind.REPLY, body="We start Monday."
     )

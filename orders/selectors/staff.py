@@ -18,7 +18,7 @@ from django.db.models import (
 
 from accounts.models import Organization, User
 from notifications.selectors import emails_for_object
-from orders.choices import FINISHED_ACTION_STATUSES, MessageKind, OrderStatus
+from orders.choices import FINISHED_ACTION_STATUSES, MessageKind, OrderStatus, OrderType
 from orders.models import (
     Order,
     OrderAction,
@@ -216,6 +216,16 @@ def staff_order_audits(*, order: Order) -> QuerySet[OrderAudit]:
 
 def staff_order_emails(*, order: Order):
     return emails_for_object(obj=order).defer("body_html", "attachments")
+
+
+def staff_order_appointments(*, order: Order) -> list:
+    """A software install's bookings, newest first: the active one, then those it replaced
+    (moved or cancelled). Other order types book nothing: no query."""
+    if order.order_type != OrderType.INSTALL_SOFTWARE:
+        return []
+    from scheduling.selectors import bookings_for
+
+    return list(bookings_for(obj=order).order_by("-created_at", "-pk"))
 
 
 def staff_order_itsm_tickets(*, order: Order) -> QuerySet[OrderITSMTicket]:
