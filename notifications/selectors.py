@@ -12,7 +12,9 @@ def emails_for_object(*, obj) -> QuerySet[OutboundEmail]:
 
 
 def outbound_log(*, search: str = "", status: str = "") -> QuerySet[OutboundEmail]:
-    qs = OutboundEmail.objects.select_related("related_type")
+    """The outbox, newest first; each email's object (an order, a ticket) is prefetched
+    (one query per kind of object on the page) so the list names it by its number."""
+    qs = OutboundEmail.objects.select_related("related_type").prefetch_related("related")
     if search:
         qs = qs.filter(Q(subject__icontains=search) | Q(to__icontains=search))
     if status:

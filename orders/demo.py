@@ -213,4 +213,26 @@ def seed(*, out) -> list[str]:
             f"  order {order.number:<6} {order.get_order_type_display():<36} "
             f"{order.get_status_display():<12} ({key}, {org_name})"
         )
+    lines += _book_appointment(orgs.get("School of Medicine"), team)
     return lines
+
+
+def _book_appointment(org, team) -> list[str]:
+    """The in-progress install's end user answered their link: a password and a visit,
+    so the technician's "My appointments" and the order page show it."""
+    from orders.services import enduser_link_submit
+    from scheduling.selectors import booking_active_for, slots_bookable
+
+    order = Order.objects.filter(
+        organization=org, order_type=OrderType.INSTALL_SOFTWARE, workstation="MED-WX21"
+    ).first()
+    if order is None or team is None or order.status != "in_progress":
+        return []
+    booking = booking_active_for(obj=order)
+    if booking is None:
+        slot = slots_bookable(team=team).first()
+        if slot is None:
+            return []
+        enduser_link_submit(order=order, password="demo-password-21", slot_id=slot.pk)
+        booking = booking_active_for(obj=order)
+    return [f"  order {order.number} appointment: {booking.slot.start:%a %b %d %H:%M}"]

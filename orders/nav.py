@@ -12,4 +12,5 @@ NAV_ITEMS = [
     ),
     # The staff order manager (orders/views/staff.py) names its landing page staff_list.
     NavItem("Order manager", "orders:staff_list", visible=can_work_orders, order=20),
+    NavItem("My appointments", "orders:staff_appointments", visible=can_work_orders, order=21),
 ]

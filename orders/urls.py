@@ -3,7 +3,7 @@ and the staff order manager at /orders/staff/."""
 
 from django.urls import path
 
-from .views import attachments, links, portal, staff, staff_work
+from .views import appointments, attachments, links, portal, staff, staff_work
 
 app_name = "orders"
 
@@ -31,6 +31,12 @@ link_urls = [
 
 staff_urls = [
     path("staff/", staff.staff_list, name="staff_list"),
+    path("staff/appointments/", appointments.staff_appointments, name="staff_appointments"),
+    path(
+        "feeds/<str:token>/appointments.ics",
+        appointments.appointments_feed,
+        name="appointments_feed",
+    ),
     path("staff/queues/<int:queue_id>/", staff.staff_queue, name="staff_queue"),
     path(
         "staff/attachments/<int:pk>/",

@@ -102,3 +102,25 @@ def slots_feed_ics(*, slots: Iterable[ScheduleSlot], name: str) -> str:
         event.add("transp", "TRANSPARENT" if slot.booked_count == 0 else "OPAQUE")
         cal.add_component(event)
     return cal.to_ical().decode()
+
+
+def bookings_feed_ics(*, entries: Iterable[tuple[Booking, str, str]], name: str) -> str:
+    """A subscribable calendar of bookings, each with its own summary and description
+    (``entries`` are ``(booking, summary, description)``; the booking's slot selected)."""
+    cal = _calendar(name=name)
+    cal.add("refresh-interval;value=duration", "PT1H")
+    cal.add("x-published-ttl", "PT1H")
+    stamp = _utc(timezone.now())
+    domain = _uid_domain()
+    for booking, summary, description in entries:
+        event = Event()
+        event.add("uid", f"booking-{booking.pk}@{domain}")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", _utc(booking.slot.start))
+        event.add("dtend", _utc(booking.slot.end))
+        event.add("summary", summary)
+        event.add("description", description)
+        if booking.slot.location_note:
+            event.add("location", booking.slot.location_note)
+        cal.add_component(event)
+    return cal.to_ical().decode()

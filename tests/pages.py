@@ -183,6 +183,7 @@ def _url_args(o: dict) -> dict[str, list]:
         "scheduling:preference_edit": [_pk(o["preference"])],
         "scheduling:preference_deactivate": [_pk(o["preference"])],
         "scheduling:feed_all": [feed],
+        "orders:appointments_feed": [feed],
         "scheduling:feed_team": [feed, _pk(o["slot"].team if o["slot"] else None)],
         "refresh:customer_entry": ["no-such-token"],
         "refresh:customer_step": ["no-such-token", "location"],

@@ -157,6 +157,33 @@ def _config_detail(ctx):
     return reverse("refresh:config_detail", args=[ctx["config"].pk])
 
 
+def _appointments_page(ctx):
+    from django.utils import timezone
+
+    from tests.scheduling.factories import ScheduleSlotFactory
+
+    ctx["slot"] = ScheduleSlotFactory(capacity=40)  # tomorrow at 09:00
+    day = timezone.localtime(ctx["slot"].start).date()
+    return reverse("orders:staff_appointments") + f"?view=week&day={day.isoformat()}"
+
+
+def _appointments(ctx, n):
+    from orders.choices import OrderStatus, OrderType
+    from scheduling.services import booking_create
+    from tests.orders.factories import InstallableSoftwareFactory, OrderFactory
+
+    for _ in range(n):
+        order = OrderFactory(
+            organization=ctx["org"],
+            order_type=OrderType.INSTALL_SOFTWARE,
+            status=OrderStatus.IN_PROGRESS,
+            workstation="WX1",
+            owner=ctx["user"],
+        )
+        order.software.add(InstallableSoftwareFactory())
+        booking_create(slot_id=ctx["slot"].pk, booked_object=order)
+
+
 PAGES: dict[str, Page] = {
     "orders:portal_list": Page(
         Role.COORDINATOR, lambda ctx: reverse("orders:portal_list"), _orders
@@ -166,6 +193,7 @@ PAGES: dict[str, Page] = {
         Role.ORDERS_MANAGER, lambda ctx: reverse("orders:staff_list"), _orders
     ),
     "orders:staff_detail": Page(Role.ORDERS_MANAGER, _order_page("orders:staff_detail"), _messages),
+    "orders:staff_appointments": Page(Role.ORDERS_TECHNICIAN, _appointments_page, _appointments),
     "notifications:outbox": Page(
         Role.ORDERS_TECHNICIAN, lambda ctx: reverse("notifications:outbox"), _emails
     ),
@@ -217,6 +245,7 @@ def test_page_query_count_matches_the_baseline(client, make_user, organization, 
         ctx["coordinator"] if page.role is Role.COORDINATOR else make_user(page.role, is_staff=True)
     )
     client.force_login(user)
+    ctx["user"] = user
     url = page.setup(ctx)
     page.grow(ctx, SIZES[0])
     client.get(url)  # warm what the page makes once per person

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django import forms
+from django.utils import timezone
 
 from orders.choices import OrderType
 from orders.models import USERNAME_RE
@@ -10,6 +13,17 @@ from orders.selectors import order_user_choices, placeholders_available, softwar
 from orders.services import directory_username_exists, order_username_taken
 
 REQUIRED_HELP = "Required to submit."
+NOTES_MAX_LENGTH = 2000
+MESSAGE_MAX_LENGTH = 10000
+
+
+def date_bounds(field: forms.DateField) -> None:
+    """The date picker offers what the services accept: today to two years ahead."""
+    from orders.services import COMPLETION_DATE_MAX_DAYS
+
+    today = timezone.localdate()
+    field.widget.attrs["min"] = today.isoformat()
+    field.widget.attrs["max"] = (today + timedelta(days=COMPLETION_DATE_MAX_DAYS)).isoformat()
 
 
 def _lines(value: str) -> list[str]:
@@ -26,10 +40,11 @@ class _OrderForm(forms.Form):
     requested_completion_date = forms.DateField(
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="When you need this done (IT confirms a planned date).",
+        help_text="When you need this done, within two years (IT confirms a planned date).",
     )
     notes = forms.CharField(
         required=False,
+        max_length=NOTES_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Anything IT should know.",
     )
@@ -40,6 +55,7 @@ class _OrderForm(forms.Form):
         if order is not None and "initial" not in kwargs:
             kwargs["initial"] = self.initial_from(order)
         super().__init__(*args, **kwargs)
+        date_bounds(self.fields["requested_completion_date"])
         # The type's own fields first, the date and notes last.
         self.order_fields(
             [n for n in self.fields if n not in ("requested_completion_date", "notes")]
@@ -261,7 +277,9 @@ ERROR_FIELD_ALIASES = {
 
 class ReplyForm(forms.Form):
     body = forms.CharField(
-        label="Your message", widget=forms.Textarea(attrs={"rows": 4}), max_length=10000
+        label="Your message",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=MESSAGE_MAX_LENGTH,
     )
 
 

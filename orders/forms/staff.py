@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from orders.choices import ITSMTicketStatus, MessageKind, OrderPriority, OrderStatus
+from orders.forms.portal import MESSAGE_MAX_LENGTH, date_bounds
 from orders.models import OrderQueue
 from orders.selectors import orders_staff_users
 from orders.services import MAX_ATTACHMENTS_PER_MESSAGE, attachment_errors
@@ -66,7 +67,7 @@ class OrderDetailsForm(forms.Form):
         label="Planned completion",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="The date IT commits to.",
+        help_text="The date IT commits to, within two years.",
     )
     owner = forms.ModelChoiceField(
         label="Owner", required=False, queryset=None, empty_label="Nobody yet"
@@ -77,6 +78,8 @@ class OrderDetailsForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = orders_staff_users()
+        date_bounds(self.fields["requested_completion_date"])
+        date_bounds(self.fields["planned_completion_date"])
 
 
 class OrganizationSearchForm(forms.Form):
@@ -133,7 +136,9 @@ class MessageForm(forms.Form):
     kind = forms.ChoiceField(
         label="Kind of message", choices=MESSAGE_KIND_CHOICES, widget=forms.RadioSelect
     )
-    body = forms.CharField(label="Message", widget=forms.Textarea(attrs={"rows": 5}))
+    body = forms.CharField(
+        label="Message", widget=forms.Textarea(attrs={"rows": 5}), max_length=MESSAGE_MAX_LENGTH
+    )
     assigned_to = forms.ModelChoiceField(
         label="Assign to",
         required=False,

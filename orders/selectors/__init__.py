@@ -31,6 +31,7 @@ from .staff import (
     staff_follow_ups_for,
     staff_itsm_ticket_get,
     staff_message_get,
+    staff_order_appointments,
     staff_order_audits,
     staff_order_emails,
     staff_order_get,
@@ -43,6 +44,7 @@ from .staff import (
     staff_queues,
     staff_status_counts,
     staff_step_counts,
+    technician_appointments,
 )
 
 __all__ = [
@@ -66,6 +68,8 @@ __all__ = [
     "staff_follow_ups_for",
     "staff_itsm_ticket_get",
     "staff_message_get",
+    "staff_order_appointments",
+    "technician_appointments",
     "staff_order_audits",
     "staff_order_emails",
     "staff_order_get",

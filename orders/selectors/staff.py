@@ -18,7 +18,7 @@ from django.db.models import (
 
 from accounts.models import Organization, User
 from notifications.selectors import emails_for_object
-from orders.choices import FINISHED_ACTION_STATUSES, MessageKind, OrderStatus
+from orders.choices import FINISHED_ACTION_STATUSES, MessageKind, OrderStatus, OrderType
 from orders.models import (
     Order,
     OrderAction,
@@ -216,6 +216,36 @@ def staff_order_audits(*, order: Order) -> QuerySet[OrderAudit]:
 
 def staff_order_emails(*, order: Order):
     return emails_for_object(obj=order).defer("body_html", "attachments")
+
+
+def staff_order_appointments(*, order: Order) -> list:
+    """A software install's bookings, newest first: the active one, then those it replaced
+    (moved or cancelled). Other order types book nothing: no query."""
+    if order.order_type != OrderType.INSTALL_SOFTWARE:
+        return []
+    from scheduling.selectors import bookings_for
+
+    return list(bookings_for(obj=order).order_by("-created_at", "-pk"))
+
+
+def technician_appointments(*, user, start, end) -> list[tuple]:
+    """(booking, order) of the active appointments of the installs ``user`` owns whose
+    slot starts in [start, end), by start time: three queries whatever the number."""
+    from scheduling.selectors import bookings_active_for_objects
+
+    orders = list(
+        Order.objects.filter(owner=user, order_type=OrderType.INSTALL_SOFTWARE)
+        .exclude(status=OrderStatus.CANCELLED)
+        .select_related("organization", "existing_user")
+        .prefetch_related("software")
+    )
+    bookings = bookings_active_for_objects(objs=orders)
+    rows = [
+        (bookings[str(order.pk)], order)
+        for order in orders
+        if str(order.pk) in bookings and start <= bookings[str(order.pk)].slot.start < end
+    ]
+    return sorted(rows, key=lambda row: row[0].slot.start)
 
 
 def staff_order_itsm_tickets(*, order: Order) -> QuerySet[OrderITSMTicket]:

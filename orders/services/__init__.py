@@ -7,7 +7,7 @@
 ``_core`` holds the transition runner and audit helpers they share.
 """
 
-from ._core import order_audit_add, order_number_allocate
+from ._core import COMPLETION_DATE_MAX_DAYS, order_audit_add, order_number_allocate
 from .automation import (
     MAX_ATTEMPTS,
     directory_username_exists,
@@ -63,6 +63,7 @@ from .staff import (
 )
 
 __all__ = [
+    "COMPLETION_DATE_MAX_DAYS",
     "MAX_ATTACHMENTS_PER_MESSAGE",
     "MAX_ATTEMPTS",
     "attachment_content_type",

@@ -8,8 +8,10 @@ commit are scheduled by the calling service.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 from django_fsm import can_proceed, has_transition_perm
 
 from common.effects import enqueue_on_commit
@@ -36,6 +38,27 @@ ACTION_FIELDS = {
     "resume": ["status_before_hold"],
     "cancel": ["status_before_hold", "cancelled_at"],
 }
+
+
+# How far ahead a requested or planned completion date may be.
+COMPLETION_DATE_MAX_DAYS = 2 * 365
+
+
+def completion_date_errors(*, today: date | None = None, **dates: date | None) -> dict[str, str]:
+    """Completion dates must be today or later and at most two years ahead, by field."""
+    today = today or timezone.localdate()
+    latest = today + timedelta(days=COMPLETION_DATE_MAX_DAYS)
+    errors = {}
+    for field, value in dates.items():
+        if value is None:
+            continue
+        if value < today:
+            errors[field] = f"Choose today ({today:%B} {today.day}, {today.year}) or a later date."
+        elif value > latest:
+            errors[field] = (
+                f"Choose a date within two years (by {latest:%B} {latest.day}, {latest.year})."
+            )
+    return errors
 
 
 def status_label(status: str) -> str:

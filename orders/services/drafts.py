@@ -20,6 +20,7 @@ from orders.models import (
 )
 
 from ._core import (
+    completion_date_errors,
     order_advance_schedule,
     order_audit_add,
     order_fields_update,
@@ -187,10 +188,20 @@ def order_submission_errors(*, order: Order) -> dict[str, str]:
     return errors
 
 
+NOTHING_FILLED = "Nothing is filled in yet, so nothing was saved. Fill in the fields below."
+
+
 @transaction.atomic
 def order_create_draft(*, order_type: str, organization, submitted_by, data: dict | None = None):
-    """A new draft order numbered from the allocator; nothing is sent."""
+    """A new draft order numbered from the allocator; nothing is sent.
+
+    A draft with nothing filled in is never created: the error names what a
+    submission needs, so the coordinator sees the form's errors instead of an
+    empty order in their list.
+    """
     values, software = _draft_values(order_type, data or {})
+    if not software and not any(values.values()):
+        raise ValidationError({"__all__": NOTHING_FILLED, **REQUIRED_ON_SUBMIT[order_type]})
     order = Order(
         number=order_number_allocate(),
         order_type=OrderType(order_type),
@@ -198,7 +209,9 @@ def order_create_draft(*, order_type: str, organization, submitted_by, data: dic
         submitted_by=submitted_by,
         **values,
     )
-    errors = _check_scope(order)
+    errors = _check_scope(order) | completion_date_errors(
+        requested_completion_date=order.requested_completion_date
+    )
     if errors:
         raise ValidationError(errors)
     order.full_clean(exclude=["number", "software", "status"], validate_unique=False)
@@ -232,6 +245,9 @@ def order_update_draft(*, order: Order, actor, data: dict) -> Order:
         existing_user=values.get("existing_user", order.existing_user),
         existing_placeholder=values.get("existing_placeholder", order.existing_placeholder),
     )
+    requested = values.get("requested_completion_date")
+    if requested != order.requested_completion_date:  # a date kept as it was stays valid
+        errors |= completion_date_errors(requested_completion_date=requested)
     if errors:
         raise ValidationError(errors)
     if software is not None:

@@ -20,6 +20,14 @@ from orders.choices import (
 from orders.models import Order, OrderSubscription
 
 
+def human_join(items: Iterable) -> str:
+    """Names for a sentence: "A", "A and B", "A, B and C" (never a list's repr)."""
+    names = [str(item) for item in items]
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def _coordinator_emails(order: Order) -> list[str]:
     emails = []
     if order.submitted_by_id and order.submitted_by.email:
@@ -121,7 +129,7 @@ def order_confirmation_send(*, order: Order, key: str):
         "order": order,
         "access_url": access_url,
         "placeholder": placeholder,
-        "software": list(order.software.all()),
+        "software_names": human_join(order.software.order_by("name")),
         "order_url": _portal_url(order),
     }
     email = email_queue(
@@ -169,7 +177,7 @@ def order_enduser_link_send(*, order: Order, key: str):
             "order": order,
             "link_url": issued.url(reverse("orders:enduser_link", args=[issued.token])),
             "expires_at": issued.link.expires_at,
-            "software": list(order.software.all()),
+            "software_names": human_join(order.software.order_by("name")),
         },
         related=order,
     )
@@ -251,4 +259,47 @@ def order_client_message_notify(*, order: Order, message):
         body=message.body,
         exclude_user_ids=[order.owner_id] if order.owner_id else [],
         author=message.author,
+    )
+
+
+def appointment_place(*, order: Order, booking) -> str:
+    """Where the visit happens: the slot's location note, else the end user's computer."""
+    return booking.slot.location_note or f"at the end user's desk ({order.workstation})"
+
+
+def order_appointment_booked_notify(*, order: Order, booking, key: str):
+    """Tell the order's owner (the technician) the end user booked: number, customer,
+    time and place in the subject and body, with an .ics for their calendar."""
+    from notifications.services import Attachment, email_queue
+    from scheduling.ics import booking_ics
+
+    if not order.owner_id:
+        return None
+    customer = f"{order.subject_name} ({order.organization.name})"
+    place = appointment_place(order=order, booking=booking)
+    return email_queue(
+        key=key,
+        template="orders_appointment_booked",
+        to=[order.owner.email],
+        context={
+            "order": order,
+            "booking": booking,
+            "customer": customer,
+            "place": place,
+            "software_names": human_join(order.software.order_by("name")),
+            "order_url": _staff_url(order),
+        },
+        related=order,
+        attachments=[
+            Attachment(
+                filename="appointment.ics",
+                content=booking_ics(
+                    booking=booking,
+                    summary=f"Order {order.number}: install for {customer}",
+                    description=f"{place}. {_staff_url(order)}",
+                    attendee_email=order.owner.email,
+                ),
+                mimetype="text/calendar",
+            )
+        ],
     )

@@ -50,10 +50,11 @@ def enduser_link_submit(*, order: Order, password: str, slot_id: int | None, lin
     _require_open_install(order)
     if not password:
         raise OrderError("Enter your password.")
+    booking = None
     if slot_id is not None:
         from scheduling.services import booking_create
 
-        booking_create(slot_id=slot_id, booked_object=order, booked_by=None)
+        booking = booking_create(slot_id=slot_id, booked_object=order, booked_by=None)
     now = timezone.now()
     EndUserSecret.objects.filter(order=order, purged_at__isnull=True).update(
         ciphertext="", purged_at=now
@@ -76,14 +77,13 @@ def enduser_link_submit(*, order: Order, password: str, slot_id: int | None, lin
         from notifications.links import access_link_revoke
 
         access_link_revoke(link=link, reason="The end user answered.")
-    from .notify import order_notify_owner
+    from .notify import order_appointment_booked_notify, order_notify_owner
 
-    order_notify_owner(
-        order=order,
-        key=f"order-{order.pk}-enduser-answered-{now.timestamp():.0f}",
-        summary="The end user gave their password"
-        + (" and booked an appointment." if slot_id else "."),
-    )
+    key = f"order-{order.pk}-enduser-answered-{now.timestamp():.0f}"
+    if booking is not None:
+        order_appointment_booked_notify(order=order, booking=booking, key=key)
+    else:
+        order_notify_owner(order=order, key=key, summary="The end user gave their password.")
 
 
 def enduser_secret_live(*, order: Order) -> EndUserSecret | None:

@@ -18,7 +18,7 @@ from orders.choices import ITSMTicketStatus, OrderPriority
 from orders.exceptions import OrderError, OrderPermissionDenied
 from orders.models import Order, OrderITSMTicket, OrderSubscription
 
-from ._core import order_audit_add, order_fields_update, order_lock
+from ._core import completion_date_errors, order_audit_add, order_fields_update, order_lock
 
 
 def require_orders_staff(actor) -> None:
@@ -81,6 +81,15 @@ def order_details_update(
         "priority": priority,
     }
     before = {name: getattr(order, name) for name in wanted}
+    date_errors = completion_date_errors(
+        **{
+            name: wanted[name]
+            for name in ("requested_completion_date", "planned_completion_date")
+            if wanted[name] != before[name]  # a date kept as it was stays valid
+        }
+    )
+    if date_errors:
+        raise ValidationError(date_errors)
 
     def describe(changes) -> str:
         parts = [

@@ -38,6 +38,7 @@ from orders.services import (
     order_cancel,
     order_client_reply,
     order_create_draft,
+    order_submission_errors,
     order_submit,
     order_update_draft,
 )
@@ -143,8 +144,13 @@ def portal_create(request, order_type: str):
             if response is not None:
                 return response
             if order is not None:
-                # The draft exists now (submission failed): keep editing it.
+                # The draft exists now (submission failed): its page shows the same
+                # errors, so the URL and the form's target are the draft's and the
+                # next submit updates it instead of starting a second order.
                 messages.warning(request, f"Draft {order.number} is saved; fix the fields below.")
+                return redirect(
+                    reverse("orders:portal_edit", args=[order.number]) + "?" + CHECK_PARAM
+                )
     else:
         form = form_class(organization=organization)
     return render(
@@ -157,6 +163,24 @@ def portal_create(request, order_type: str):
             "description": TYPE_DESCRIPTIONS[order_type],
         },
     )
+
+
+# ``?check`` on a draft's page: show why it cannot be submitted yet (read-only).
+CHECK_PARAM = "check"
+
+
+def _form_with_submission_errors(form_class, *, order: Order):
+    """The draft's form, bound to what is saved, with every reason it cannot be submitted."""
+    saved = form_class(organization=order.organization, order=order)
+    data = {name: saved[name].value() for name in saved.fields}
+    form = form_class(data, organization=order.organization, order=order)
+    form.is_valid()
+    errors = order_submission_errors(order=order)
+    if errors:
+        form_add_service_error(
+            form, ValidationError(errors), field_map=ERROR_FIELD_ALIASES.get(order.order_type, {})
+        )
+    return form
 
 
 @coordinator_only
@@ -173,6 +197,8 @@ def portal_edit(request, number: int):
             response, _ = _save(request, form=form, order_type=order.order_type, order=order)
             if response is not None:
                 return response
+    elif CHECK_PARAM in request.GET:
+        form = _form_with_submission_errors(form_class, order=order)
     else:
         form = form_class(organization=order.organization, order=order)
     return render(

@@ -167,9 +167,12 @@ def staff_detail(request, number: int):
         initial={"kind": initial_kind, "quoted": quote.pk if quote else None}
     )
     itsm_tickets = list(sel.staff_order_itsm_tickets(order=order))
+    appointments = sel.staff_order_appointments(order=order)
     secret = enduser_secret_live(order=order) if order.order_type == "install_software" else None
     context = {
         "order": order,
+        "appointment": next((b for b in appointments if b.cancelled_at is None), None),
+        "appointment_history": [b for b in appointments if b.cancelled_at is not None],
         "actions": actions,
         "current_action": current if workable else None,
         "ActionKind": ActionKind,

@@ -27,5 +27,22 @@
         });
       });
     });
+    // A live "n of max characters" counter under every text area with a limit.
+    document.querySelectorAll("textarea[maxlength]").forEach(function (area) {
+      var max = Number(area.getAttribute("maxlength"));
+      var counter = document.createElement("p");
+      counter.className = "char-counter";
+      counter.id = (area.id || "textarea") + "-counter";
+      counter.setAttribute("aria-live", "polite");
+      var update = function () {
+        counter.textContent = area.value.length + " of " + max + " characters";
+        counter.classList.toggle("char-counter--near", area.value.length > max * 0.9);
+      };
+      update();
+      area.addEventListener("input", update);
+      area.insertAdjacentElement("afterend", counter);
+      var described = area.getAttribute("aria-describedby");
+      area.setAttribute("aria-describedby", (described ? described + " " : "") + counter.id);
+    });
   });
 })();

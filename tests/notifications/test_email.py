@@ -190,3 +190,28 @@ class TestClientAddress:
         # The client wrote "6.6.6.6" itself; the proxy appended the real address.
         assert client_key_for(self.request(rf, "6.6.6.6, 1.2.3.4")) == "1.2.3.4"
         assert client_key_for(self.request(rf, "")) == "10.9.9.9"
+
+
+def test_outbox_about_names_the_order_by_its_number(client, make_user, django_assert_num_queries):
+    from tests.orders.factories import OrderFactory
+
+    order = OrderFactory(number=77820)
+    assert order.pk != order.number
+    for n in range(3):
+        email_queue(
+            key=f"about-{n}",
+            template="orders_update",
+            to=["a@b.c"],
+            related=order,
+            context={"order": order, "subject": f"S{n}", "body": "b", "order_url": "/"},
+        )
+    client.force_login(make_user(Role.ORDERS_TECHNICIAN))
+    # session, user, groups/perms (2), count, page of emails, the orders they are about
+    with django_assert_num_queries(8):
+        page = client.get(reverse("notifications:outbox")).content.decode()
+    assert page.count("Order 77820") == 3
+    assert f"#{order.pk}" not in page
+    detail = client.get(
+        reverse("notifications:outbox_detail", args=[OutboundEmail.objects.first().pk])
+    )
+    assert "Order 77820" in detail.content.decode()

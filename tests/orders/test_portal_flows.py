@@ -207,6 +207,7 @@ def test_replacement_now_needs_exactly_one_person(coordinator_client, coordinato
             "new_email": "rae@med.example.edu",
             "intent": "submit",
         },
+        follow=True,  # to the draft's page, which shows why it cannot be submitted
     )
     assert "Choose either the user being replaced or a parked workstation" in (
         response.content.decode()
@@ -269,6 +270,25 @@ def test_install_software_secret_and_appointment(
     from scheduling.selectors import booking_active_for
 
     assert booking_active_for(obj=order).slot_id == slot.pk
+    # The owner learns who booked, when and where, with an invite for their calendar.
+    booked = OutboundEmail.objects.get(template="orders_appointment_booked")
+    assert booked.to == [technician.email]
+    when = timezone.localtime(slot.start)
+    assert booked.subject == (
+        f"Order {order.number}: {end_user.display_name} ({order.organization.name}) booked "
+        f"{when:%a, %b} {when.day}, {when.strftime('%I:%M %p').lstrip('0')}, "
+        "at the end user's desk (WX77)"
+    )
+    assert "Software: MATLAB" in booked.body_text
+    assert booked.attachments[0]["filename"] == "appointment.ics"
+    assert "BEGIN:VEVENT" in booked.attachments[0]["content"]
+    # The staff order page shows it at the top.
+    staff = coordinator_client.__class__()
+    staff.force_login(technician)
+    staff_page = staff.get(reverse("orders:staff_detail", args=[order.number])).content.decode()
+    appointment = staff_page[staff_page.index('id="appointment"') :].split("</section>")[0]
+    assert f"{when:%A, %B} {when.day}, {when.year}" in appointment
+    assert "At the end user's desk (WX77) · Orders Technicians" in appointment
     detail = coordinator_client.get(reverse("orders:portal_detail", args=[order.number]))
     assert "Not booked yet" not in detail.content.decode()
     assert "Appointment" in detail.content.decode()

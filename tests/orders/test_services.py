@@ -72,11 +72,24 @@ def test_draft_rejects_fields_of_other_types(coordinator):
         _email_draft(coordinator, workstation="WX1")
 
 
+def test_an_empty_draft_is_never_created(coordinator):
+    with pytest.raises(ValidationError) as exc:
+        order_create_draft(
+            order_type=OrderType.INSTALL_SOFTWARE,
+            organization=coordinator.organization,
+            submitted_by=coordinator,
+            data={"notes": " ", "workstation": "", "software": [], "existing_user": None},
+        )
+    assert set(exc.value.message_dict) == {"__all__", "software", "existing_user", "workstation"}
+    assert not Order.objects.exists()
+
+
 def test_submit_requires_type_fields(coordinator, queues):
     order = order_create_draft(
         order_type=OrderType.INSTALL_SOFTWARE,
         organization=coordinator.organization,
         submitted_by=coordinator,
+        data={"notes": "For the new lab."},
     )
     with pytest.raises(ValidationError) as exc:
         order_submit(order=order, actor=coordinator)
