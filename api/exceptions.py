@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -104,3 +105,24 @@ def problem_exception_handler(exc, context):
         if header in response:
             problem[header] = response[header]
     return problem
+
+
+def page_not_found(request, exception):
+    """The project's 404 handler: problem+json under /api/, Django's page elsewhere.
+
+    A URL no API route matches (``/api/v1/orders/1/actions/-5/process/``) never
+    reaches DRF, so without this it would answer with an HTML page.
+    """
+    if request.path.startswith("/api/"):
+        title = TITLES.get(404, "Not Found")
+        return JsonResponse(
+            {
+                "type": PROBLEM_BASE + title.lower().replace(" ", "-"),
+                "title": title,
+                "status": 404,
+                "detail": "No API resource at this address.",
+            },
+            status=404,
+            content_type=PROBLEM_CONTENT_TYPE,
+        )
+    return defaults.page_not_found(request, exception)

@@ -30,3 +30,6 @@ urlpatterns = [
 
 admin.site.site_header = "Handover administration"
 admin.site.site_title = "Handover admin"
+
+# Unmatched addresses under /api/ answer problem+json like the rest of the API.
+handler404 = "api.exceptions.page_not_found"

@@ -150,6 +150,8 @@ class PageAudit:
     findings: list[str] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
     checked: set = field(default_factory=set)
+    # When set, documents from other origins (an identity provider) are skipped.
+    origin: str = ""
 
     def attach(self) -> None:
         self.page.context.add_init_script(CSP_LISTENER)
@@ -165,6 +167,8 @@ class PageAudit:
         if not (200 <= response.status < 300 or 400 <= response.status < 500):
             return  # redirects have no page; server errors are the walk's to report
         if "text/html" not in headers.get("content-type", ""):
+            return
+        if self.origin and not response.url.startswith(self.origin):
             return
         try:
             body = response.body()
