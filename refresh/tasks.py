@@ -104,8 +104,10 @@ def event_push_task(event_id: int) -> None:
 
 
 @shared_task
-def pick_slot_email_task(ticket_id: int, rescheduling: bool = False) -> bool:
-    return jobs.ticket_send_pick_slot_email(ticket_id=ticket_id, rescheduling=rescheduling)
+def pick_slot_email_task(ticket_id: int, rescheduling: bool = False, reason: str = "") -> bool:
+    return jobs.ticket_send_pick_slot_email(
+        ticket_id=ticket_id, rescheduling=rescheduling, reason=reason
+    )
 
 
 @shared_task

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -16,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from accounts.models import SupportTeam
 from common.services import model_update
@@ -212,30 +214,54 @@ def slot_create_one_off(
     )
 
 
+@dataclass(frozen=True)
+class SlotDeletion:
+    """What deleting a slot did: bookings cancelled, customers asked for a new time."""
+
+    cancelled: int = 0
+    customers_asked: int = 0
+
+
+def _slot_deleted_handler(booking: Booking):
+    label = f"{booking.booked_type.app_label}.{booking.booked_type.model}"
+    path = getattr(settings, "SCHEDULING_SLOT_DELETED_HANDLERS", {}).get(label)
+    return import_string(path) if path else None
+
+
 @transaction.atomic
-def slot_delete(*, slot: ScheduleSlot, by=None, cancel_bookings: bool = False) -> int:
-    """Delete a slot so it is never shown or booked again; return bookings cancelled.
+def slot_delete(*, slot: ScheduleSlot, by=None, cancel_bookings: bool = False) -> SlotDeletion:
+    """Delete a slot so it is never shown or booked again.
 
     A slot with active bookings is refused unless ``cancel_bookings`` is given,
-    in which case those bookings are cancelled (kept for history) first. The
-    row itself stays so past bookings keep their time.
+    in which case those bookings are cancelled (kept for history) first, each
+    through the booked app's handler (``settings.SCHEDULING_SLOT_DELETED_HANDLERS``)
+    in this same transaction: a refresh ticket goes back to its customer for a
+    new time. The row itself stays so past bookings keep their time.
     """
     locked = ScheduleSlot.objects.select_for_update().get(pk=slot.pk)
     if locked.deleted_at is not None:
-        return 0
-    active = list(locked.bookings.filter(cancelled_at__isnull=True).order_by("pk"))
+        return SlotDeletion()
+    active = list(
+        locked.bookings.filter(cancelled_at__isnull=True)
+        .select_related("booked_type")
+        .order_by("pk")
+    )
     if active and not cancel_bookings:
         raise ValidationError(
             f"This slot has {len(active)} active booking(s). Move or cancel them first, "
             "or delete the slot and cancel its bookings."
         )
+    asked = 0
     for booking in active:
+        handler = _slot_deleted_handler(booking)
+        if handler is not None:
+            asked += bool(handler(booking=booking, by=by))
         booking_cancel(booking=booking, by=by, reason="Slot deleted")
     locked.deleted_at = timezone.now()
     locked.deleted_by = by
     locked.save(update_fields=["deleted_at", "deleted_by"])
     slot.deleted_at, slot.deleted_by = locked.deleted_at, locked.deleted_by
-    return len(active)
+    return SlotDeletion(cancelled=len(active), customers_asked=asked)
 
 
 # --- slot preferences -----------------------------------------------------------

@@ -102,7 +102,10 @@ def tickets_expire_past_wizard_deadline(*, now: dt.datetime | None = None) -> in
     return moved
 
 
-def ticket_send_pick_slot_email(*, ticket_id: int, rescheduling: bool = False) -> bool:
+def ticket_send_pick_slot_email(
+    *, ticket_id: int, rescheduling: bool = False, reason: str = ""
+) -> bool:
+    """Ask the customer to pick a day-1 slot (again, after a release or a deleted slot)."""
     ticket = ticket_for_job(ticket_id)
     if ticket is None or ticket.status != S.PENDING_CUSTOMER_SCHEDULING:
         return False
@@ -118,6 +121,7 @@ def ticket_send_pick_slot_email(*, ticket_id: int, rescheduling: bool = False) -
             context=email_context(
                 ticket,
                 rescheduling=rescheduling,
+                slot_deleted=reason == "slot_deleted",
                 link=customer_link(ticket, purpose="refresh_pick_slot", email=email),
             ),
             related=ticket,

@@ -275,7 +275,13 @@ def ticket_itsm_reschedule_update(*, ticket_id: int, reason: str) -> None:
     ticket = ticket_for_job(ticket_id)
     if ticket is None or not ticket.itsm_ticket_id:
         return
-    text = "The day-1 appointment was released; the customer is picking a new slot."
+    if reason == "slot_deleted":
+        text = (
+            "The day-1 slot was deleted by the slot admin; the appointment is cancelled and "
+            "the customer is asked to pick a new slot."
+        )
+    else:
+        text = "The day-1 appointment was released; the customer is picking a new slot."
     get_itsm_client().update_ticket(
         ticket_id=ticket.itsm_ticket_id,
         comment=text,

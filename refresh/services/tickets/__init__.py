@@ -32,6 +32,7 @@ from .customer import (
 from .delivery import (
     ticket_assign_replacement,
     ticket_book_slot,
+    ticket_booking_slot_deleted,
     ticket_cancel,
     ticket_hold,
     ticket_itsm_found,
@@ -59,6 +60,7 @@ __all__ = [
     "ticket_approve",
     "ticket_assign_replacement",
     "ticket_book_slot",
+    "ticket_booking_slot_deleted",
     "ticket_cancel",
     "ticket_claim_once",
     "ticket_create",

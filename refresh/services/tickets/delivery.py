@@ -213,6 +213,56 @@ def ticket_request_reschedule(
 
 
 @transaction.atomic
+def ticket_booking_slot_deleted(*, booking, by=None) -> bool:
+    """A slot admin deleted the slot this ticket's booking is on.
+
+    The booking is cancelled and, in the same transaction, a delivery_scheduled
+    ticket goes back to pending_customer_scheduling with an audit row naming
+    the slot admin; after commit the customer is emailed a fresh pick-slot link
+    and the ITSM delivery task hears why. A held ticket forgets the appointment
+    and resumes to picking a slot. Returns True when a customer was asked for a
+    new time now. Called by ``scheduling.services.slot_delete`` (through
+    ``settings.SCHEDULING_SLOT_DELETED_HANDLERS``).
+    """
+    from scheduling.services import booking_cancel
+
+    by_user = actor_user(by)
+    current = lock_ticket(int(booking.booked_id))
+    booking_cancel(booking=booking, by=by_user, reason="Slot deleted")
+    if current.booking_id != booking.pk:
+        return False  # an old booking of this ticket: nothing else refers to it
+    current.booking = None
+    who = by_user.display_name if by_user else "a slot admin"
+    if current.status == S.DELIVERY_SCHEDULED:
+        run_transition(
+            ticket=current,
+            action="request_reschedule",
+            actor=by,
+            actor_label="slot_admin",
+            note=f"The booked slot was deleted by {who}; the customer is asked for a new time.",
+            extra_fields=["booking"],
+            check_permission=False,
+            locked=True,
+            effect_reason="slot_deleted",
+        )
+        return True
+    fields = ["booking", "updated_at"]
+    if current.status == S.ON_HOLD and current.status_before_hold == S.DELIVERY_SCHEDULED:
+        current.status_before_hold = S.PENDING_CUSTOMER_SCHEDULING
+        current.delivery_at = None
+        fields += ["status_before_hold", "delivery_at"]
+    current.save(update_fields=fields)
+    _record_event(
+        ticket=current,
+        kind=EventKind.BOOKING,
+        summary=f"Booked slot deleted by {who}; the appointment is cancelled",
+        payload={"slot_id": booking.slot_id},
+        actor=by,
+    )
+    return False
+
+
+@transaction.atomic
 def ticket_mark_installed(
     *, ticket: RefreshTicket, actor=None, job: str = "itsm_poll", note: str = ""
 ) -> RefreshTicket:
