@@ -293,3 +293,29 @@ def test_cancelled_ticket_link_says_it_was_cancelled(client, flow, link_for, adm
     assert response.status_code == 410
     assert "<h1>Your refresh was cancelled</h1>" in content
     assert "already done" not in content
+
+
+def test_none_fits_is_offered_whenever_the_computer_may_be_customized(
+    client, wizard_ticket, link_for
+):
+    ticket = wizard_ticket(can_customize_computer=True, can_request_different_device=False)
+    url = link_for(ticket)
+    client.post(url + "location/", ADDRESS)
+    page = client.get(url + "device/").content.decode()
+    assert "None of these fits my needs" in page
+    client.post(url + "device/", {"none_fits": "on", "reason": "I need a GPU."})
+    client.post(url + "peripherals/", {})
+    client.post(url + "review/", {"submit": "1"})
+    ticket.refresh_from_db()
+    assert ticket.status == S.PENDING_ORDERING
+    assert ticket.none_fits is True
+    assert ticket.none_fits_reason == "I need a GPU."
+
+
+def test_none_fits_is_not_offered_without_either_option(client, wizard_ticket, link_for):
+    ticket = wizard_ticket(can_customize_computer=False, can_request_different_device=False)
+    url = link_for(ticket)
+    client.post(url + "location/", ADDRESS)
+    page = client.get(url + "device/").content.decode()
+    assert "None of these fits" not in page
+    assert "not adequate" not in page
