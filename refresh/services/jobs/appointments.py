@@ -20,7 +20,13 @@ from refresh.services.tickets import ticket_slot_discovered
 from scheduling.ics import booking_ics
 from scheduling.selectors import bookable_window, free_capacity_by_team
 
-from ._common import customer_link, email_context, itsm_comment_delivery_task, ticket_for_job
+from ._common import (
+    customer_link,
+    delivery_location,
+    email_context,
+    itsm_comment_delivery_task,
+    ticket_for_job,
+)
 
 
 def tickets_discover_slots(*, now: dt.datetime | None = None) -> int:
@@ -88,10 +94,7 @@ def ticket_appointment_booked_notify(*, ticket_id: int, moved: bool = False) -> 
     email = ticket_customer_email(ticket)
     if booking is None or not email:
         return
-    location = (
-        " ".join(p for p in [ticket.location_building, ticket.location_room] if p)
-        or ticket.config.unit_specified_location
-    )
+    location = delivery_location(ticket)
     email_queue(
         key=f"refresh:{'new-appointment' if moved else 'booked'}:{booking.pk}",
         template="refresh_job_new_appointment" if moved else "refresh_job_booked",
@@ -99,7 +102,6 @@ def ticket_appointment_booked_notify(*, ticket_id: int, moved: bool = False) -> 
         context=email_context(
             ticket,
             booking=booking,
-            location=location,
             link=customer_link(ticket, purpose="refresh_reschedule", email=email),
         ),
         related=ticket,
