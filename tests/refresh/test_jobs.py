@@ -167,9 +167,7 @@ class TestITSM:
         ticket.refresh_from_db()
         assert ticket.status == S.COMPLETE
 
-    def test_mac_replacement_for_remote_ticket_emails_mac_engineering_once(
-        self, flow, admin, effects
-    ):
+    def test_mac_engineering_is_emailed_once_per_assigned_mac(self, flow, admin, effects):
         from refresh.services import ticket_assign_replacement
 
         ticket = flow.to(S.PENDING_ORDERING, style=RefreshStyle.REMOTE)
@@ -177,6 +175,23 @@ class TestITSM:
         ticket_assign_replacement(ticket=ticket, system=mac, actor=admin)
         ticket_assign_replacement(ticket=ticket, system=mac, actor=admin)
         assert emails("refresh_job_mac_engineering").count() == 1
+        second = StockSystemFactory(hardware_model=HardwareModelFactory(platform="mac"))
+        ticket_assign_replacement(ticket=ticket, system=second, actor=admin)
+        sent = emails("refresh_job_mac_engineering").order_by("pk")
+        assert sent.count() == 2
+        assert mac.serial_number in sent[0].body_text
+        assert second.serial_number in sent[1].body_text
+        assert mac.serial_number not in sent[1].body_text
+
+    def test_bump_down_windows_replacement_named_at_creation_closes_prestage(self, flow, effects):
+        ticket = flow.new(style=RefreshStyle.BUMP_DOWN)
+        ticket.refresh_from_db()
+        assert ticket.replacement_system.platform == "windows"
+        assert ticket.prestage_closed_at is not None
+        task = StubITSMTicket.objects.get(pk=ticket.itsm_ticket_id).tasks.get(
+            title=jobs.PRESTAGE_TASK
+        )
+        assert task.completed_at is not None
 
     def test_windows_replacement_closes_the_prestage_task(self, flow, admin, effects):
         from refresh.services import ticket_assign_replacement

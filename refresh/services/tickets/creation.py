@@ -27,6 +27,7 @@ from .._core import (
     audit,
     schedule_effects,
 )
+from ..effects import effects_after_replacement_assigned
 
 S = TicketStatus
 
@@ -195,4 +196,7 @@ def ticket_create(
         source="",
         target=ticket.status,
     )
+    if replacement_system is not None:
+        # Bump-down: the replacement is named now, so the hand-offs follow now.
+        effects_after_replacement_assigned(ticket_id=ticket.pk)
     return ticket
