@@ -51,6 +51,11 @@ def slot_discovery_task() -> int:
     return jobs.tickets_discover_slots()
 
 
+@shared_task
+def appointment_reminders_send_task() -> int:
+    return jobs.tickets_send_appointment_reminders()
+
+
 @shared_task(**ITSM_RETRY)
 def itsm_poll_task() -> dict:
     return jobs.tickets_itsm_poll()

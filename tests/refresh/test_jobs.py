@@ -261,6 +261,7 @@ def test_every_job_twice_sends_nothing_twice(flow, new_ticket, effects):
         "refresh-wizard-deadlines",
         "refresh-itsm-existence-sweep",
         "refresh-slot-discovery",
+        "refresh-appointment-reminders",
         "refresh-itsm-poll",
         "refresh-approver-digests",
         "deliver-pending-emails",
