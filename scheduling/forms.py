@@ -47,9 +47,25 @@ class OneOffSlotForm(forms.Form):
     start_time = forms.TimeField(
         label="Start time", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
-    duration_minutes = forms.IntegerField(label="Duration (minutes)", min_value=1, initial=60)
-    capacity = forms.IntegerField(min_value=1, initial=2, help_text="Appointments in this slot.")
+    duration_minutes = forms.IntegerField(
+        label="Duration (minutes)",
+        min_value=15,
+        max_value=480,
+        initial=60,
+        help_text="15 to 480 minutes.",
+    )
+    capacity = forms.IntegerField(
+        min_value=1, max_value=50, initial=2, help_text="Appointments in this slot (1 to 50)."
+    )
     location_note = forms.CharField(max_length=200, required=False, label="Location note")
+    open_closed_day = forms.BooleanField(
+        required=False,
+        label="Open this closed day",
+        help_text=(
+            "Weekends, holidays and closure days offer no slots. Tick this to add the slot "
+            "anyway: the day shows as an opened exception and customers can book it."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -74,6 +90,17 @@ class CalendarFilterForm(forms.Form):
         label="Support team",
     )
 
+    # Dates the calendar pages can show; a date outside is moved to the nearest end
+    # (the week and month arithmetic overflows near year 1 and 9999).
+    EARLIEST = dt.date(1900, 1, 1)
+    LATEST = dt.date(2100, 12, 31)
+
     def __init__(self, *args, teams=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams if teams is not None else SupportTeam.objects.all()
+
+    def clean_date(self):
+        day = self.cleaned_data.get("date")
+        if day is None:
+            return None
+        return min(max(day, self.EARLIEST), self.LATEST)

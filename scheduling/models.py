@@ -90,6 +90,13 @@ class ScheduleSlot(models.Model):
     capacity = models.PositiveIntegerField(default=2)
     booked_count = models.PositiveIntegerField(default=0)
     location_note = models.CharField(max_length=200, blank=True)
+    opens_closed_day = models.BooleanField(
+        default=False,
+        help_text=(
+            "A one-off slot the slot admin added on a weekend, holiday or closure day on "
+            "purpose: the day shows as an opened exception and customers can book it."
+        ),
+    )
     preference = models.ForeignKey(
         ScheduleSlotPreference,
         null=True,

@@ -58,7 +58,8 @@ def slots_bookable(*, team, now: dt.datetime | None = None) -> QuerySet[Schedule
         booked_count__lt=F("capacity"),
     )
     if closed:
-        slots = slots.exclude(start__date__in=closed)
+        # A slot the admin opened a closure day for stays bookable.
+        slots = slots.exclude(start__date__in=closed, opens_closed_day=False)
     return slots.order_by("start", "pk")
 
 
@@ -169,6 +170,11 @@ class CalendarDay:
     is_today: bool = False
     holiday: str | None = None
     slots: list[ScheduleSlot] = field(default_factory=list)
+
+    @property
+    def opened(self) -> bool:
+        """A closed day a slot admin opened with a one-off slot (an exception)."""
+        return not self.is_business_day and any(slot.opens_closed_day for slot in self.slots)
 
     @property
     def free(self) -> int:

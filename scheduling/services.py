@@ -185,6 +185,25 @@ def slots_generate(*, today: dt.date | None = None, team_ids=None) -> int:
     return len(new_slots)
 
 
+# Bounds of a one-off slot (a form error, never a 500).
+ONE_OFF_CAPACITY = (1, 50)
+ONE_OFF_DURATION_MINUTES = (15, 480)
+ONE_OFF_EARLIEST_START = dt.time(5, 0)
+ONE_OFF_LATEST_START = dt.time(18, 0)
+
+
+def _closed_day_reason(calendar, day: dt.date) -> str:
+    """Why ``day`` is closed ("" when it is a business day)."""
+    if calendar.is_business_day(day):
+        return ""
+    if calendar.closures.get(day) is False:
+        return "a closure day"
+    holiday = calendar.holiday_name(day)
+    if holiday:
+        return f"a holiday ({holiday})"
+    return "a weekend"
+
+
 @transaction.atomic
 def slot_create_one_off(
     *,
@@ -194,16 +213,41 @@ def slot_create_one_off(
     capacity: int = 1,
     location_note: str = "",
     created_by=None,
+    open_closed_day: bool = False,
 ) -> ScheduleSlot:
-    """Add a slot by hand (not from a preference), for example an extra visit day."""
+    """Add a slot by hand (not from a preference), for example an extra visit day.
+
+    Capacity 1–50, duration 15–480 minutes, start 05:00–18:00 local, in the
+    future. A weekend, holiday or closure day is refused unless
+    ``open_closed_day`` says the slot admin opens it on purpose: the slot then
+    shows the day as an opened exception and customers can book it. Raises
+    ``ValidationError`` keyed by form field.
+    """
     if timezone.is_naive(start):
         start = timezone.make_aware(start)
+    calendar = business_calendar()
+    local = calendar.local(start)
+    errors: dict[str, str] = {}
+    closed = ""
+    low, high = ONE_OFF_CAPACITY
+    if not low <= capacity <= high:
+        errors["capacity"] = f"The capacity must be between {low} and {high}."
+    low, high = ONE_OFF_DURATION_MINUTES
+    if not low <= duration_minutes <= high:
+        errors["duration_minutes"] = f"The duration must be between {low} and {high} minutes."
+    if not ONE_OFF_EARLIEST_START <= local.time() <= ONE_OFF_LATEST_START:
+        errors["start_time"] = "A slot must start between 05:00 and 18:00."
     if start <= timezone.now():
-        raise ValidationError("A new slot must start in the future.")
-    if duration_minutes <= 0:
-        raise ValidationError("The duration must be at least one minute.")
-    if capacity <= 0:
-        raise ValidationError("The capacity must be at least 1.")
+        errors["date"] = "A new slot must start in the future."
+    else:
+        closed = _closed_day_reason(calendar, local.date())
+        if closed and not open_closed_day:
+            errors["date"] = (
+                f"{local:%A, %B} {local.day} is {closed}, so no slots are offered. "
+                'Tick "Open this closed day" to add a slot on it anyway.'
+            )
+    if errors:
+        raise ValidationError(errors)
     return ScheduleSlot.objects.create(
         team=team,
         start=start,
@@ -211,6 +255,7 @@ def slot_create_one_off(
         capacity=capacity,
         location_note=location_note,
         created_by=created_by,
+        opens_closed_day=bool(closed) if open_closed_day else False,
     )
 
 

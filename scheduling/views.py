@@ -156,6 +156,7 @@ def slot_create(request):
                 capacity=data["capacity"],
                 location_note=data["location_note"],
                 created_by=request.user,
+                open_closed_day=data["open_closed_day"],
             )
         except ValidationError as exc:
             form_add_service_error(form, exc)
