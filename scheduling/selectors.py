@@ -56,6 +56,7 @@ def slots_bookable(*, team, now: dt.datetime | None = None) -> QuerySet[Schedule
         start__gte=start,
         start__lt=end,
         booked_count__lt=F("capacity"),
+        generic=False,
     )
     if closed:
         # A slot the admin opened a closure day for stays bookable.
@@ -68,7 +69,9 @@ def free_capacity_by_team(*, team_ids=None, start: dt.datetime, end: dt.datetime
 
     Teams named in ``team_ids`` without any slot get 0.
     """
-    rows = ScheduleSlot.objects.filter(deleted_at__isnull=True, start__gte=start, start__lt=end)
+    rows = ScheduleSlot.objects.filter(
+        deleted_at__isnull=True, generic=False, start__gte=start, start__lt=end
+    )
     result: dict[int, int] = {}
     if team_ids is not None:
         team_ids = list(team_ids)

@@ -80,6 +80,47 @@ def booking_create(*, slot_id: int, booked_object, booked_by=None) -> Booking:
         raise ValidationError(ALREADY_BOOKED_MESSAGE) from exc
 
 
+GENERIC_SLOT_MINUTES = 30
+
+
+@transaction.atomic
+def booking_create_generic(*, team: SupportTeam, day: dt.date, booked_object, booked_by=None):
+    """Book ``booked_object`` on the team's generic 12:00 AM slot of ``day``.
+
+    For deliveries without a customer (Otto's generic slot): the slot is created
+    if missing, is never offered to customers (``slots_bookable`` and free
+    capacity leave it out) and grows by one place per booking, so it never takes
+    capacity from customer slots. Raises ``ValidationError`` when the object
+    already has an active booking.
+    """
+    booked_type, booked_id = _booked_key(booked_object)
+    if Booking.objects.filter(
+        booked_type=booked_type, booked_id=booked_id, cancelled_at__isnull=True
+    ).exists():
+        raise ValidationError(ALREADY_BOOKED_MESSAGE)
+    start = business_calendar().at(day, dt.time(0, 0))
+    slot = ScheduleSlot.objects.filter(team=team, start=start, generic=True).first()
+    if slot is None:
+        try:
+            with transaction.atomic():
+                slot = ScheduleSlot.objects.create(
+                    team=team,
+                    start=start,
+                    end=start + dt.timedelta(minutes=GENERIC_SLOT_MINUTES),
+                    capacity=0,
+                    generic=True,
+                    location_note="No customer: generic delivery slot",
+                )
+        except IntegrityError:
+            slot = ScheduleSlot.objects.get(team=team, start=start, generic=True)
+    ScheduleSlot.objects.filter(pk=slot.pk).update(
+        capacity=F("capacity") + 1, booked_count=F("booked_count") + 1
+    )
+    return Booking.objects.create(
+        slot=slot, booked_type=booked_type, booked_id=booked_id, booked_by=booked_by
+    )
+
+
 @transaction.atomic
 def booking_cancel(*, booking: Booking, by=None, reason: str = "") -> Booking:
     """Cancel an active booking and give its place back to the slot.

@@ -85,10 +85,20 @@ def ticket_itsm_found(*, ticket: RefreshTicket, job: str = "itsm_existence") -> 
     fields = []
     if current.style == RefreshStyle.NO_CUSTOMER and current.status == S.PENDING_ITSM_EXISTENCE:
         from scheduling.calendar import business_calendar, local_today
+        from scheduling.services import booking_create_generic
 
         calendar = business_calendar()
-        current.delivery_at = calendar.at(calendar.next_business_day(local_today()), dt.time(0, 0))
+        day = calendar.next_business_day(local_today())
+        current.delivery_at = calendar.at(day, dt.time(0, 0))
         fields.append("delivery_at")
+        if current.support_team_id:
+            # A real booking on the team's generic 12 AM slot: on the calendar and in
+            # the ITSM like every delivery, without using customer capacity.
+            _release_booking(current, by=None, reason="Replaced by the generic slot")
+            current.booking = booking_create_generic(
+                team=current.support_team, day=day, booked_object=current
+            )
+            fields.append("booking")
     return run_transition(
         ticket=current, action="itsm_found", actor_label=job, extra_fields=fields, locked=True
     )
