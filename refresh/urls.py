@@ -12,6 +12,7 @@ urlpatterns = [
     path("tickets/<int:pk>/", views.ticket_detail, name="ticket_detail"),
     path("tickets/<int:pk>/do/<slug:action>/", views.ticket_action, name="ticket_action"),
     path("tickets/<int:pk>/comment/", views.ticket_comment, name="ticket_comment"),
+    path("tickets/<int:pk>/itsm-lookup/", views.ticket_itsm_lookup, name="ticket_itsm_lookup"),
     path("tickets/<int:pk>/location/", views.ticket_location, name="ticket_location"),
     path("tickets/<int:pk>/replacement/", views.ticket_replacement, name="ticket_replacement"),
     path("tickets/<int:pk>/slot/", views.ticket_slot, name="ticket_slot"),

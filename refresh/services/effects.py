@@ -67,3 +67,8 @@ def effects_after_replacement_assigned(*, ticket_id: int) -> None:
 def effects_after_event(*, event_id: int) -> None:
     """Push a changed location or change request to the ITSM, after commit."""
     _enqueue("event_push_task", event_id=event_id)
+
+
+def effects_after_lookup_requested(*, ticket_id: int) -> None:
+    """Staff asked to look the replacement up in the ITSM again now, after commit."""
+    _enqueue("itsm_existence_lookup_task", ticket_id=ticket_id)

@@ -381,3 +381,32 @@ def test_config_detail_query_count_is_constant_as_history_grows(
     with django_assert_num_queries(CONFIG_DETAIL_QUERIES):
         response = client.get(url)
     assert response.content.decode().count("<li><strong>Edited</strong>") == 5
+
+
+def test_problems_show_the_first_failed_itsm_lookup_and_look_it_up_again(
+    client, admin, flow, django_capture_on_commit_callbacks
+):
+    """Issue 11, item 13: one failed lookup is a problem, with its last error and a
+    "look up again now" button that queues the lookup; pending location info too."""
+    from integrations.models import StubITSMAsset
+
+    waiting = flow.to(S.PENDING_ITSM_EXISTENCE)
+    location = flow.to(S.PENDING_LOCATION_INFO)
+    client.force_login(admin)
+    problems = reverse("refresh:ticket_list")
+    assert [r["id"] for r in client.get(problems, {"focus": "problems"}).context["rows"]] == [
+        location.pk
+    ]
+    services.ticket_itsm_lookup_failed(ticket=waiting, error="Asset SN123 not found")
+    ids = {r["id"] for r in client.get(problems, {"focus": "problems"}).context["rows"]}
+    assert ids == {waiting.pk, location.pk}
+    page = client.get(reverse("refresh:ticket_detail", args=[waiting.pk])).content.decode()
+    assert "The ITSM existence lookup failed once. Last error: Asset SN123 not found" in page
+    assert "Look up again now" in page
+
+    StubITSMAsset.objects.create(serial_number=waiting.replacement_system.serial_number)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("refresh:ticket_itsm_lookup", args=[waiting.pk]))
+    assert response.status_code == 302
+    waiting.refresh_from_db()
+    assert waiting.status == S.PENDING_SLOT_DISCOVERY

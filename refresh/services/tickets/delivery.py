@@ -28,7 +28,7 @@ from .._core import (
     not_allowed,
     run_transition,
 )
-from ..effects import effects_after_replacement_assigned
+from ..effects import effects_after_lookup_requested, effects_after_replacement_assigned
 from .creation import validate_replacement
 from .events import _record_event
 
@@ -123,6 +123,19 @@ def ticket_itsm_lookup_failed(
             "updated_at",
         ]
     )
+    return current
+
+
+@transaction.atomic
+def ticket_itsm_lookup_request(*, ticket: RefreshTicket, actor) -> RefreshTicket:
+    """Staff's "look up again now": queue the ITSM existence lookup after commit.
+
+    Only for a ticket still pending ITSM existence; the lookup's outcome is what
+    the job records (found → by style; missing → attempts and error)."""
+    current = lock_ticket(ticket)
+    if current.status != S.PENDING_ITSM_EXISTENCE:
+        raise not_allowed(current, "itsm_found", "Only a ticket waiting for the ITSM is looked up.")
+    effects_after_lookup_requested(ticket_id=current.pk)
     return current
 
 
