@@ -25,15 +25,15 @@ def order_group(request):
     tickets = selectors.tickets_pending_ordering(user=request.user, config_id=config_id, q=q)
     page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
     report = None
-    entered: dict[str, str] = {}
+    # What the user typed and ticked, shown again when anything is refused.
+    entered: dict[int, str] = {}
+    selected_ids: set[int] = set()
     if request.method == "POST":
-        selected = request.POST.getlist("ticket")
-        assignments = []
-        for pk in selected:
-            serial = (request.POST.get(f"serial-{pk}") or "").strip()
-            entered[pk] = serial
-            if pk.isdigit():
-                assignments.append((int(pk), serial))
+        for name, value in request.POST.items():
+            if name.startswith("serial-") and name[7:].isdigit():
+                entered[int(name[7:])] = value.strip()[:100]
+        selected_ids = {int(pk) for pk in request.POST.getlist("ticket") if pk.isdigit()}
+        assignments = [(pk, entered.get(pk, "")) for pk in sorted(selected_ids)]
         if not assignments:
             messages.error(request, "Select at least one ticket and type its replacement serial.")
         else:
@@ -60,6 +60,7 @@ def order_group(request):
             "page": page,
             "report": report,
             "entered": entered,
+            "selected_ids": selected_ids,
             "configs": selectors.configs_by_name(),
             "config_id": config_id,
             "q": q,

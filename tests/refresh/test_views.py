@@ -5,7 +5,7 @@ from django.urls import reverse
 from accounts.roles import Role
 from refresh import services
 from refresh.choices import RefreshStyle, TicketStatus
-from refresh.models import RefreshBatch, RefreshConfig, RefreshTicket
+from refresh.models import RefreshBatch, RefreshConfig, RefreshTicket, System
 from tests.refresh.factories import RefreshConfigFactory, StockSystemFactory, SystemFactory
 
 S = TicketStatus
@@ -410,3 +410,34 @@ def test_problems_show_the_first_failed_itsm_lookup_and_look_it_up_again(
     assert response.status_code == 302
     waiting.refresh_from_db()
     assert waiting.status == S.PENDING_SLOT_DISCOVERY
+
+
+def test_order_group_refuses_computers_in_use_and_keeps_everything_typed(client, admin, flow):
+    """Issue 11, item 16: another person's computer (assigned to someone, or the
+    existing system of an open ticket) is refused; nothing typed or ticked is lost."""
+    first, second, third = (flow.to(S.PENDING_ORDERING, approval=True) for _ in range(3))
+    stock = StockSystemFactory()
+    someones = SystemFactory()  # assigned to a person
+    client.force_login(admin)
+    data = {
+        "ticket": [first.pk, second.pk],
+        f"serial-{first.pk}": stock.serial_number,
+        f"serial-{second.pk}": someones.serial_number,
+        f"serial-{third.pk}": "TYPED-BUT-NOT-TICKED",
+    }
+    response = client.post(reverse("refresh:order_group"), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"{someones.serial_number} is in use: it is assigned to a person" in page
+    assert f'value="{stock.serial_number}"' in page
+    assert f'value="{someones.serial_number}"' in page
+    assert 'value="TYPED-BUT-NOT-TICKED"' in page
+    assert f'value="{first.pk}" aria-label="Select {first.number}" checked' in page
+    assert f'value="{third.pk}" aria-label="Select {third.number}">' in page
+    assert set(RefreshTicket.objects.values_list("status", flat=True)) == {S.PENDING_ORDERING}
+
+    System.objects.filter(pk=third.existing_system_id).update(current_user=None)
+    data[f"serial-{second.pk}"] = third.existing_system.serial_number
+    page = client.post(reverse("refresh:order_group"), data).content.decode()
+    assert "is the computer being replaced on an open ticket" in page
+    assert set(RefreshTicket.objects.values_list("status", flat=True)) == {S.PENDING_ORDERING}

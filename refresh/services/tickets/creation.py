@@ -91,6 +91,21 @@ def validate_replacement(*, existing: System, replacement: System, ticket_id=Non
         raise RefreshError("A system cannot replace itself.")
     if replacement.status == SystemStatus.RETIRED:
         raise RefreshError(f"{replacement.serial_number} is retired.")
+    # Another person's computer in use is refused like an unknown serial.
+    if replacement.current_user_id is not None:
+        raise RefreshError(
+            f"{replacement.serial_number} is in use: it is assigned to a person, "
+            "not a replacement in stock."
+        )
+    if (
+        RefreshTicket.objects.filter(existing_system=replacement)
+        .exclude(status__in=[S.COMPLETE, S.CANCELLED])
+        .exists()
+    ):
+        raise RefreshError(
+            f"{replacement.serial_number} is in use: it is the computer being replaced on "
+            "an open ticket."
+        )
     taken = RefreshTicket.objects.filter(replacement_system=replacement).exclude(
         status__in=[S.COMPLETE, S.CANCELLED]
     )
