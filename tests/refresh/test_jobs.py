@@ -239,16 +239,42 @@ class TestSlotDiscovery:
         assert any("Deliver and set up" in entry["text"] for entry in stub.feed)
 
 
-def test_approver_digest_one_email_per_approver_per_week(flow, approver, effects):
-    flow.to(S.PENDING_APPROVAL, approval=True)
-    flow.to(S.PENDING_APPROVAL, approval=True)
+def test_approver_digest_is_a_status_report_once_a_week(flow, approver, effects, client):
+    with time_machine.travel(at(2026, 11, 30, 9), tick=False):
+        waiting = [flow.to(S.PENDING_APPROVAL, approval=True) for _ in range(2)]
+        ordering = flow.to(S.PENDING_ORDERING, approval=True)
     with time_machine.travel(at(2026, 12, 4, 7), tick=False):
         assert jobs.approvers_send_digests() == 1
         assert jobs.approvers_send_digests() == 0
     digest = emails("refresh_job_digest").get()
     assert digest.to == [approver.email]
-    assert "Pending approval: 2" in digest.body_text
-    assert "/refresh/approvals/" in digest.body_text
+    text = digest.body_text
+    assert "2 tickets waiting for your approval" in digest.body_text
+    # Per config, grouped by status, the ones waiting for this approver first.
+    assert f"== {waiting[0].config.name} ==" in text
+    assert text.index("Pending approval (1)") < text.index("Pending ordering (1)")
+    ticket = waiting[0]
+    line = (
+        f"- {ticket.number} · {ticket.user.display_name} · "
+        f"{ticket.existing_system.serial_number} · 3 days in status"
+    )
+    assert line in text
+    assert f"/refresh/approvals/{ticket.pk}/edit/" in text
+    assert f"/refresh/approvals/{ordering.pk}/edit/" in text
+    # The approvals link signs the approver in and lands on the approvals page.
+    link = text.rsplit("approvals): ", 1)[1].strip()
+    path = "/" + link.split("://", 1)[1].split("/", 1)[1]
+    response = client.get(path)
+    assert response.status_code == 302
+    login_url = response["Location"]
+    assert "next=/refresh/approvals/" in login_url.replace("%2F", "/")
+    from tests.accounts.factories import PASSWORD
+
+    signed_in = client.post(
+        login_url, {"username": approver.email, "password": PASSWORD}, follow=True
+    )
+    assert signed_in.redirect_chain[-1][0] == "/refresh/approvals/"
+    assert ticket.number in signed_in.content.decode()
 
 
 def test_every_job_twice_sends_nothing_twice(flow, new_ticket, effects):

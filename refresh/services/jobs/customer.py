@@ -11,6 +11,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
@@ -186,29 +187,55 @@ def ticket_send_tracking_email(*, ticket_id: int) -> bool:
 
 
 def approvers_send_digests(*, today: dt.date | None = None) -> int:
-    """Every approver with tickets gets one email a week listing them by status."""
+    """The Friday status report: one email a week per approver with open tickets.
+
+    Per config the approver is on, the open tickets grouped by status (the ones
+    waiting for this approver first), each with its number, customer, system
+    and days in status, linking to its approver page. Keyed per approver and ISO
+    week: at most one a week.
+    """
     today = today or timezone.localdate()
     year, week, _ = today.isocalendar()
-    rows = (
+    now = timezone.now()
+    tickets = (
         RefreshTicket.objects.filter(config__approvers__isnull=False)
         .exclude(status__in=[S.COMPLETE, S.CANCELLED])
-        .values_list("config__approvers", "status")
+        .select_related("config", "user", "existing_system")
+        .annotate(approver_id=F("config__approvers"))
+        .order_by("config__name", "config_id", "status_changed_at", "pk")
     )
-    by_approver: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for approver_id, status in rows:
-        by_approver[approver_id][status] += 1
+    by_approver: dict[int, dict] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
+    for ticket in tickets:
+        by_approver[ticket.approver_id][ticket.config][ticket.status].append(
+            {
+                "number": ticket.number,
+                "customer": ticket.user.display_name if ticket.user_id else "No customer",
+                "system": ticket.existing_system.serial_number,
+                "days": max((now - ticket.status_changed_at).days, 0),
+                "link": f"{settings.SITE_URL}/refresh/approvals/{ticket.pk}/edit/",
+            }
+        )
+    order = [S.PENDING_APPROVAL, *[s for s in S if s != S.PENDING_APPROVAL]]
     sent = 0
     for approver in User.objects.filter(pk__in=list(by_approver), is_active=True):
-        counts = by_approver[approver.pk]
-        lines = [(S(status).label, n) for status, n in sorted(counts.items())]
+        configs = []
+        awaiting = 0
+        for config, statuses in by_approver[approver.pk].items():
+            groups = [
+                {"label": S(status).label, "tickets": statuses[status]}
+                for status in order
+                if statuses.get(status)
+            ]
+            awaiting += len(statuses.get(S.PENDING_APPROVAL, []))
+            configs.append({"name": config.name, "groups": groups})
         if email_queue(
             key=f"refresh:digest:{approver.pk}:{year}-W{week:02d}",
             template="refresh_job_digest",
             to=[approver.email],
             context={
                 "approver": approver,
-                "lines": lines,
-                "awaiting": counts.get(S.PENDING_APPROVAL, 0),
+                "configs": configs,
+                "awaiting": awaiting,
                 "link": f"{settings.SITE_URL}/refresh/approvals/",
             },
             related=approver,
