@@ -243,6 +243,51 @@ class BulkCreateForm(forms.Form):
         self.fields["support_team"].queryset = SupportTeam.objects.order_by("name")
 
 
+def _system_by_serial(serial: str) -> System:
+    system = System.objects.filter(serial_number=serial.strip().upper()).first()
+    if system is None:
+        raise forms.ValidationError(f"No system has the serial number {serial.strip().upper()}.")
+    return system
+
+
+class TicketCreateForm(forms.Form):
+    """One ticket by hand (bump-down tickets name their replacement here)."""
+
+    serial_number = forms.CharField(label="Serial number of the computer to replace", max_length=80)
+    config = forms.ModelChoiceField(label="Config", queryset=RefreshConfig.objects.none())
+    style = forms.ChoiceField(
+        label="Style",
+        required=False,
+        choices=[("", "The config's default style"), *RefreshStyle.choices],
+    )
+    replacement_serial = forms.CharField(
+        label="Replacement serial number",
+        max_length=80,
+        required=False,
+        help_text="Required for bump-down tickets: the recycled or legacy device they get.",
+    )
+    support_team = forms.ModelChoiceField(
+        label="Support team",
+        required=False,
+        queryset=SupportTeam.objects.none(),
+        empty_label="The config's team",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["config"].queryset = RefreshConfig.objects.filter(active=True).order_by("name")
+        self.fields["support_team"].queryset = SupportTeam.objects.order_by("name")
+
+    def clean_serial_number(self):
+        self.system = _system_by_serial(self.cleaned_data["serial_number"])
+        return self.system.serial_number
+
+    def clean_replacement_serial(self):
+        serial = self.cleaned_data["replacement_serial"].strip()
+        self.replacement = _system_by_serial(serial) if serial else None
+        return serial.upper()
+
+
 class BulkTicketActionForm(forms.Form):
     ACTIONS = [("hold", "Put on hold"), ("reschedule", "Reschedule (release bookings)")]
     action = forms.ChoiceField(label="Bulk action", choices=ACTIONS)

@@ -88,6 +88,7 @@ refresh:batch_create_tickets          POST 302 403 403 403 302 403 403 403 403 3
 refresh:batch_detail                  GET  302 403 403 403 200 200 403 403 403 200
 refresh:batch_list                    GET  302 403 403 403 200 200 403 403 403 200
 refresh:bulk_create                   GET  302 403 403 403 200 403 403 403 403 200
+refresh:ticket_create                 GET  302 403 403 403 200 403 403 403 403 200
 refresh:config_create                 GET  302 403 403 403 200 403 403 403 403 200
 refresh:config_detail                 GET  302 403 403 403 200 200 403 403 403 200
 refresh:config_edit                   GET  302 403 403 403 200 403 403 403 403 200

@@ -7,6 +7,7 @@ from .bulk import (
     batch_list,
     bulk_create,
     order_group,
+    ticket_create,
 )
 from .configs import config_create, config_detail, config_edit, config_list
 from .tickets import (
@@ -34,6 +35,7 @@ __all__ = [
     "order_group",
     "ticket_action",
     "ticket_comment",
+    "ticket_create",
     "ticket_detail",
     "ticket_itsm_lookup",
     "ticket_list",

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from common.forms import error_text, form_add_service_error
 from refresh import selectors, services
-from refresh.forms import BatchForm, BulkCreateFilterForm, BulkCreateForm
+from refresh.forms import BatchForm, BulkCreateFilterForm, BulkCreateForm, TicketCreateForm
 from refresh.models import RefreshBatch
 
 from ._common import PAGE_SIZE, administrator_required, staff_required
@@ -194,3 +194,26 @@ def bulk_create(request):
             "querystring": params.urlencode(),
         },
     )
+
+
+@administrator_required
+def ticket_create(request):
+    """One ticket by hand: any style, bump-down with its replacement named now."""
+    form = TicketCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ticket = services.ticket_create(
+                system=form.system,
+                config=data["config"],
+                style=data["style"] or None,
+                support_team=data["support_team"],
+                replacement_system=form.replacement,
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            form_add_service_error(form, exc)
+        else:
+            messages.success(request, f"{ticket.number} created ({ticket.get_status_display()}).")
+            return redirect("refresh:ticket_detail", pk=ticket.pk)
+    return render(request, "refresh/staff/ticket_form.html", {"form": form})

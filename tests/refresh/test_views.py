@@ -441,3 +441,36 @@ def test_order_group_refuses_computers_in_use_and_keeps_everything_typed(client,
     page = client.post(reverse("refresh:order_group"), data).content.decode()
     assert "is the computer being replaced on an open ticket" in page
     assert set(RefreshTicket.objects.values_list("status", flat=True)) == {S.PENDING_ORDERING}
+
+
+def test_single_ticket_page_creates_a_bump_down_ticket(client, admin, manager):
+    """Issue 11, item 17: bump-down tickets, which bulk creation refuses, are made here."""
+    from refresh.choices import RefreshStyle
+
+    config = RefreshConfigFactory(style=RefreshStyle.BUMP_DOWN)
+    system = SystemFactory()
+    recycled = StockSystemFactory()
+    url = reverse("refresh:ticket_create")
+    client.force_login(manager)
+    assert client.get(url).status_code == 403
+    client.force_login(admin)
+    response = client.post(url, {"serial_number": system.serial_number, "config": config.pk})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "replacement" in page
+    assert f'value="{system.serial_number}"' in page  # nothing typed is lost
+    response = client.post(
+        url,
+        {
+            "serial_number": system.serial_number.lower(),
+            "config": config.pk,
+            "replacement_serial": recycled.serial_number,
+        },
+    )
+    ticket = RefreshTicket.objects.get(existing_system=system)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("refresh:ticket_detail", args=[ticket.pk])
+    assert ticket.style == RefreshStyle.BUMP_DOWN
+    assert ticket.replacement_system == recycled
+    response = client.post(url, {"serial_number": "NOPE-1", "config": config.pk})
+    assert "No system has the serial number NOPE-1." in response.content.decode()
