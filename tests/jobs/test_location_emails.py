@@ -60,3 +60,24 @@ def test_on_prem_emails_keep_building_and_room(flow):
     text, _ = _email("refresh_job_booked")
     assert f"Location: {ticket.location_building} {ticket.location_room}" in text
     assert "DELIVERY LOCATION" not in text
+
+
+def test_a_retried_email_job_does_not_revoke_the_link_already_sent(flow, client):
+    """A second run of the pick-slot or booked email (a retry, or the worker
+    catching up on what the demo seed queued) must not issue a new link: that
+    would revoke the one in the email the customer already has (issue 11, item 19)."""
+    ticket = flow.to(S.PENDING_CUSTOMER_SCHEDULING)
+    assert jobs.ticket_send_pick_slot_email(ticket_id=ticket.pk)
+    sent = OutboundEmail.objects.filter(template="refresh_job_pick_slot").latest("pk")
+    link = next(w for w in sent.body_text.split() if "/refresh/c/" in w)
+    assert not jobs.ticket_send_pick_slot_email(ticket_id=ticket.pk)
+    path = "/" + link.split("://", 1)[1].split("/", 1)[1]
+    assert client.get(path).status_code == 200
+
+    ticket = flow.advance(ticket, S.DELIVERY_SCHEDULED)
+    jobs.ticket_appointment_booked_notify(ticket_id=ticket.pk)
+    booked = OutboundEmail.objects.filter(template="refresh_job_booked").latest("pk")
+    link = next(w for w in booked.body_text.split() if "/refresh/c/" in w)
+    jobs.ticket_appointment_booked_notify(ticket_id=ticket.pk)
+    path = "/" + link.split("://", 1)[1].split("/", 1)[1]
+    assert client.get(path).status_code == 200

@@ -100,8 +100,11 @@ def ticket_appointment_booked_notify(*, ticket_id: int, moved: bool = False) -> 
     email = ticket_customer_email(ticket)
     if booking is None or not email:
         return
+    key = f"refresh:{'new-appointment' if moved else 'booked'}:{booking.pk}"
+    if email_logged(key=key):
+        return  # a retry: a fresh link now would revoke the one already emailed
     email_queue(
-        key=f"refresh:{'new-appointment' if moved else 'booked'}:{booking.pk}",
+        key=key,
         template="refresh_job_new_appointment" if moved else "refresh_job_booked",
         to=[email],
         context=email_context(

@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
+from notifications.selectors import email_logged
 from notifications.services import email_queue
 from refresh.choices import TicketStatus as S
 from refresh.exceptions import RefreshError
@@ -114,9 +115,12 @@ def ticket_send_pick_slot_email(
     if not email:
         return False
     stamp = f"{ticket.status_changed_at.timestamp():.6f}"
+    key = f"refresh:pick-slot:{ticket.pk}:{stamp}"
+    if email_logged(key=key):
+        return False  # a retry: a fresh link now would revoke the one already emailed
     return bool(
         email_queue(
-            key=f"refresh:pick-slot:{ticket.pk}:{stamp}",
+            key=key,
             template="refresh_job_pick_slot",
             to=[email],
             context=email_context(
