@@ -64,6 +64,10 @@ app.conf.beat_schedule = {
         "task": "refresh.tasks.slot_discovery_task",
         "schedule": crontab(minute=0, hour="6,14"),
     },
+    "refresh-appointment-reminders": {
+        "task": "refresh.tasks.appointment_reminders_send_task",
+        "schedule": crontab(minute="*/5"),
+    },
     "refresh-itsm-poll": {
         "task": "refresh.tasks.itsm_poll_task",
         "schedule": crontab(minute=30, hour=5),

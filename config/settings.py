@@ -290,6 +290,13 @@ USE_TZ = True
 BUSINESS_HOLIDAYS_COUNTRY = env.str("BUSINESS_HOLIDAYS_COUNTRY", default="US")
 BUSINESS_HOLIDAYS_SUBDIV = env.str("BUSINESS_HOLIDAYS_SUBDIV", default="MI")
 SLOT_HORIZON_DAYS = env.int("SLOT_HORIZON_DAYS", default=35)
+# What happens to a booking when a slot admin deletes its slot, by the booked
+# model's "app_label.model": a service called as handler(booking=..., by=...)
+# inside the deletion's transaction, returning True when a customer was asked
+# for a new time. Wired here because scheduling sits below the apps it books.
+SCHEDULING_SLOT_DELETED_HANDLERS = {
+    "refresh.refreshticket": "refresh.services.ticket_booking_slot_deleted",
+}
 
 # --- Static and media --------------------------------------------------------
 STATIC_URL = "static/"

@@ -11,6 +11,12 @@ def emails_for_object(*, obj) -> QuerySet[OutboundEmail]:
     )
 
 
+def email_logged(*, key: str) -> bool:
+    """True when an email with this idempotency key was already logged (check before
+    issuing a fresh personal link for it: a new link revokes the one already sent)."""
+    return OutboundEmail.objects.filter(key=key).exists()
+
+
 def outbound_log(*, search: str = "", status: str = "") -> QuerySet[OutboundEmail]:
     """The outbox, newest first; each email's object (an order, a ticket) is prefetched
     (one query per kind of object on the page) so the list names it by its number."""

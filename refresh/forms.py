@@ -222,14 +222,10 @@ class BulkCreateFilterForm(forms.Form):
         self.fields["organization"].queryset = Organization.objects.order_by("name")
 
 
-class BulkCreateForm(forms.Form):
+class _NewTicketsForm(forms.Form):
+    """The config and support team every way of creating tickets asks for."""
+
     config = forms.ModelChoiceField(label="Config", queryset=RefreshConfig.objects.none())
-    style = forms.ChoiceField(
-        label="Style",
-        required=False,
-        choices=[("", "The config's default style")]
-        + [c for c in RefreshStyle.choices if c[0] != RefreshStyle.BUMP_DOWN],
-    )
     support_team = forms.ModelChoiceField(
         label="Support team",
         required=False,
@@ -241,6 +237,50 @@ class BulkCreateForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["config"].queryset = RefreshConfig.objects.filter(active=True).order_by("name")
         self.fields["support_team"].queryset = SupportTeam.objects.order_by("name")
+
+
+class BulkCreateForm(_NewTicketsForm):
+    field_order = ["config", "style", "support_team"]
+    style = forms.ChoiceField(
+        label="Style",
+        required=False,
+        choices=[("", "The config's default style")]
+        + [c for c in RefreshStyle.choices if c[0] != RefreshStyle.BUMP_DOWN],
+    )
+
+
+def _system_by_serial(serial: str) -> System:
+    system = System.objects.filter(serial_number=serial.strip().upper()).first()
+    if system is None:
+        raise forms.ValidationError(f"No system has the serial number {serial.strip().upper()}.")
+    return system
+
+
+class TicketCreateForm(_NewTicketsForm):
+    """One ticket by hand (bump-down tickets name their replacement here)."""
+
+    field_order = ["serial_number", "config", "style", "replacement_serial", "support_team"]
+    serial_number = forms.CharField(label="Serial number of the computer to replace", max_length=80)
+    style = forms.ChoiceField(
+        label="Style",
+        required=False,
+        choices=[("", "The config's default style"), *RefreshStyle.choices],
+    )
+    replacement_serial = forms.CharField(
+        label="Replacement serial number",
+        max_length=80,
+        required=False,
+        help_text="Required for bump-down tickets: the recycled or legacy device they get.",
+    )
+
+    def clean_serial_number(self):
+        self.system = _system_by_serial(self.cleaned_data["serial_number"])
+        return self.system.serial_number
+
+    def clean_replacement_serial(self):
+        serial = self.cleaned_data["replacement_serial"].strip()
+        self.replacement = _system_by_serial(serial) if serial else None
+        return serial.upper()
 
 
 class BulkTicketActionForm(forms.Form):

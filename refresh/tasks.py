@@ -51,6 +51,11 @@ def slot_discovery_task() -> int:
     return jobs.tickets_discover_slots()
 
 
+@shared_task
+def appointment_reminders_send_task() -> int:
+    return jobs.tickets_send_appointment_reminders()
+
+
 @shared_task(**ITSM_RETRY)
 def itsm_poll_task() -> dict:
     return jobs.tickets_itsm_poll()
@@ -104,8 +109,10 @@ def event_push_task(event_id: int) -> None:
 
 
 @shared_task
-def pick_slot_email_task(ticket_id: int, rescheduling: bool = False) -> bool:
-    return jobs.ticket_send_pick_slot_email(ticket_id=ticket_id, rescheduling=rescheduling)
+def pick_slot_email_task(ticket_id: int, rescheduling: bool = False, reason: str = "") -> bool:
+    return jobs.ticket_send_pick_slot_email(
+        ticket_id=ticket_id, rescheduling=rescheduling, reason=reason
+    )
 
 
 @shared_task

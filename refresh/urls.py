@@ -9,9 +9,11 @@ urlpatterns = [
     # Staff pages.
     path("", views.ticket_list, name="ticket_list"),
     path("tickets/bulk/", views.tickets_bulk, name="tickets_bulk"),
+    path("tickets/new/", views.ticket_create, name="ticket_create"),
     path("tickets/<int:pk>/", views.ticket_detail, name="ticket_detail"),
     path("tickets/<int:pk>/do/<slug:action>/", views.ticket_action, name="ticket_action"),
     path("tickets/<int:pk>/comment/", views.ticket_comment, name="ticket_comment"),
+    path("tickets/<int:pk>/itsm-lookup/", views.ticket_itsm_lookup, name="ticket_itsm_lookup"),
     path("tickets/<int:pk>/location/", views.ticket_location, name="ticket_location"),
     path("tickets/<int:pk>/replacement/", views.ticket_replacement, name="ticket_replacement"),
     path("tickets/<int:pk>/slot/", views.ticket_slot, name="ticket_slot"),

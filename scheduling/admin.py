@@ -94,13 +94,20 @@ class ScheduleSlotAdmin(admin.ModelAdmin):
 
     @admin.action(description="Delete selected slots and cancel their bookings")
     def delete_slots(self, request, queryset):
-        cancelled = 0
+        cancelled = asked = 0
         for slot in queryset.order_by("pk"):
             try:
-                cancelled += services.slot_delete(slot=slot, by=request.user, cancel_bookings=True)
+                done = services.slot_delete(slot=slot, by=request.user, cancel_bookings=True)
             except ValidationError as exc:
                 self.message_user(request, " ".join(exc.messages), messages.ERROR)
-        self.message_user(request, f"Deleted the slots; {cancelled} booking(s) cancelled.")
+                continue
+            cancelled += done.cancelled
+            asked += done.customers_asked
+        self.message_user(
+            request,
+            f"Deleted the slots; {cancelled} booking(s) cancelled, "
+            f"{asked} customer(s) asked for a new time.",
+        )
 
 
 @admin.register(GeneratedDay)

@@ -9,7 +9,12 @@ from accounts.models import SupportTeam
 
 from .calendar import add_business_days
 from .models import ClosureDay, ScheduleSlot, ScheduleSlotPreference
-from .services import closure_day_set, slot_preference_create, slots_generate
+from .services import (
+    closure_day_set,
+    slot_create_one_off,
+    slot_preference_create,
+    slots_generate,
+)
 
 WEEKDAYS = range(5)  # Monday to Friday
 
@@ -62,6 +67,22 @@ def seed(*, out) -> list[str]:
         closure = closure_day_set(date=day, name=CLOSURE_NAME)
 
     created = slots_generate(today=timezone.localdate())
+    # A Saturday a slot admin opened on purpose (shows as an "Opened exception").
+    opened = ScheduleSlot.objects.filter(opens_closed_day=True, deleted_at__isnull=True).first()
+    first_team = next(iter(teams.values()), None)
+    if opened is None and first_team is not None:
+        today = timezone.localdate()
+        saturday = today + dt.timedelta(days=(5 - today.weekday()) % 7 or 7)
+        opened = slot_create_one_off(
+            team=first_team,
+            start=dt.datetime.combine(
+                saturday, dt.time(10, 0), tzinfo=timezone.get_current_timezone()
+            ),
+            duration_minutes=120,
+            capacity=4,
+            location_note="Saturday catch-up day",
+            open_closed_day=True,
+        )
     counts = (
         ScheduleSlot.objects.filter(team__in=teams.values(), deleted_at__isnull=True)
         .values("team__name")
@@ -71,6 +92,8 @@ def seed(*, out) -> list[str]:
     lines = [
         f"Schedule slots: {created} new; closure day {closure.date:%a %Y-%m-%d} ({closure.name}).",
     ]
+    if opened is not None:
+        lines.append(f"  Opened closed day: {timezone.localtime(opened.start):%a %Y-%m-%d %H:%M}")
     lines += [f"  {row['team__name']:<24} {row['future']} upcoming slots" for row in counts]
     lines.append(
         "  Slot calendar: /scheduling/calendar/ (slots@example.edu edits, refresh managers view)"

@@ -11,8 +11,10 @@ from .models import ScheduleSlotPreference
 # Bounds that keep hostile input out of date arithmetic and 32-bit columns.
 EARLIEST_DATE = dt.date(1900, 1, 1)
 LATEST_DATE = dt.date(2100, 12, 31)
-MAX_DURATION_MINUTES = 24 * 60
-MAX_CAPACITY = 1000
+# One bound for every slot form (issue 11 item 3): a form error, never a 500.
+MIN_DURATION_MINUTES = 15
+MAX_DURATION_MINUTES = 480
+MAX_CAPACITY = 50
 
 
 def bounded_date_field(**kwargs) -> forms.DateField:
@@ -75,12 +77,27 @@ class OneOffSlotForm(forms.Form):
         label="Start time", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
     duration_minutes = forms.IntegerField(
-        label="Duration (minutes)", min_value=1, max_value=MAX_DURATION_MINUTES, initial=60
+        label="Duration (minutes)",
+        min_value=MIN_DURATION_MINUTES,
+        max_value=MAX_DURATION_MINUTES,
+        initial=60,
+        help_text=f"{MIN_DURATION_MINUTES} to {MAX_DURATION_MINUTES} minutes.",
     )
     capacity = forms.IntegerField(
-        min_value=1, max_value=MAX_CAPACITY, initial=2, help_text="Appointments in this slot."
+        min_value=1,
+        max_value=MAX_CAPACITY,
+        initial=2,
+        help_text=f"Appointments in this slot (1 to {MAX_CAPACITY}).",
     )
     location_note = forms.CharField(max_length=200, required=False, label="Location note")
+    open_closed_day = forms.BooleanField(
+        required=False,
+        label="Open this closed day",
+        help_text=(
+            "Weekends, holidays and closure days offer no slots. Tick this to add the slot "
+            "anyway: the day shows as an opened exception and customers can book it."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -105,6 +122,17 @@ class CalendarFilterForm(forms.Form):
         label="Support team",
     )
 
+    # Dates the calendar pages can show; a date outside is moved to the nearest end
+    # (the week and month arithmetic overflows near year 1 and 9999).
+    EARLIEST = dt.date(1900, 1, 1)
+    LATEST = dt.date(2100, 12, 31)
+
     def __init__(self, *args, teams=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams if teams is not None else SupportTeam.objects.all()
+
+    def clean_date(self):
+        day = self.cleaned_data.get("date")
+        if day is None:
+            return None
+        return min(max(day, self.EARLIEST), self.LATEST)

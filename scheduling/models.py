@@ -90,6 +90,21 @@ class ScheduleSlot(models.Model):
     capacity = models.PositiveIntegerField(default=2)
     booked_count = models.PositiveIntegerField(default=0)
     location_note = models.CharField(max_length=200, blank=True)
+    opens_closed_day = models.BooleanField(
+        default=False,
+        help_text=(
+            "A one-off slot the slot admin added on a weekend, holiday or closure day on "
+            "purpose: the day shows as an opened exception and customers can book it."
+        ),
+    )
+    generic = models.BooleanField(
+        default=False,
+        help_text=(
+            "The team's 12:00 AM slot of a day for deliveries without a customer: it shows "
+            "on the calendar and in the ITSM but is never offered to customers, and its "
+            "bookings do not use customer capacity (it grows with each booking)."
+        ),
+    )
     preference = models.ForeignKey(
         ScheduleSlotPreference,
         null=True,
@@ -125,6 +140,11 @@ class ScheduleSlot(models.Model):
                 fields=["team", "start"],
                 condition=Q(preference__isnull=False),
                 name="scheduling_generated_slot_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["team", "start"],
+                condition=Q(generic=True),
+                name="scheduling_generic_slot_unique",
             ),
             models.CheckConstraint(
                 condition=Q(booked_count__lte=F("capacity")),

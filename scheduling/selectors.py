@@ -57,9 +57,11 @@ def slots_bookable(*, team, now: dt.datetime | None = None) -> QuerySet[Schedule
         start__gte=start,
         start__lt=end,
         booked_count__lt=F("capacity"),
+        generic=False,
     )
     if closed:
-        slots = slots.exclude(start__date__in=closed)
+        # A slot the admin opened a closure day for stays bookable.
+        slots = slots.exclude(start__date__in=closed, opens_closed_day=False)
     return slots.order_by("start", "pk")
 
 
@@ -68,7 +70,9 @@ def free_capacity_by_team(*, team_ids=None, start: dt.datetime, end: dt.datetime
 
     Teams named in ``team_ids`` without any slot get 0.
     """
-    rows = ScheduleSlot.objects.filter(deleted_at__isnull=True, start__gte=start, start__lt=end)
+    rows = ScheduleSlot.objects.filter(
+        deleted_at__isnull=True, generic=False, start__gte=start, start__lt=end
+    )
     result: dict[int, int] = {}
     if team_ids is not None:
         team_ids = list(team_ids)
@@ -175,6 +179,11 @@ class CalendarDay:
     is_today: bool = False
     holiday: str | None = None
     slots: list[ScheduleSlot] = field(default_factory=list)
+
+    @property
+    def opened(self) -> bool:
+        """A closed day a slot admin opened with a one-off slot (an exception)."""
+        return not self.is_business_day and any(slot.opens_closed_day for slot in self.slots)
 
     @property
     def free(self) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -16,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from accounts.models import SupportTeam
 from common.services import model_update
@@ -77,6 +79,47 @@ def booking_create(*, slot_id: int, booked_object, booked_by=None) -> Booking:
     except IntegrityError as exc:
         # Two requests for the same object at once: the partial unique index won.
         raise ValidationError(ALREADY_BOOKED_MESSAGE) from exc
+
+
+GENERIC_SLOT_MINUTES = 30
+
+
+@transaction.atomic
+def booking_create_generic(*, team: SupportTeam, day: dt.date, booked_object, booked_by=None):
+    """Book ``booked_object`` on the team's generic 12:00 AM slot of ``day``.
+
+    For deliveries without a customer (Otto's generic slot): the slot is created
+    if missing, is never offered to customers (``slots_bookable`` and free
+    capacity leave it out) and grows by one place per booking, so it never takes
+    capacity from customer slots. Raises ``ValidationError`` when the object
+    already has an active booking.
+    """
+    booked_type, booked_id = _booked_key(booked_object)
+    if Booking.objects.filter(
+        booked_type=booked_type, booked_id=booked_id, cancelled_at__isnull=True
+    ).exists():
+        raise ValidationError(ALREADY_BOOKED_MESSAGE)
+    start = business_calendar().at(day, dt.time(0, 0))
+    slot = ScheduleSlot.objects.filter(team=team, start=start, generic=True).first()
+    if slot is None:
+        try:
+            with transaction.atomic():
+                slot = ScheduleSlot.objects.create(
+                    team=team,
+                    start=start,
+                    end=start + dt.timedelta(minutes=GENERIC_SLOT_MINUTES),
+                    capacity=0,
+                    generic=True,
+                    location_note="No customer: generic delivery slot",
+                )
+        except IntegrityError:
+            slot = ScheduleSlot.objects.get(team=team, start=start, generic=True)
+    ScheduleSlot.objects.filter(pk=slot.pk).update(
+        capacity=F("capacity") + 1, booked_count=F("booked_count") + 1
+    )
+    return Booking.objects.create(
+        slot=slot, booked_type=booked_type, booked_id=booked_id, booked_by=booked_by
+    )
 
 
 @transaction.atomic
@@ -184,6 +227,25 @@ def slots_generate(*, today: dt.date | None = None, team_ids=None) -> int:
     return len(new_slots)
 
 
+# Bounds of a one-off slot (a form error, never a 500).
+ONE_OFF_CAPACITY = (1, 50)
+ONE_OFF_DURATION_MINUTES = (15, 480)
+ONE_OFF_EARLIEST_START = dt.time(5, 0)
+ONE_OFF_LATEST_START = dt.time(18, 0)
+
+
+def _closed_day_reason(calendar, day: dt.date) -> str:
+    """Why ``day`` is closed ("" when it is a business day)."""
+    if calendar.is_business_day(day):
+        return ""
+    if calendar.closures.get(day) is False:
+        return "a closure day"
+    holiday = calendar.holiday_name(day)
+    if holiday:
+        return f"a holiday ({holiday})"
+    return "a weekend"
+
+
 @transaction.atomic
 def slot_create_one_off(
     *,
@@ -193,16 +255,41 @@ def slot_create_one_off(
     capacity: int = 1,
     location_note: str = "",
     created_by=None,
+    open_closed_day: bool = False,
 ) -> ScheduleSlot:
-    """Add a slot by hand (not from a preference), for example an extra visit day."""
+    """Add a slot by hand (not from a preference), for example an extra visit day.
+
+    Capacity 1–50, duration 15–480 minutes, start 05:00–18:00 local, in the
+    future. A weekend, holiday or closure day is refused unless
+    ``open_closed_day`` says the slot admin opens it on purpose: the slot then
+    shows the day as an opened exception and customers can book it. Raises
+    ``ValidationError`` keyed by form field.
+    """
     if timezone.is_naive(start):
         start = timezone.make_aware(start)
+    calendar = business_calendar()
+    local = calendar.local(start)
+    errors: dict[str, str] = {}
+    closed = ""
+    low, high = ONE_OFF_CAPACITY
+    if not low <= capacity <= high:
+        errors["capacity"] = f"The capacity must be between {low} and {high}."
+    low, high = ONE_OFF_DURATION_MINUTES
+    if not low <= duration_minutes <= high:
+        errors["duration_minutes"] = f"The duration must be between {low} and {high} minutes."
+    if not ONE_OFF_EARLIEST_START <= local.time() <= ONE_OFF_LATEST_START:
+        errors["start_time"] = "A slot must start between 05:00 and 18:00."
     if start <= timezone.now():
-        raise ValidationError("A new slot must start in the future.")
-    if duration_minutes <= 0:
-        raise ValidationError("The duration must be at least one minute.")
-    if capacity <= 0:
-        raise ValidationError("The capacity must be at least 1.")
+        errors["date"] = "A new slot must start in the future."
+    else:
+        closed = _closed_day_reason(calendar, local.date())
+        if closed and not open_closed_day:
+            errors["date"] = (
+                f"{local:%A, %B} {local.day} is {closed}, so no slots are offered. "
+                'Tick "Open this closed day" to add a slot on it anyway.'
+            )
+    if errors:
+        raise ValidationError(errors)
     return ScheduleSlot.objects.create(
         team=team,
         start=start,
@@ -210,33 +297,58 @@ def slot_create_one_off(
         capacity=capacity,
         location_note=location_note,
         created_by=created_by,
+        opens_closed_day=bool(closed) if open_closed_day else False,
     )
 
 
+@dataclass(frozen=True)
+class SlotDeletion:
+    """What deleting a slot did: bookings cancelled, customers asked for a new time."""
+
+    cancelled: int = 0
+    customers_asked: int = 0
+
+
+def _slot_deleted_handler(booking: Booking):
+    label = f"{booking.booked_type.app_label}.{booking.booked_type.model}"
+    path = getattr(settings, "SCHEDULING_SLOT_DELETED_HANDLERS", {}).get(label)
+    return import_string(path) if path else None
+
+
 @transaction.atomic
-def slot_delete(*, slot: ScheduleSlot, by=None, cancel_bookings: bool = False) -> int:
-    """Delete a slot so it is never shown or booked again; return bookings cancelled.
+def slot_delete(*, slot: ScheduleSlot, by=None, cancel_bookings: bool = False) -> SlotDeletion:
+    """Delete a slot so it is never shown or booked again.
 
     A slot with active bookings is refused unless ``cancel_bookings`` is given,
-    in which case those bookings are cancelled (kept for history) first. The
-    row itself stays so past bookings keep their time.
+    in which case those bookings are cancelled (kept for history) first, each
+    through the booked app's handler (``settings.SCHEDULING_SLOT_DELETED_HANDLERS``)
+    in this same transaction: a refresh ticket goes back to its customer for a
+    new time. The row itself stays so past bookings keep their time.
     """
     locked = ScheduleSlot.objects.select_for_update().get(pk=slot.pk)
     if locked.deleted_at is not None:
-        return 0
-    active = list(locked.bookings.filter(cancelled_at__isnull=True).order_by("pk"))
+        return SlotDeletion()
+    active = list(
+        locked.bookings.filter(cancelled_at__isnull=True)
+        .select_related("booked_type")
+        .order_by("pk")
+    )
     if active and not cancel_bookings:
         raise ValidationError(
             f"This slot has {len(active)} active booking(s). Move or cancel them first, "
             "or delete the slot and cancel its bookings."
         )
+    asked = 0
     for booking in active:
+        handler = _slot_deleted_handler(booking)
+        if handler is not None:
+            asked += bool(handler(booking=booking, by=by))
         booking_cancel(booking=booking, by=by, reason="Slot deleted")
     locked.deleted_at = timezone.now()
     locked.deleted_by = by
     locked.save(update_fields=["deleted_at", "deleted_by"])
     slot.deleted_at, slot.deleted_by = locked.deleted_at, locked.deleted_by
-    return len(active)
+    return SlotDeletion(cancelled=len(active), customers_asked=asked)
 
 
 # --- slot preferences -----------------------------------------------------------

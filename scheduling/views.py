@@ -121,14 +121,19 @@ def slot_delete(request, pk: int):
         raise Http404("No such slot.")
     cancel = request.POST.get("cancel_bookings") == "1"
     try:
-        cancelled = services.slot_delete(slot=slot, by=request.user, cancel_bookings=cancel)
+        done = services.slot_delete(slot=slot, by=request.user, cancel_bookings=cancel)
     except ValidationError as exc:
         messages.error(request, error_text(exc))
         return redirect("scheduling:slot_detail", pk=pk)
     local = timezone.localtime(slot.start)
     text = f"Deleted the {slot.team.name} slot on {local:%a %b %d at %H:%M}."
-    if cancelled:
-        text += f" {cancelled} booking(s) cancelled."
+    if done.cancelled:
+        text += f" {done.cancelled} booking(s) cancelled;"
+        text += (
+            f" {done.customers_asked} customer(s) emailed to pick a new time."
+            if done.customers_asked != 1
+            else " 1 customer emailed to pick a new time."
+        )
     messages.success(request, text)
     query = urlencode({"view": "week", "date": local.date().isoformat()})
     return redirect(f"{reverse('scheduling:calendar')}?{query}")
@@ -150,6 +155,7 @@ def slot_create(request):
                 capacity=data["capacity"],
                 location_note=data["location_note"],
                 created_by=request.user,
+                open_closed_day=data["open_closed_day"],
             )
         except ValidationError as exc:
             form_add_service_error(form, exc)

@@ -190,6 +190,7 @@ def _url_args(o: dict) -> dict[str, list]:
         "refresh:ticket_detail": [_pk(o["ticket"])],
         "refresh:ticket_action": [_pk(o["ticket"]), "hold"],
         "refresh:ticket_comment": [_pk(o["ticket"])],
+        "refresh:ticket_itsm_lookup": [_pk(o["ticket"])],
         "refresh:ticket_location": [_pk(o["ticket"])],
         "refresh:ticket_replacement": [_pk(o["ticket"])],
         "refresh:ticket_slot": [_pk(o["ticket"])],

@@ -127,6 +127,7 @@ refresh:batch_create_tickets          POST 302 403 403 403 302 403 403 403 403 3
 refresh:batch_detail                  GET  302 403 403 403 200 200 403 403 403 200
 refresh:batch_list                    GET  302 403 403 403 200 200 403 403 403 200
 refresh:bulk_create                   GET  302 403 403 403 200 403 403 403 403 200
+refresh:ticket_create                 GET  302 403 403 403 200 403 403 403 403 200
 refresh:config_create                 GET  302 403 403 403 200 403 403 403 403 200
 refresh:config_detail                 GET  302 403 403 403 200 200 403 403 403 200
 refresh:config_edit                   GET  302 403 403 403 200 403 403 403 403 200
@@ -136,6 +137,7 @@ refresh:customer_step                 GET  410 410 410 410 410 410 410 410 410 4
 refresh:order_group                   GET  302 403 403 403 200 403 403 403 403 200
 refresh:ticket_action                 POST 302 403 403 403 302 302 403 403 403 302
 refresh:ticket_comment                POST 302 403 403 403 302 302 403 403 403 302
+refresh:ticket_itsm_lookup            POST 302 403 403 403 302 302 403 403 403 302
 refresh:ticket_detail                 GET  302 403 403 403 200 200 403 403 403 200
 refresh:ticket_list                   GET  302 403 403 403 200 200 403 403 403 200
 refresh:ticket_location               GET  302 403 403 403 302 302 403 403 403 302

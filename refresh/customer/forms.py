@@ -5,6 +5,7 @@ import re
 from django import forms
 
 from refresh.models import Peripheral, SoftwareTitle
+from refresh.selectors.wizard import wizard_offers_none_fits
 
 ZIP_RE = re.compile(r"^\d{5}(-?\d{4})?$")
 STATE_RE = re.compile(r"^[A-Za-z]{2}$")
@@ -75,7 +76,7 @@ class DeviceForm(forms.Form):
         super().__init__(*args, **kwargs)
         config = ticket.config
         self.can_choose = models_qs is not None
-        self.can_refuse = config.can_request_different_device
+        self.can_refuse = wizard_offers_none_fits(config=config)
         if self.can_choose:
             self.fields["chosen_model"] = ModelChoiceField(
                 label="Your new computer",

@@ -96,6 +96,15 @@ def slot_purpose_open(purpose: str, ticket: RefreshTicket) -> bool:
 
 
 def gone_response(request, ticket):
+    """The link's step is not open: say plainly when the refresh is on hold or cancelled."""
+    if ticket is not None and ticket.status in (S.ON_HOLD, S.CANCELLED):
+        cancelled = ticket.status == S.CANCELLED
+        return render(
+            request,
+            "refresh/customer/paused.html",
+            {"ticket": ticket, "cancelled": cancelled},
+            status=410 if cancelled else 200,
+        )
     return invalid_response(
         request, "This step is already done, or the request was closed.", ticket
     )

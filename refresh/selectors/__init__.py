@@ -35,6 +35,7 @@ from .configs import (
 from .jobs import (
     tickets_awaiting_itsm_existence,
     tickets_awaiting_slot_discovery,
+    tickets_due_appointment_reminder,
     tickets_due_invite,
     tickets_due_reminder,
     tickets_for_itsm_poll,
@@ -115,6 +116,7 @@ __all__ = [
     "tickets_awaiting_slot_discovery",
     "tickets_by_ids_for_staff",
     "tickets_due_invite",
+    "tickets_due_appointment_reminder",
     "tickets_due_reminder",
     "tickets_for_approver",
     "tickets_for_itsm_poll",

@@ -21,8 +21,9 @@ S = TicketStatus
 ITSM_EXISTENCE_STALE_AFTER = dt.timedelta(days=3)
 
 
-# This many failed ITSM lookups make a problem even before it is stale.
-ITSM_LOOKUP_ATTEMPTS_PROBLEM = 3
+# The first failed ITSM existence lookup makes a problem (the Otto process), even
+# before the wait is stale.
+ITSM_LOOKUP_ATTEMPTS_PROBLEM = 1
 
 
 def ticket_customer_email(ticket: RefreshTicket) -> str | None:
@@ -57,7 +58,13 @@ def problem_reason(ticket: RefreshTicket, now: dt.datetime | None = None) -> str
         return "The customer never finished the wizard: fill the location form."
     if ticket.status == S.PENDING_ITSM_EXISTENCE:
         if ticket.itsm_lookup_attempts >= ITSM_LOOKUP_ATTEMPTS_PROBLEM:
-            return f"ITSM lookups failed {ticket.itsm_lookup_attempts} times."
+            times = (
+                "once"
+                if ticket.itsm_lookup_attempts == 1
+                else (f"{ticket.itsm_lookup_attempts} times")
+            )
+            error = f" Last error: {ticket.itsm_lookup_error}" if ticket.itsm_lookup_error else ""
+            return f"The ITSM existence lookup failed {times}.{error}"
         if ticket.status_changed_at < now - ITSM_EXISTENCE_STALE_AFTER:
             return "The ITSM has not known the replacement for more than 3 days."
     return ""

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from refresh.choices import TicketStatus
+from refresh.choices import RefreshStyle, TicketStatus
 from refresh.models import (
     RefreshTicket,
 )
+from scheduling.calendar import business_calendar
 
 S = TicketStatus
 
@@ -59,5 +62,34 @@ def tickets_for_itsm_poll() -> QuerySet[RefreshTicket]:
             status__in=[S.DELIVERY_SCHEDULED, S.PENDING_DELIVERY, S.INSTALLED]
         )
         .exclude(itsm_ticket_id="")
+        .order_by("pk")
+    )
+
+
+def tickets_due_appointment_reminder(*, now=None) -> QuerySet[RefreshTicket]:
+    """delivery_scheduled customer tickets whose day-1 appointment is on the next
+    business day (or a closed day before it), booked before today's reminder time.
+
+    From 10:05 local on the business day before: the customer mail of the morning.
+    The booking must be the ticket's active one (cancelled and rescheduled
+    bookings are never reminded of).
+    """
+    calendar = business_calendar()
+    now = now or timezone.now()
+    today = calendar.local(now).date()
+    send_from = calendar.at(today, dt.time(10, 5))
+    if now < send_from or not calendar.is_business_day(today):
+        return RefreshTicket.objects.none()
+    first = calendar.at(today + dt.timedelta(days=1), dt.time(0, 0))
+    last = calendar.at(calendar.next_business_day(today) + dt.timedelta(days=1), dt.time(0, 0))
+    return (
+        RefreshTicket.objects.filter(
+            status=S.DELIVERY_SCHEDULED,
+            booking__cancelled_at__isnull=True,
+            booking__slot__start__gte=first,
+            booking__slot__start__lt=last,
+            booking__created_at__lt=send_from,
+        )
+        .exclude(style=RefreshStyle.NO_CUSTOMER)
         .order_by("pk")
     )

@@ -2,7 +2,8 @@
 
 A config's five options decide what its customers are offered: another approved
 model (``can_customize_computer``), a model of another platform
-(``can_customize_platform``), "none of these fits" (``can_request_different_device``),
+(``can_customize_platform``), "none of these fits" (``can_customize_computer``, or
+"the proposed computer is not adequate" with ``can_request_different_device``),
 peripherals beyond the bundle (``can_customize_peripherals``) and software from
 the curated catalog (``can_customize_software``). The wizard pages show what
 these functions offer; ``refresh.services.answers.apply_answers`` checks every
@@ -82,12 +83,19 @@ def model_choice_error(
     return ""
 
 
+def wizard_offers_none_fits(*, config: RefreshConfig) -> bool:
+    """ "None of these fits" is offered whenever customers may customize the computer
+    (the Otto rule, whatever Can Request Different Device says); without that, Can
+    Request Different Device offers "the proposed computer is not adequate"."""
+    return config.can_customize_computer or config.can_request_different_device
+
+
 def none_fits_errors(
     *, config: RefreshConfig, none_fits: bool, reason: str, enforce_options: bool
 ) -> dict[str, str]:
-    """ "None of these fits": offered by ``can_request_different_device``; needs a reason."""
+    """ "None of these fits": offered by ``wizard_offers_none_fits``; needs a reason."""
     errors = {}
-    if none_fits and enforce_options and not config.can_request_different_device:
+    if none_fits and enforce_options and not wizard_offers_none_fits(config=config):
         errors["none_fits"] = "This refresh does not accept requests for a different device."
     if none_fits and not reason:
         errors["none_fits_reason"] = "Say why none of the offered models fits."
@@ -183,7 +191,7 @@ def wizard_submit_answers(*, ticket: RefreshTicket, saved: dict) -> dict:
     }
     if wizard_offers_model_choice(config=config) and saved.get("chosen_model"):
         answers["chosen_model"] = saved["chosen_model"]
-    if config.can_request_different_device and "none_fits" in saved:
+    if wizard_offers_none_fits(config=config) and "none_fits" in saved:
         answers["none_fits"] = saved["none_fits"]
         answers["none_fits_reason"] = saved.get("none_fits_reason", "")
         answers["inadequate_reason"] = saved.get("inadequate_reason", "")

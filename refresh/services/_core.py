@@ -155,7 +155,7 @@ def audit(
 
 
 def schedule_effects(
-    *, ticket_id: int, source: str, target: str, forget_counts: bool = True
+    *, ticket_id: int, source: str, target: str, forget_counts: bool = True, reason: str = ""
 ) -> None:
     """Enqueue the transition's jobs (emails, ITSM) to run after commit.
 
@@ -164,7 +164,7 @@ def schedule_effects(
     """
     if forget_counts:
         forget_status_counts()
-    effects_after_transition(ticket_id=ticket_id, source=source, target=target)
+    effects_after_transition(ticket_id=ticket_id, source=source, target=target, reason=reason)
 
 
 def forget_status_counts() -> None:
@@ -183,6 +183,7 @@ def run_transition(
     args: tuple = (),
     check_permission: bool = True,
     locked: bool = False,
+    effect_reason: str = "",
 ) -> RefreshTicket:
     """Drive one transition on a locked ticket; must run inside ``transaction.atomic``.
 
@@ -205,5 +206,7 @@ def run_transition(
         actor_label=actor_label,
         note=note,
     )
-    schedule_effects(ticket_id=current.pk, source=source, target=current.status)
+    schedule_effects(
+        ticket_id=current.pk, source=source, target=current.status, reason=effect_reason
+    )
     return current

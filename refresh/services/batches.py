@@ -97,7 +97,10 @@ def _create_many(
 ) -> list[RefreshTicket]:
     """Bulk-insert tickets (one INSERT per table, not per ticket); systems pre-validated."""
     if style == RefreshStyle.BUMP_DOWN:
-        raise RefreshError("Bump-down tickets need a replacement each; create them one by one.")
+        raise RefreshError(
+            "Bump-down tickets need a replacement each; create them one by one on the "
+            "New ticket page (/refresh/tickets/new/)."
+        )
     now = timezone.now()
     dates = None if style == RefreshStyle.NO_CUSTOMER else business_dates(created_at=now)
     proposed = {}
@@ -232,7 +235,10 @@ def batch_create(
     if not serials:
         raise RefreshError("Paste or upload at least one serial number.")
     if style == RefreshStyle.BUMP_DOWN:
-        raise RefreshError("Bump-down tickets need a replacement each; create them one by one.")
+        raise RefreshError(
+            "Bump-down tickets need a replacement each; create them one by one on the "
+            "New ticket page (/refresh/tickets/new/)."
+        )
     return RefreshBatch.objects.create(
         name=name.strip(),
         config=config,

@@ -18,8 +18,13 @@ def _enqueue(name: str, **kwargs) -> None:
     enqueue_on_commit(f"{TASKS}.{name}", **kwargs)
 
 
-def effects_after_transition(*, ticket_id: int, source: str, target: str) -> None:
-    """Enqueue the jobs a transition ``source`` → ``target`` starts, after commit."""
+def effects_after_transition(*, ticket_id: int, source: str, target: str, reason: str = "") -> None:
+    """Enqueue the jobs a transition ``source`` → ``target`` starts, after commit.
+
+    ``reason`` says why an appointment was released when it was not the
+    customer's or staff's own request (``"slot_deleted"``): the customer's
+    email and the ITSM note say so.
+    """
     if target != S.CANCELLED:
         # Every refresh ticket gets one ITSM ticket with its tasks (keyed by id).
         _enqueue("itsm_ticket_create_task", ticket_id=ticket_id)
@@ -32,9 +37,19 @@ def effects_after_transition(*, ticket_id: int, source: str, target: str) -> Non
         _enqueue("tracking_email_task", ticket_id=ticket_id)
     elif target == S.PENDING_CUSTOMER_SCHEDULING:
         rescheduling = source == S.DELIVERY_SCHEDULED
-        _enqueue("pick_slot_email_task", ticket_id=ticket_id, rescheduling=rescheduling)
+        if reason:
+            _enqueue(
+                "pick_slot_email_task",
+                ticket_id=ticket_id,
+                rescheduling=rescheduling,
+                reason=reason,
+            )
+        else:
+            _enqueue("pick_slot_email_task", ticket_id=ticket_id, rescheduling=rescheduling)
         if rescheduling:
-            _enqueue("itsm_reschedule_update_task", ticket_id=ticket_id, reason="released")
+            _enqueue(
+                "itsm_reschedule_update_task", ticket_id=ticket_id, reason=reason or "released"
+            )
     elif target == S.DELIVERY_SCHEDULED:
         # The ITSM always hears of the appointment (no_customer: the generic 12 AM
         # one); the customer gets a confirmation with a calendar invite, or a
@@ -52,3 +67,8 @@ def effects_after_replacement_assigned(*, ticket_id: int) -> None:
 def effects_after_event(*, event_id: int) -> None:
     """Push a changed location or change request to the ITSM, after commit."""
     _enqueue("event_push_task", event_id=event_id)
+
+
+def effects_after_lookup_requested(*, ticket_id: int) -> None:
+    """Staff asked to look the replacement up in the ITSM again now, after commit."""
+    _enqueue("itsm_existence_lookup_task", ticket_id=ticket_id)

@@ -7,12 +7,14 @@ from .bulk import (
     batch_list,
     bulk_create,
     order_group,
+    ticket_create,
 )
 from .configs import config_create, config_detail, config_edit, config_list
 from .tickets import (
     ticket_action,
     ticket_comment,
     ticket_detail,
+    ticket_itsm_lookup,
     ticket_list,
     ticket_location,
     ticket_replacement,
@@ -33,7 +35,9 @@ __all__ = [
     "order_group",
     "ticket_action",
     "ticket_comment",
+    "ticket_create",
     "ticket_detail",
+    "ticket_itsm_lookup",
     "ticket_list",
     "ticket_location",
     "ticket_replacement",

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from common.forms import error_text, form_add_service_error
 from refresh import selectors, services
-from refresh.forms import BatchForm, BulkCreateFilterForm, BulkCreateForm
+from refresh.forms import BatchForm, BulkCreateFilterForm, BulkCreateForm, TicketCreateForm
 from refresh.models import RefreshBatch
 
 from ._common import PAGE_SIZE, administrator_required, staff_required
@@ -25,15 +25,15 @@ def order_group(request):
     tickets = selectors.tickets_pending_ordering(user=request.user, config_id=config_id, q=q)
     page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
     report = None
-    entered: dict[str, str] = {}
+    # What the user typed and ticked, shown again when anything is refused.
+    entered: dict[int, str] = {}
+    selected_ids: set[int] = set()
     if request.method == "POST":
-        selected = request.POST.getlist("ticket")
-        assignments = []
-        for pk in selected:
-            serial = (request.POST.get(f"serial-{pk}") or "").strip()
-            entered[pk] = serial
-            if pk.isdigit():
-                assignments.append((int(pk), serial))
+        for name, value in request.POST.items():
+            if name.startswith("serial-") and name[7:].isdigit():
+                entered[int(name[7:])] = value.strip()[:100]
+        selected_ids = {int(pk) for pk in request.POST.getlist("ticket") if pk.isdigit()}
+        assignments = [(pk, entered.get(pk, "")) for pk in sorted(selected_ids)]
         if not assignments:
             messages.error(request, "Select at least one ticket and type its replacement serial.")
         else:
@@ -60,6 +60,7 @@ def order_group(request):
             "page": page,
             "report": report,
             "entered": entered,
+            "selected_ids": selected_ids,
             "configs": selectors.configs_by_name(),
             "config_id": config_id,
             "q": q,
@@ -193,3 +194,26 @@ def bulk_create(request):
             "querystring": params.urlencode(),
         },
     )
+
+
+@administrator_required
+def ticket_create(request):
+    """One ticket by hand: any style, bump-down with its replacement named now."""
+    form = TicketCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ticket = services.ticket_create(
+                system=form.system,
+                config=data["config"],
+                style=data["style"] or None,
+                support_team=data["support_team"],
+                replacement_system=form.replacement,
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            form_add_service_error(form, exc)
+        else:
+            messages.success(request, f"{ticket.number} created ({ticket.get_status_display()}).")
+            return redirect("refresh:ticket_detail", pk=ticket.pk)
+    return render(request, "refresh/staff/ticket_form.html", {"form": form})

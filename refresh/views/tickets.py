@@ -181,6 +181,23 @@ def ticket_action(request, pk: int, action: str):
 
 @require_POST
 @staff_required
+def ticket_itsm_lookup(request, pk: int):
+    """Problems: look the replacement up in the ITSM again now (queued on the worker)."""
+    ticket = _ticket_or_404(request.user, pk)
+    try:
+        services.ticket_itsm_lookup_request(ticket=ticket, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(
+            request,
+            f"{ticket.number}: the ITSM lookup is queued; reload in a moment for the result.",
+        )
+    return redirect("refresh:ticket_detail", pk=pk)
+
+
+@require_POST
+@staff_required
 def ticket_comment(request, pk: int):
     ticket = _ticket_or_404(request.user, pk)
     form = CommentForm(request.POST)

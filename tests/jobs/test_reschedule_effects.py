@@ -99,3 +99,45 @@ def test_batched_lookups_advance_the_found_and_record_the_rest_in_one_update(
     # Nothing found: the write is one UPDATE for the whole batch, whatever its size.
     with django_assert_max_num_queries(8):
         jobs.tickets_itsm_existence_lookup_batch(ticket_ids=ids[1:])
+
+
+def test_no_customer_ticket_gets_a_real_booking_on_the_generic_slot(flow, team, make_slot):
+    """Issue 11, item 4: a booking on the team's generic 12 AM slot, created once per
+    day, shown on the calendar, never offered to customers nor taking their capacity."""
+    from integrations.models import StubITSMAsset
+    from scheduling.selectors import calendar_week, free_capacity_by_team, slots_bookable
+
+    detroit = ZoneInfo("America/Detroit")
+    tickets = []
+    with time_machine.travel(dt.datetime(2026, 12, 4, 15, tzinfo=detroit), tick=False):  # Friday
+        customer_slot = make_slot(days=3, capacity=2)
+        for _ in range(2):
+            ticket = flow.advance(
+                flow.new(style=RefreshStyle.NO_CUSTOMER), S.PENDING_ITSM_EXISTENCE
+            )
+            StubITSMAsset.objects.create(serial_number=ticket.replacement_system.serial_number)
+            assert jobs.ticket_itsm_existence_lookup(ticket_id=ticket.pk)
+            ticket.refresh_from_db()
+            tickets.append(ticket)
+        first, second = tickets
+        assert first.status == second.status == S.DELIVERY_SCHEDULED
+        slot = first.booking.slot
+        assert second.booking.slot == slot  # one generic slot per team and day
+        assert slot.generic
+        assert slot.team == team
+        local = slot.start.astimezone(detroit)
+        assert (local.date(), local.hour, local.minute) == (dt.date(2026, 12, 7), 0, 0)
+        slot.refresh_from_db()
+        assert (slot.booked_count, slot.capacity) == (2, 2)
+        # Customers never see it and their capacity is untouched.
+        assert list(slots_bookable(team=team)) == [customer_slot]
+        window = (slot.start - dt.timedelta(days=1), slot.start + dt.timedelta(days=30))
+        assert free_capacity_by_team(team_ids=[team.pk], start=window[0], end=window[1]) == {
+            team.pk: 2
+        }
+        # It is on the staff calendar like every delivery.
+        monday = next(d for d in calendar_week(day=dt.date(2026, 12, 7)) if d.slots)
+        assert slot in monday.slots
+    stub = StubITSMTicket.objects.get(pk=first.itsm_ticket_id)
+    assert stub.appointment_start == slot.start
+    assert not OutboundEmail.objects.filter(template__startswith="refresh_job_").exists()

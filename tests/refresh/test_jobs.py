@@ -167,9 +167,7 @@ class TestITSM:
         ticket.refresh_from_db()
         assert ticket.status == S.COMPLETE
 
-    def test_mac_replacement_for_remote_ticket_emails_mac_engineering_once(
-        self, flow, admin, effects
-    ):
+    def test_mac_engineering_is_emailed_once_per_assigned_mac(self, flow, admin, effects):
         from refresh.services import ticket_assign_replacement
 
         ticket = flow.to(S.PENDING_ORDERING, style=RefreshStyle.REMOTE)
@@ -177,6 +175,23 @@ class TestITSM:
         ticket_assign_replacement(ticket=ticket, system=mac, actor=admin)
         ticket_assign_replacement(ticket=ticket, system=mac, actor=admin)
         assert emails("refresh_job_mac_engineering").count() == 1
+        second = StockSystemFactory(hardware_model=HardwareModelFactory(platform="mac"))
+        ticket_assign_replacement(ticket=ticket, system=second, actor=admin)
+        sent = emails("refresh_job_mac_engineering").order_by("pk")
+        assert sent.count() == 2
+        assert mac.serial_number in sent[0].body_text
+        assert second.serial_number in sent[1].body_text
+        assert mac.serial_number not in sent[1].body_text
+
+    def test_bump_down_windows_replacement_named_at_creation_closes_prestage(self, flow, effects):
+        ticket = flow.new(style=RefreshStyle.BUMP_DOWN)
+        ticket.refresh_from_db()
+        assert ticket.replacement_system.platform == "windows"
+        assert ticket.prestage_closed_at is not None
+        task = StubITSMTicket.objects.get(pk=ticket.itsm_ticket_id).tasks.get(
+            title=jobs.PRESTAGE_TASK
+        )
+        assert task.completed_at is not None
 
     def test_windows_replacement_closes_the_prestage_task(self, flow, admin, effects):
         from refresh.services import ticket_assign_replacement
@@ -224,16 +239,42 @@ class TestSlotDiscovery:
         assert any("Deliver and set up" in entry["text"] for entry in stub.feed)
 
 
-def test_approver_digest_one_email_per_approver_per_week(flow, approver, effects):
-    flow.to(S.PENDING_APPROVAL, approval=True)
-    flow.to(S.PENDING_APPROVAL, approval=True)
+def test_approver_digest_is_a_status_report_once_a_week(flow, approver, effects, client):
+    with time_machine.travel(at(2026, 11, 30, 9), tick=False):
+        waiting = [flow.to(S.PENDING_APPROVAL, approval=True) for _ in range(2)]
+        ordering = flow.to(S.PENDING_ORDERING, approval=True)
     with time_machine.travel(at(2026, 12, 4, 7), tick=False):
         assert jobs.approvers_send_digests() == 1
         assert jobs.approvers_send_digests() == 0
     digest = emails("refresh_job_digest").get()
     assert digest.to == [approver.email]
-    assert "Pending approval: 2" in digest.body_text
-    assert "/refresh/approvals/" in digest.body_text
+    text = digest.body_text
+    assert "2 tickets waiting for your approval" in digest.body_text
+    # Per config, grouped by status, the ones waiting for this approver first.
+    assert f"== {waiting[0].config.name} ==" in text
+    assert text.index("Pending approval (1)") < text.index("Pending ordering (1)")
+    ticket = waiting[0]
+    line = (
+        f"- {ticket.number} · {ticket.user.display_name} · "
+        f"{ticket.existing_system.serial_number} · 3 days in status"
+    )
+    assert line in text
+    assert f"/refresh/approvals/{ticket.pk}/edit/" in text
+    assert f"/refresh/approvals/{ordering.pk}/edit/" in text
+    # The approvals link signs the approver in and lands on the approvals page.
+    link = text.rsplit("approvals): ", 1)[1].strip()
+    path = "/" + link.split("://", 1)[1].split("/", 1)[1]
+    response = client.get(path)
+    assert response.status_code == 302
+    login_url = response["Location"]
+    assert "next=/refresh/approvals/" in login_url.replace("%2F", "/")
+    from tests.accounts.factories import PASSWORD
+
+    signed_in = client.post(
+        login_url, {"username": approver.email, "password": PASSWORD}, follow=True
+    )
+    assert signed_in.redirect_chain[-1][0] == "/refresh/approvals/"
+    assert ticket.number in signed_in.content.decode()
 
 
 def test_every_job_twice_sends_nothing_twice(flow, new_ticket, effects):
@@ -246,6 +287,7 @@ def test_every_job_twice_sends_nothing_twice(flow, new_ticket, effects):
         "refresh-wizard-deadlines",
         "refresh-itsm-existence-sweep",
         "refresh-slot-discovery",
+        "refresh-appointment-reminders",
         "refresh-itsm-poll",
         "refresh-approver-digests",
         "deliver-pending-emails",

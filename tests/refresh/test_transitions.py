@@ -53,7 +53,9 @@ def test_no_customer_goes_straight_to_ordering_and_to_generic_slot(flow):
     assert ticket.deadline_at is None
     ticket = flow.advance(ticket, S.DELIVERY_SCHEDULED)
     assert ticket.delivery_at is not None
-    assert ticket.booking_id is None
+    # A real booking on the team's generic 12 AM slot (issue 11, item 4).
+    assert ticket.booking.slot.generic
+    assert ticket.booking.slot.start == ticket.delivery_at
 
 
 def test_customer_ticket_gets_business_dates(flow):

@@ -5,7 +5,7 @@ from django.urls import reverse
 from accounts.roles import Role
 from refresh import services
 from refresh.choices import RefreshStyle, TicketStatus
-from refresh.models import RefreshBatch, RefreshConfig, RefreshTicket
+from refresh.models import RefreshBatch, RefreshConfig, RefreshTicket, System
 from tests.refresh.factories import RefreshConfigFactory, StockSystemFactory, SystemFactory
 
 S = TicketStatus
@@ -381,3 +381,96 @@ def test_config_detail_query_count_is_constant_as_history_grows(
     with django_assert_num_queries(CONFIG_DETAIL_QUERIES):
         response = client.get(url)
     assert response.content.decode().count("<li><strong>Edited</strong>") == 5
+
+
+def test_problems_show_the_first_failed_itsm_lookup_and_look_it_up_again(
+    client, admin, flow, django_capture_on_commit_callbacks
+):
+    """Issue 11, item 13: one failed lookup is a problem, with its last error and a
+    "look up again now" button that queues the lookup; pending location info too."""
+    from integrations.models import StubITSMAsset
+
+    waiting = flow.to(S.PENDING_ITSM_EXISTENCE)
+    location = flow.to(S.PENDING_LOCATION_INFO)
+    client.force_login(admin)
+    problems = reverse("refresh:ticket_list")
+    assert [r["id"] for r in client.get(problems, {"focus": "problems"}).context["rows"]] == [
+        location.pk
+    ]
+    services.ticket_itsm_lookup_failed(ticket=waiting, error="Asset SN123 not found")
+    ids = {r["id"] for r in client.get(problems, {"focus": "problems"}).context["rows"]}
+    assert ids == {waiting.pk, location.pk}
+    page = client.get(reverse("refresh:ticket_detail", args=[waiting.pk])).content.decode()
+    assert "The ITSM existence lookup failed once. Last error: Asset SN123 not found" in page
+    assert "Look up again now" in page
+
+    StubITSMAsset.objects.create(serial_number=waiting.replacement_system.serial_number)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("refresh:ticket_itsm_lookup", args=[waiting.pk]))
+    assert response.status_code == 302
+    waiting.refresh_from_db()
+    assert waiting.status == S.PENDING_SLOT_DISCOVERY
+
+
+def test_order_group_refuses_computers_in_use_and_keeps_everything_typed(client, admin, flow):
+    """Issue 11, item 16: another person's computer (assigned to someone, or the
+    existing system of an open ticket) is refused; nothing typed or ticked is lost."""
+    first, second, third = (flow.to(S.PENDING_ORDERING, approval=True) for _ in range(3))
+    stock = StockSystemFactory()
+    someones = SystemFactory()  # assigned to a person
+    client.force_login(admin)
+    data = {
+        "ticket": [first.pk, second.pk],
+        f"serial-{first.pk}": stock.serial_number,
+        f"serial-{second.pk}": someones.serial_number,
+        f"serial-{third.pk}": "TYPED-BUT-NOT-TICKED",
+    }
+    response = client.post(reverse("refresh:order_group"), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"{someones.serial_number} is in use: it is assigned to a person" in page
+    assert f'value="{stock.serial_number}"' in page
+    assert f'value="{someones.serial_number}"' in page
+    assert 'value="TYPED-BUT-NOT-TICKED"' in page
+    assert f'value="{first.pk}" aria-label="Select {first.number}" checked' in page
+    assert f'value="{third.pk}" aria-label="Select {third.number}">' in page
+    assert set(RefreshTicket.objects.values_list("status", flat=True)) == {S.PENDING_ORDERING}
+
+    System.objects.filter(pk=third.existing_system_id).update(current_user=None)
+    data[f"serial-{second.pk}"] = third.existing_system.serial_number
+    page = client.post(reverse("refresh:order_group"), data).content.decode()
+    assert "is the computer being replaced on an open ticket" in page
+    assert set(RefreshTicket.objects.values_list("status", flat=True)) == {S.PENDING_ORDERING}
+
+
+def test_single_ticket_page_creates_a_bump_down_ticket(client, admin, manager):
+    """Issue 11, item 17: bump-down tickets, which bulk creation refuses, are made here."""
+    from refresh.choices import RefreshStyle
+
+    config = RefreshConfigFactory(style=RefreshStyle.BUMP_DOWN)
+    system = SystemFactory()
+    recycled = StockSystemFactory()
+    url = reverse("refresh:ticket_create")
+    client.force_login(manager)
+    assert client.get(url).status_code == 403
+    client.force_login(admin)
+    response = client.post(url, {"serial_number": system.serial_number, "config": config.pk})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "replacement" in page
+    assert f'value="{system.serial_number}"' in page  # nothing typed is lost
+    response = client.post(
+        url,
+        {
+            "serial_number": system.serial_number.lower(),
+            "config": config.pk,
+            "replacement_serial": recycled.serial_number,
+        },
+    )
+    ticket = RefreshTicket.objects.get(existing_system=system)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("refresh:ticket_detail", args=[ticket.pk])
+    assert ticket.style == RefreshStyle.BUMP_DOWN
+    assert ticket.replacement_system == recycled
+    response = client.post(url, {"serial_number": "NOPE-1", "config": config.pk})
+    assert "No system has the serial number NOPE-1." in response.content.decode()

@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from notifications.models import AccessLink
+from refresh import services
 from refresh.choices import EventKind, RefreshStyle, TicketStatus
 from refresh.models import RefreshTicketAudit
 from tests.refresh.factories import (
@@ -272,3 +273,52 @@ def test_submit_after_submission_elsewhere_shows_already_submitted(client, wizar
     services.ticket_submit_wizard(ticket=ticket, answers={**ADDRESS, "ship_zip": "48104"})
     response = client.post(url + "review/", {"submit": "1"})
     assert "already submitted" in response.content.decode()
+
+
+@pytest.mark.parametrize("purpose", ["refresh_wizard", "refresh_pick_slot", "refresh_reschedule"])
+def test_held_ticket_link_says_on_hold_in_plain_words(client, flow, link_for, admin, purpose):
+    ticket = flow.to(S.PENDING_CUSTOMER)
+    services.ticket_hold(ticket=ticket, actor=admin)
+    response = client.get(link_for(ticket, purpose))
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "<h1>Your refresh is on hold</h1>" in content
+    assert "We will write when it continues" in content
+    assert "already done" not in content
+
+
+@pytest.mark.parametrize("purpose", ["refresh_wizard", "refresh_pick_slot", "refresh_reschedule"])
+def test_cancelled_ticket_link_says_it_was_cancelled(client, flow, link_for, admin, purpose):
+    ticket = flow.to(S.PENDING_CUSTOMER)
+    services.ticket_cancel(ticket=ticket, actor=admin)
+    response = client.get(link_for(ticket, purpose))
+    content = response.content.decode()
+    assert response.status_code == 410
+    assert "<h1>Your refresh was cancelled</h1>" in content
+    assert "already done" not in content
+
+
+def test_none_fits_is_offered_whenever_the_computer_may_be_customized(
+    client, wizard_ticket, link_for
+):
+    ticket = wizard_ticket(can_customize_computer=True, can_request_different_device=False)
+    url = link_for(ticket)
+    client.post(url + "location/", ADDRESS)
+    page = client.get(url + "device/").content.decode()
+    assert "None of these fits my needs" in page
+    client.post(url + "device/", {"none_fits": "on", "reason": "I need a GPU."})
+    client.post(url + "peripherals/", {})
+    client.post(url + "review/", {"submit": "1"})
+    ticket.refresh_from_db()
+    assert ticket.status == S.PENDING_ORDERING
+    assert ticket.none_fits is True
+    assert ticket.none_fits_reason == "I need a GPU."
+
+
+def test_none_fits_is_not_offered_without_either_option(client, wizard_ticket, link_for):
+    ticket = wizard_ticket(can_customize_computer=False, can_request_different_device=False)
+    url = link_for(ticket)
+    client.post(url + "location/", ADDRESS)
+    page = client.get(url + "device/").content.decode()
+    assert "None of these fits" not in page
+    assert "not adequate" not in page

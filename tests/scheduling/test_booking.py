@@ -127,7 +127,7 @@ def test_delete_refuses_a_slot_with_bookings_unless_told_to_cancel(slot, superus
     booking = booking_create(slot_id=slot.pk, booked_object=thing())
     with pytest.raises(ValidationError, match="1 active booking"):
         slot_delete(slot=slot, by=superuser)
-    assert slot_delete(slot=slot, by=superuser, cancel_bookings=True) == 1
+    assert slot_delete(slot=slot, by=superuser, cancel_bookings=True).cancelled == 1
     booking.refresh_from_db()
     slot.refresh_from_db()
     assert booking.cancel_reason == "Slot deleted"

@@ -7,7 +7,11 @@ carry unique keys, ITSM creates carry idempotency keys.
 """
 
 from ._common import DELIVERY_TASK, ITSM_TASK_TITLES, PRESTAGE_TASK
-from .appointments import ticket_appointment_booked_notify, tickets_discover_slots
+from .appointments import (
+    ticket_appointment_booked_notify,
+    tickets_discover_slots,
+    tickets_send_appointment_reminders,
+)
 from .customer import (
     approvers_send_digests,
     ticket_send_pick_slot_email,
@@ -47,6 +51,7 @@ __all__ = [
     "ticket_send_wizard_submitted",
     "ticket_slack_notify_team",
     "tickets_discover_slots",
+    "tickets_send_appointment_reminders",
     "tickets_expire_past_wizard_deadline",
     "tickets_itsm_existence_lookup_batch",
     "tickets_itsm_existence_sweep",

@@ -40,6 +40,20 @@ def customer_link(ticket: RefreshTicket, *, purpose: str, email: str) -> str:
     return issued.url(f"/refresh/c/{issued.token}/")
 
 
+def delivery_location(ticket: RefreshTicket) -> str:
+    """Where the day-1 delivery happens, as the customer's emails name it.
+
+    User-specified location: the place the wizard showed the customer (the
+    config's unit-specified location), never the old system's building and room;
+    the customer's own notes follow in ``location_notes``. Otherwise the
+    ticket's building and room (falling back to the config's text).
+    """
+    unit = ticket.config.unit_specified_location.strip()
+    if ticket.style == RefreshStyle.USER_SPECIFIED_LOCATION:
+        return unit or "the location your unit specified"
+    return " ".join(p for p in [ticket.location_building, ticket.location_room] if p) or unit
+
+
 def email_context(ticket: RefreshTicket, **extra) -> dict:
     person = ticket.delegate or ticket.user
     return {
@@ -49,6 +63,8 @@ def email_context(ticket: RefreshTicket, **extra) -> dict:
         "user_name": ticket.user.display_name if ticket.user_id else "",
         "team": ticket.support_team,
         "is_user_specified_location": ticket.style == RefreshStyle.USER_SPECIFIED_LOCATION,
+        "location": delivery_location(ticket),
+        "location_notes": ticket.location_notes.strip(),
         **extra,
     }
 

@@ -11,16 +11,28 @@ from django.db.models import Count
 from django.utils import timezone
 
 from integrations.itsm import get_itsm_client
+from notifications.selectors import email_logged
 from notifications.services import Attachment, email_queue
 from refresh.choices import TicketStatus as S
 from refresh.exceptions import RefreshError
 from refresh.models import RefreshTicket
-from refresh.selectors import ticket_customer_email, tickets_awaiting_slot_discovery
+from refresh.selectors import (
+    ticket_customer_email,
+    tickets_awaiting_slot_discovery,
+    tickets_due_appointment_reminder,
+)
 from refresh.services.tickets import ticket_slot_discovered
 from scheduling.ics import booking_ics
 from scheduling.selectors import bookable_window, free_capacity_by_team
 
-from ._common import customer_link, email_context, itsm_comment_delivery_task, ticket_for_job
+from ._common import (
+    BATCH,
+    customer_link,
+    delivery_location,
+    email_context,
+    itsm_comment_delivery_task,
+    ticket_for_job,
+)
 
 
 def tickets_discover_slots(*, now: dt.datetime | None = None) -> int:
@@ -88,31 +100,78 @@ def ticket_appointment_booked_notify(*, ticket_id: int, moved: bool = False) -> 
     email = ticket_customer_email(ticket)
     if booking is None or not email:
         return
-    location = (
-        " ".join(p for p in [ticket.location_building, ticket.location_room] if p)
-        or ticket.config.unit_specified_location
-    )
+    key = f"refresh:{'new-appointment' if moved else 'booked'}:{booking.pk}"
+    if email_logged(key=key):
+        return  # a retry: a fresh link now would revoke the one already emailed
     email_queue(
-        key=f"refresh:{'new-appointment' if moved else 'booked'}:{booking.pk}",
+        key=key,
         template="refresh_job_new_appointment" if moved else "refresh_job_booked",
         to=[email],
         context=email_context(
             ticket,
             booking=booking,
-            location=location,
             link=customer_link(ticket, purpose="refresh_reschedule", email=email),
         ),
         related=ticket,
-        attachments=[
-            Attachment(
-                filename="appointment.ics",
-                content=booking_ics(
-                    booking=booking,
-                    summary=f"New computer delivery ({ticket.number})",
-                    description=f"Your IT team delivers your new computer. Location: {location}",
-                    attendee_email=email,
-                ),
-                mimetype="text/calendar",
-            )
-        ],
+        attachments=[_appointment_ics(ticket, booking=booking, email=email)],
     )
+
+
+def _appointment_ics(ticket: RefreshTicket, *, booking, email: str) -> Attachment:
+    return Attachment(
+        filename="appointment.ics",
+        content=booking_ics(
+            booking=booking,
+            summary=f"New computer delivery ({ticket.number})",
+            description=(
+                f"Your IT team delivers your new computer. Location: {delivery_location(ticket)}"
+            ),
+            attendee_email=email,
+        ),
+        mimetype="text/calendar",
+    )
+
+
+def tickets_send_appointment_reminders(*, now: dt.datetime | None = None) -> int:
+    """One reminder on the business day before day 1 (from 10:05), to the customer
+    or delegate: time, place, what to prepare, the .ics and, while rescheduling is
+    still open, the reschedule link.
+
+    Keyed on the booking: never twice for one appointment; a cancelled or moved
+    booking is no longer the ticket's active one, so it is never reminded of;
+    no-customer tickets never get one.
+    """
+    sent = 0
+    for ticket_id in list(
+        tickets_due_appointment_reminder(now=now).values_list("pk", flat=True)[:BATCH]
+    ):
+        ticket = ticket_for_job(ticket_id)
+        booking = ticket.booking if ticket is not None else None
+        if booking is None or booking.cancelled_at is not None:
+            continue
+        email = ticket_customer_email(ticket)
+        if not email:
+            continue
+        key = f"refresh:appointment-reminder:{booking.pk}"
+        if email_logged(key=key):
+            continue
+        can_reschedule = timezone.localdate() < timezone.localdate(booking.slot.start)
+        if email_queue(
+            key=key,
+            template="refresh_job_appointment_reminder",
+            to=[email],
+            context=email_context(
+                ticket,
+                booking=booking,
+                prepare=ticket.config.customer_message.strip(),
+                link=(
+                    customer_link(ticket, purpose="refresh_reschedule", email=email)
+                    if can_reschedule
+                    else ""
+                ),
+            ),
+            related=ticket,
+            attachments=[_appointment_ics(ticket, booking=booking, email=email)],
+        ):
+            sent += 1
+    return sent

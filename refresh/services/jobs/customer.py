@@ -11,9 +11,11 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
+from notifications.selectors import email_logged
 from notifications.services import email_queue
 from refresh.choices import TicketStatus as S
 from refresh.exceptions import RefreshError
@@ -102,7 +104,10 @@ def tickets_expire_past_wizard_deadline(*, now: dt.datetime | None = None) -> in
     return moved
 
 
-def ticket_send_pick_slot_email(*, ticket_id: int, rescheduling: bool = False) -> bool:
+def ticket_send_pick_slot_email(
+    *, ticket_id: int, rescheduling: bool = False, reason: str = ""
+) -> bool:
+    """Ask the customer to pick a day-1 slot (again, after a release or a deleted slot)."""
     ticket = ticket_for_job(ticket_id)
     if ticket is None or ticket.status != S.PENDING_CUSTOMER_SCHEDULING:
         return False
@@ -110,14 +115,18 @@ def ticket_send_pick_slot_email(*, ticket_id: int, rescheduling: bool = False) -
     if not email:
         return False
     stamp = f"{ticket.status_changed_at.timestamp():.6f}"
+    key = f"refresh:pick-slot:{ticket.pk}:{stamp}"
+    if email_logged(key=key):
+        return False  # a retry: a fresh link now would revoke the one already emailed
     return bool(
         email_queue(
-            key=f"refresh:pick-slot:{ticket.pk}:{stamp}",
+            key=key,
             template="refresh_job_pick_slot",
             to=[email],
             context=email_context(
                 ticket,
                 rescheduling=rescheduling,
+                slot_deleted=reason == "slot_deleted",
                 link=customer_link(ticket, purpose="refresh_pick_slot", email=email),
             ),
             related=ticket,
@@ -182,29 +191,55 @@ def ticket_send_tracking_email(*, ticket_id: int) -> bool:
 
 
 def approvers_send_digests(*, today: dt.date | None = None) -> int:
-    """Every approver with tickets gets one email a week listing them by status."""
+    """The Friday status report: one email a week per approver with open tickets.
+
+    Per config the approver is on, the open tickets grouped by status (the ones
+    waiting for this approver first), each with its number, customer, system
+    and days in status, linking to its approver page. Keyed per approver and ISO
+    week: at most one a week.
+    """
     today = today or timezone.localdate()
     year, week, _ = today.isocalendar()
-    rows = (
+    now = timezone.now()
+    tickets = (
         RefreshTicket.objects.filter(config__approvers__isnull=False)
         .exclude(status__in=[S.COMPLETE, S.CANCELLED])
-        .values_list("config__approvers", "status")
+        .select_related("config", "user", "existing_system")
+        .annotate(approver_id=F("config__approvers"))
+        .order_by("config__name", "config_id", "status_changed_at", "pk")
     )
-    by_approver: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for approver_id, status in rows:
-        by_approver[approver_id][status] += 1
+    by_approver: dict[int, dict] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
+    for ticket in tickets:
+        by_approver[ticket.approver_id][ticket.config][ticket.status].append(
+            {
+                "number": ticket.number,
+                "customer": ticket.user.display_name if ticket.user_id else "No customer",
+                "system": ticket.existing_system.serial_number,
+                "days": max((now - ticket.status_changed_at).days, 0),
+                "link": f"{settings.SITE_URL}/refresh/approvals/{ticket.pk}/edit/",
+            }
+        )
+    order = [S.PENDING_APPROVAL, *[s for s in S if s != S.PENDING_APPROVAL]]
     sent = 0
     for approver in User.objects.filter(pk__in=list(by_approver), is_active=True):
-        counts = by_approver[approver.pk]
-        lines = [(S(status).label, n) for status, n in sorted(counts.items())]
+        configs = []
+        awaiting = 0
+        for config, statuses in by_approver[approver.pk].items():
+            groups = [
+                {"label": S(status).label, "tickets": statuses[status]}
+                for status in order
+                if statuses.get(status)
+            ]
+            awaiting += len(statuses.get(S.PENDING_APPROVAL, []))
+            configs.append({"name": config.name, "groups": groups})
         if email_queue(
             key=f"refresh:digest:{approver.pk}:{year}-W{week:02d}",
             template="refresh_job_digest",
             to=[approver.email],
             context={
                 "approver": approver,
-                "lines": lines,
-                "awaiting": counts.get(S.PENDING_APPROVAL, 0),
+                "configs": configs,
+                "awaiting": awaiting,
                 "link": f"{settings.SITE_URL}/refresh/approvals/",
             },
             related=approver,

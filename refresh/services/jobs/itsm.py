@@ -117,18 +117,26 @@ def ticket_slack_notify_team(*, ticket: RefreshTicket) -> bool:
 
 
 def ticket_replacement_assigned_notify(*, ticket_id: int) -> None:
+    """A replacement was assigned (order group, single edit, or bump-down at creation):
+    a Mac for a remote ticket emails Mac Engineering; a Windows one has the ITSM
+    prestage task closed."""
     ticket = ticket_for_job(ticket_id)
     if ticket is None or ticket.replacement_system is None:
         return
-    platform = ticket.replacement_system.platform
+    replacement = ticket.replacement_system
+    platform = replacement.platform
     if platform == "mac" and ticket.style == RefreshStyle.REMOTE:
-        if ticket_claim_once(ticket=ticket, field="mac_engineering_notified_at"):
-            email_queue(
-                key=f"refresh:mac-engineering:{ticket.pk}",
-                template="refresh_job_mac_engineering",
-                to=[settings.MAC_ENGINEERING_EMAIL],
-                context=email_context(ticket),
-                related=ticket,
+        # One email per assigned Mac: a swap to another Mac emails again, the same
+        # assignment (or a retried job) does not.
+        if email_queue(
+            key=f"refresh:mac-engineering:{ticket.pk}:{replacement.pk}",
+            template="refresh_job_mac_engineering",
+            to=[settings.MAC_ENGINEERING_EMAIL],
+            context=email_context(ticket),
+            related=ticket,
+        ):
+            RefreshTicket.objects.filter(pk=ticket.pk).update(
+                mac_engineering_notified_at=timezone.now()
             )
     elif platform == "windows" and not ticket.prestage_closed_at:
         itsm_id = ticket.itsm_ticket_id or ticket_itsm_ticket_ensure(ticket_id=ticket.pk)
@@ -282,7 +290,13 @@ def ticket_itsm_reschedule_update(*, ticket_id: int, reason: str) -> None:
     ticket = ticket_for_job(ticket_id)
     if ticket is None or not ticket.itsm_ticket_id:
         return
-    text = "The day-1 appointment was released; the customer is picking a new slot."
+    if reason == "slot_deleted":
+        text = (
+            "The day-1 slot was deleted by the slot admin; the appointment is cancelled and "
+            "the customer is asked to pick a new slot."
+        )
+    else:
+        text = "The day-1 appointment was released; the customer is picking a new slot."
     get_itsm_client().update_ticket(
         ticket_id=ticket.itsm_ticket_id,
         comment=text,

@@ -27,6 +27,7 @@ from .._core import (
     audit,
     schedule_effects,
 )
+from ..effects import effects_after_replacement_assigned
 
 S = TicketStatus
 
@@ -90,6 +91,21 @@ def validate_replacement(*, existing: System, replacement: System, ticket_id=Non
         raise RefreshError("A system cannot replace itself.")
     if replacement.status == SystemStatus.RETIRED:
         raise RefreshError(f"{replacement.serial_number} is retired.")
+    # Another person's computer in use is refused like an unknown serial.
+    if replacement.current_user_id is not None:
+        raise RefreshError(
+            f"{replacement.serial_number} is in use: it is assigned to a person, "
+            "not a replacement in stock."
+        )
+    if (
+        RefreshTicket.objects.filter(existing_system=replacement)
+        .exclude(status__in=[S.COMPLETE, S.CANCELLED])
+        .exists()
+    ):
+        raise RefreshError(
+            f"{replacement.serial_number} is in use: it is the computer being replaced on "
+            "an open ticket."
+        )
     taken = RefreshTicket.objects.filter(replacement_system=replacement).exclude(
         status__in=[S.COMPLETE, S.CANCELLED]
     )
@@ -195,4 +211,7 @@ def ticket_create(
         source="",
         target=ticket.status,
     )
+    if replacement_system is not None:
+        # Bump-down: the replacement is named now, so the hand-offs follow now.
+        effects_after_replacement_assigned(ticket_id=ticket.pk)
     return ticket

@@ -28,7 +28,7 @@ from .._core import (
     not_allowed,
     run_transition,
 )
-from ..effects import effects_after_replacement_assigned
+from ..effects import effects_after_lookup_requested, effects_after_replacement_assigned
 from .creation import validate_replacement
 from .events import _record_event
 
@@ -85,10 +85,20 @@ def ticket_itsm_found(*, ticket: RefreshTicket, job: str = "itsm_existence") -> 
     fields = []
     if current.style == RefreshStyle.NO_CUSTOMER and current.status == S.PENDING_ITSM_EXISTENCE:
         from scheduling.calendar import business_calendar, local_today
+        from scheduling.services import booking_create_generic
 
         calendar = business_calendar()
-        current.delivery_at = calendar.at(calendar.next_business_day(local_today()), dt.time(0, 0))
+        day = calendar.next_business_day(local_today())
+        current.delivery_at = calendar.at(day, dt.time(0, 0))
         fields.append("delivery_at")
+        if current.support_team_id:
+            # A real booking on the team's generic 12 AM slot: on the calendar and in
+            # the ITSM like every delivery, without using customer capacity.
+            _release_booking(current, by=None, reason="Replaced by the generic slot")
+            current.booking = booking_create_generic(
+                team=current.support_team, day=day, booked_object=current
+            )
+            fields.append("booking")
     return run_transition(
         ticket=current, action="itsm_found", actor_label=job, extra_fields=fields, locked=True
     )
@@ -113,6 +123,19 @@ def ticket_itsm_lookup_failed(
             "updated_at",
         ]
     )
+    return current
+
+
+@transaction.atomic
+def ticket_itsm_lookup_request(*, ticket: RefreshTicket, actor) -> RefreshTicket:
+    """Staff's "look up again now": queue the ITSM existence lookup after commit.
+
+    Only for a ticket still pending ITSM existence; the lookup's outcome is what
+    the job records (found → by style; missing → attempts and error)."""
+    current = lock_ticket(ticket)
+    if current.status != S.PENDING_ITSM_EXISTENCE:
+        raise not_allowed(current, "itsm_found", "Only a ticket waiting for the ITSM is looked up.")
+    effects_after_lookup_requested(ticket_id=current.pk)
     return current
 
 
@@ -210,6 +233,56 @@ def ticket_request_reschedule(
         extra_fields=["booking"] if released else [],
         locked=True,
     )
+
+
+@transaction.atomic
+def ticket_booking_slot_deleted(*, booking, by=None) -> bool:
+    """A slot admin deleted the slot this ticket's booking is on.
+
+    The booking is cancelled and, in the same transaction, a delivery_scheduled
+    ticket goes back to pending_customer_scheduling with an audit row naming
+    the slot admin; after commit the customer is emailed a fresh pick-slot link
+    and the ITSM delivery task hears why. A held ticket forgets the appointment
+    and resumes to picking a slot. Returns True when a customer was asked for a
+    new time now. Called by ``scheduling.services.slot_delete`` (through
+    ``settings.SCHEDULING_SLOT_DELETED_HANDLERS``).
+    """
+    from scheduling.services import booking_cancel
+
+    by_user = actor_user(by)
+    current = lock_ticket(int(booking.booked_id))
+    booking_cancel(booking=booking, by=by_user, reason="Slot deleted")
+    if current.booking_id != booking.pk:
+        return False  # an old booking of this ticket: nothing else refers to it
+    current.booking = None
+    who = by_user.display_name if by_user else "a slot admin"
+    if current.status == S.DELIVERY_SCHEDULED:
+        run_transition(
+            ticket=current,
+            action="request_reschedule",
+            actor=by,
+            actor_label="slot_admin",
+            note=f"The booked slot was deleted by {who}; the customer is asked for a new time.",
+            extra_fields=["booking"],
+            check_permission=False,
+            locked=True,
+            effect_reason="slot_deleted",
+        )
+        return True
+    fields = ["booking", "updated_at"]
+    if current.status == S.ON_HOLD and current.status_before_hold == S.DELIVERY_SCHEDULED:
+        current.status_before_hold = S.PENDING_CUSTOMER_SCHEDULING
+        current.delivery_at = None
+        fields += ["status_before_hold", "delivery_at"]
+    current.save(update_fields=fields)
+    _record_event(
+        ticket=current,
+        kind=EventKind.BOOKING,
+        summary=f"Booked slot deleted by {who}; the appointment is cancelled",
+        payload={"slot_id": booking.slot_id},
+        actor=by,
+    )
+    return False
 
 
 @transaction.atomic
