@@ -33,6 +33,11 @@ staff_urls = [
     path("staff/", staff.staff_list, name="staff_list"),
     path("staff/appointments/", appointments.staff_appointments, name="staff_appointments"),
     path(
+        "staff/appointments/feed/",
+        appointments.appointments_feed_create,
+        name="appointments_feed_create",
+    ),
+    path(
         "feeds/<str:token>/appointments.ics",
         appointments.appointments_feed,
         name="appointments_feed",

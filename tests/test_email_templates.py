@@ -199,12 +199,60 @@ def _refresh_contexts(people):
             "user_name": ctx["user_name"],
             "link": link,
         },
+        "refresh_job_appointment_reminder": email_context(
+            ticket,
+            booking=booking,
+            prepare="Back up the files on your desktop and have your password ready.",
+            link=link,
+        ),
         "refresh_job_digest": {
             "approver": approver,
-            "lines": [("Awaiting your approval", 2), ("Delivery scheduled", 1)],
-            "awaiting": 2,
+            "configs": [
+                {
+                    "name": config.name,
+                    "groups": [
+                        {
+                            "label": "Pending approval",
+                            "tickets": [
+                                {
+                                    "number": ticket.number,
+                                    "customer": ctx["user_name"],
+                                    "system": ticket.existing_system.serial_number,
+                                    "days": 3,
+                                    "link": f"{link}edit/",
+                                }
+                            ],
+                        }
+                    ],
+                }
+            ],
+            "awaiting": 1,
             "link": link,
         },
+    }
+
+
+def _report_context():
+    """The saved-view report (reports/services.py) of a small refresh list."""
+    from reports.models import SavedView
+
+    owner = UserFactory(full_name="Riley Chen")
+    saved_view = SavedView.objects.create(
+        name="Stuck in ordering", list_name="tickets", query="status=pending_ordering", owner=owner
+    )
+    return {
+        "saved_view": saved_view,
+        "list_title": "Refresh tickets",
+        "day": timezone.localdate(),
+        "total": 2,
+        "columns": ["Ticket", "System", "Status"],
+        "rows": [
+            ["RT-00012", "C02X1", "Pending ordering"],
+            ["RT-00013", "C02X2", "Pending ordering"],
+        ],
+        "shown": 2,
+        "page_path": "/refresh/?status=pending_ordering",
+        "unsubscribe_path": "/reports/unsubscribe/token/",
     }
 
 
@@ -218,7 +266,10 @@ def test_every_email_template_renders_prose(
             rendered.setdefault(email.template, []).append(
                 (email.subject, email.body_text, email.body_html)
             )
-        for template, context in _refresh_contexts(people).items():
+        for template, context in {
+            **_refresh_contexts(people),
+            "reports_report": _report_context(),
+        }.items():
             rendered.setdefault(template, []).append(
                 render_email(template=template, context=context)
             )

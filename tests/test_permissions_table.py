@@ -106,6 +106,7 @@ orders:staff_itsm_add                 POST 302 403 403 403 403 403 403 302 302 3
 orders:staff_itsm_status              POST 302 403 403 403 403 403 403 302 302 302
 orders:staff_list                     GET  302 403 403 403 403 403 403 200 200 200
 orders:staff_appointments             GET  302 403 403 403 403 403 403 200 200 200
+orders:appointments_feed_create       POST 302 403 403 403 403 403 403 200 200 200
 orders:appointments_feed              GET  404 404 404 404 404 404 404 404 404 404
 orders:staff_message                  POST 302 403 403 403 403 403 403 400 400 400
 orders:staff_organization             GET  302 403 403 403 403 403 403 200 200 200

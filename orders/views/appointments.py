@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from orders import selectors as sel
 from orders.roles import can_work_orders
@@ -64,9 +64,8 @@ def staff_appointments(request):
         }
         for n in range(length)
     ]
-    from scheduling.services import calendar_feed_token_for
+    from scheduling.selectors import calendar_feed_of
 
-    feed = calendar_feed_token_for(user=request.user)  # made once, like the slot calendar's
     return render(
         request,
         "orders/staff/appointments.html",
@@ -78,11 +77,30 @@ def staff_appointments(request):
             "previous": first - dt.timedelta(days=length),
             "next": first + dt.timedelta(days=length),
             "today": timezone.localdate(),
-            "feed_url": request.build_absolute_uri(
-                reverse("orders:appointments_feed", args=[feed.token])
-            ),
+            # Feed secrets are stored hashed: the link is shown once, when made.
+            "feed": calendar_feed_of(user=request.user),
         },
     )
+
+
+@orders_staff
+@require_POST
+def appointments_feed_create(request):
+    """Make the technician's personal calendar link and show it this once.
+
+    The same secret as the slot calendar's feed (one per person): making a new
+    one stops calendars subscribed with the old link.
+    """
+    from scheduling.services import calendar_feed_create
+
+    token = calendar_feed_create(user=request.user)
+    response = render(
+        request,
+        "orders/staff/appointments_feed_created.html",
+        {"feed_url": request.build_absolute_uri(reverse("orders:appointments_feed", args=[token]))},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def appointments_feed(request, token: str):

@@ -1,6 +1,9 @@
 """Orders endpoints: the portal's forms and services behind every write."""
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from accounts.roles import Role
 from orders.choices import MessageKind, OrderStatus
@@ -151,13 +154,15 @@ def test_staff_set_dates_owner_and_priority(coordinator, queues, technician, mak
     order = OrderFactory(organization=coordinator.organization, submitted_by=coordinator)
     order_submit(order=order, actor=coordinator)
     api = key_client(make_user(Role.ORDERS_TECHNICIAN))
+    # Planned dates lie between today and two years ahead (the staff page's rule).
+    planned = (timezone.localdate() + dt.timedelta(days=45)).isoformat()
     response = api.post(
         f"/api/v1/orders/{order.number}/details/",
-        {"planned_completion_date": "2030-01-15", "priority": "high", "owner_id": technician.pk},
+        {"planned_completion_date": planned, "priority": "high", "owner_id": technician.pk},
     )
     assert response.status_code == 200, response.json()
     body = response.json()
-    assert (body["planned_completion_date"], body["priority"]) == ("2030-01-15", "high")
+    assert (body["planned_completion_date"], body["priority"]) == (planned, "high")
     assert body["owner"] == technician.email
     audit = OrderAudit.objects.filter(order=order, transition="details_changed").get()
     assert "Priority: Normal → High" in audit.note

@@ -90,13 +90,13 @@ def week(technician, manager, organization, time_machine, settings):
 def test_my_appointments_lists_my_installs_this_week(
     client, technician, week, django_assert_num_queries
 ):
-    from scheduling.services import calendar_feed_token_for
+    from scheduling.services import calendar_feed_create
 
-    calendar_feed_token_for(user=technician)  # made on the first visit
+    calendar_feed_create(user=technician)  # the page then says when it was made
     client.force_login(technician)
     url = reverse("orders:staff_appointments")
     # session, user, perms (2), my orders, their software, their bookings, the feed
-    # token, the navigation's roles
+    # (exists?), the navigation's roles
     with django_assert_num_queries(9):
         page = client.get(url).content.decode()
     for order in week["mine"]:
@@ -125,9 +125,9 @@ def test_my_appointments_one_day(client, technician, week):
 
 
 def test_personal_feed_carries_my_appointments_only(client, technician, week, make_user):
-    from scheduling.services import calendar_feed_token_for
+    from scheduling.services import calendar_feed_create
 
-    token = calendar_feed_token_for(user=technician).token
+    token = calendar_feed_create(user=technician)
     response = client.get(reverse("orders:appointments_feed", args=[token]))
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     body = response.content.decode().replace("\r\n ", "")
@@ -136,6 +136,23 @@ def test_personal_feed_carries_my_appointments_only(client, technician, week, ma
     assert f"Order {week['theirs'].number}" not in body
     assert "LOCATION:IT bar" in body
 
-    outsider = calendar_feed_token_for(user=make_user()).token
+    outsider = calendar_feed_create(user=make_user())
     assert client.get(reverse("orders:appointments_feed", args=[outsider])).status_code == 404
     assert client.get(reverse("orders:appointments_feed", args=["nope"])).status_code == 404
+
+
+def test_the_calendar_link_is_made_by_a_post_and_shown_once(client, technician):
+    from scheduling.models import CalendarFeedToken
+
+    client.force_login(technician)
+    page = client.get(reverse("orders:staff_appointments")).content.decode()
+    assert "Make my calendar link" in page
+    assert not CalendarFeedToken.objects.exists()  # GET makes nothing
+    response = client.post(reverse("orders:appointments_feed_create"))
+    assert response["Cache-Control"] == "no-store"
+    url = response.context["feed_url"]
+    token = url.rstrip("/").split("/")[-2]
+    assert client.get(reverse("orders:appointments_feed", args=[token])).status_code == 200
+    again = client.get(reverse("orders:staff_appointments")).content.decode()
+    assert token not in again
+    assert "Make a new calendar link" in again

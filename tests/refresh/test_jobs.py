@@ -270,9 +270,7 @@ def test_approver_digest_is_a_status_report_once_a_week(flow, approver, effects,
     assert "next=/refresh/approvals/" in login_url.replace("%2F", "/")
     from tests.accounts.factories import PASSWORD
 
-    signed_in = client.post(
-        login_url, {"username": approver.email, "password": PASSWORD}, follow=True
-    )
+    signed_in = client.post(login_url, {"login": approver.email, "password": PASSWORD}, follow=True)
     assert signed_in.redirect_chain[-1][0] == "/refresh/approvals/"
     assert ticket.number in signed_in.content.decode()
 
