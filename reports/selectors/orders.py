@@ -1,0 +1,151 @@
+"""The order desk dashboard: fixed GROUP BY queries over orders and actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import Lag, TruncWeek
+
+from orders.choices import ActionStatus, OrderStatus, OrderType
+from orders.models import Order, OrderAction, OrderQueue
+
+from .common import (
+    OPEN_ORDER_STATUSES,
+    WEEKS_SHOWN,
+    _as_date,
+    _durations_by_group,
+    _local_midnight,
+    _week_starts,
+    cached,
+)
+
+
+# --- order desk dashboard -------------------------------------------------------------
+@dataclass
+class OrdersDashboard:
+    open_by_queue_owner: list[dict]
+    created_vs_completed: list[tuple[dt.date, int, int]]
+    on_time: list[dict]
+    action_times: list[dict]
+    queues: list[tuple[int, str]]
+
+
+def orders_open_by_queue_owner(*, orders: QuerySet) -> list[dict]:
+    """Open orders (submitted, in progress, on hold) per queue and owner; one query."""
+    rows = (
+        orders.filter(status__in=OPEN_ORDER_STATUSES)
+        .values_list("queue__name", "owner__full_name", "owner__email")
+        .annotate(n=Count("id"))
+    )
+    result = [
+        {"queue": queue, "owner": name or email or "Unassigned", "count": n}
+        for queue, name, email, n in rows
+    ]
+    return sorted(result, key=lambda r: (r["queue"], -r["count"], r["owner"]))
+
+
+def orders_created_vs_completed(
+    *, orders: QuerySet, weeks: int = WEEKS_SHOWN
+) -> list[tuple[dt.date, int, int]]:
+    """(week, created, completed) for the last ``weeks`` weeks; two queries."""
+    starts = _week_starts(weeks)
+    since = _local_midnight(starts[0])
+    created = {
+        _as_date(week): n
+        for week, n in orders.filter(created_at__gte=since)
+        .exclude(status=OrderStatus.DRAFT)
+        .annotate(week=TruncWeek("created_at"))
+        .values_list("week")
+        .annotate(n=Count("id"))
+        .values_list("week", "n")
+    }
+    completed = {
+        _as_date(week): n
+        for week, n in orders.filter(status=OrderStatus.COMPLETED, completed_at__gte=since)
+        .annotate(week=TruncWeek("completed_at"))
+        .values_list("week")
+        .annotate(n=Count("id"))
+        .values_list("week", "n")
+    }
+    return [(week, created.get(week, 0), completed.get(week, 0)) for week in starts]
+
+
+def orders_on_time(*, orders: QuerySet) -> list[dict]:
+    """Completed orders with a planned date, on time or late, per type; one query.
+
+    On time: completed (business time zone date) on or before the planned date.
+    """
+    rows = (
+        orders.filter(status=OrderStatus.COMPLETED, planned_completion_date__isnull=False)
+        .values_list("order_type")
+        .annotate(
+            on_time=Count("id", filter=Q(completed_at__date__lte=F("planned_completion_date"))),
+            late=Count("id", filter=Q(completed_at__date__gt=F("planned_completion_date"))),
+        )
+    )
+    found = {kind: (on_time, late) for kind, on_time, late in rows}
+    return [
+        {
+            "type": kind.value,
+            "label": kind.label,
+            "on_time": found.get(kind.value, (0, 0))[0],
+            "late": found.get(kind.value, (0, 0))[1],
+        }
+        for kind in OrderType
+    ]
+
+
+def orders_action_times(*, orders: QuerySet) -> list[dict]:
+    """Median and 90th percentile days each step of each queue took; one query.
+
+    A step's time runs from the previous step's processing (or the order's
+    submission, for the first) to its own. Skipped steps are not counted.
+    """
+    # The first step has no previous one: it starts at submission.
+    actions = OrderAction.objects.order_by()
+    if orders.query.where:
+        actions = actions.filter(order__in=orders.values("pk"))
+    qs = (
+        actions.annotate(
+            began_at=Window(
+                Lag("processed_at", default=F("order__submitted_at")),
+                partition_by=[F("order_id")],
+                order_by=[F("position").asc()],
+            )
+        )
+        .annotate(queue_name=F("order__queue__name"))
+        .values("queue_name", "position", "name", "status", "processed_at", "began_at")
+    )
+    found = _durations_by_group(
+        qs,
+        group=("queue_name", "position", "name", "status"),
+        start="began_at",
+        end="processed_at",
+    )
+    found = {key[:3]: stats for key, stats in found.items() if key[3] == ActionStatus.DONE}
+    return [
+        {"queue": queue, "position": position, "name": name, **stats}
+        for (queue, position, name), stats in sorted(found.items())
+    ]
+
+
+def orders_dashboard_cached(*, queue_id: int | None = None) -> OrdersDashboard:
+    return cached(
+        f"reports:orders-dashboard:{queue_id or ''}",
+        lambda: orders_dashboard(queue_id=queue_id),
+    )
+
+
+def orders_dashboard(*, queue_id: int | None = None) -> OrdersDashboard:
+    orders = Order.objects.order_by()
+    if queue_id:
+        orders = orders.filter(queue_id=queue_id)
+    return OrdersDashboard(
+        open_by_queue_owner=orders_open_by_queue_owner(orders=orders),
+        created_vs_completed=orders_created_vs_completed(orders=orders),
+        on_time=orders_on_time(orders=orders),
+        action_times=orders_action_times(orders=orders),
+        queues=list(OrderQueue.objects.order_by("name").values_list("pk", "name")),
+    )
