@@ -5,7 +5,7 @@ from django.urls import reverse
 from accounts.roles import Role
 from refresh import services
 from refresh.choices import RefreshStyle, TicketStatus
-from refresh.models import RefreshBatch, RefreshConfig, RefreshTicket, System
+from refresh.models import RefreshTicket, System
 from tests.refresh.factories import RefreshConfigFactory, StockSystemFactory, SystemFactory
 
 S = TicketStatus
@@ -163,63 +163,6 @@ def test_order_group_shows_row_errors(client, admin, flow):
     assert "Unknown serial" in response.content.decode()
 
 
-def test_batch_pages_lookup_then_create(client, admin):
-    config = RefreshConfigFactory()
-    systems = [SystemFactory() for _ in range(3)]
-    client.force_login(admin)
-    text = "\n".join(s.serial_number for s in systems) + "\nMISSING-1"
-    response = client.post(
-        reverse("refresh:batch_create"),
-        {"name": "Wave 1", "config": config.pk, "serials_text": text},
-    )
-    batch = RefreshBatch.objects.get()
-    assert response.url == reverse("refresh:batch_detail", args=[batch.pk])
-    page = client.get(response.url).content.decode()
-    assert "Unknown serial" in page
-    assert "Create 3 tickets" in page
-    client.post(reverse("refresh:batch_create_tickets", args=[batch.pk]))
-    assert RefreshTicket.objects.filter(batch=batch).count() == 3
-    page = client.get(reverse("refresh:batch_detail", args=[batch.pk])).content.decode()
-    assert "Ticket created" in page
-
-
-def test_batch_upload(client, admin):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    config = RefreshConfigFactory()
-    system = SystemFactory()
-    client.force_login(admin)
-    upload = SimpleUploadedFile("serials.csv", f"{system.serial_number}\n".encode())
-    client.post(
-        reverse("refresh:batch_create"), {"name": "Up", "config": config.pk, "upload": upload}
-    )
-    assert RefreshBatch.objects.get().serials_text == system.serial_number
-
-
-def test_bulk_creation_page(client, admin):
-    config = RefreshConfigFactory()
-    systems = [SystemFactory() for _ in range(2)]
-    client.force_login(admin)
-    response = client.get(reverse("refresh:bulk_create"))
-    assert response.context["page"].paginator.count == 2
-    response = client.post(
-        reverse("refresh:bulk_create"), {"system": [s.pk for s in systems], "config": config.pk}
-    )
-    assert response.context["report"].ok_count == 2
-    assert RefreshTicket.objects.count() == 2
-
-
-def test_bulk_hold_from_list(client, admin, flow):
-    tickets = [flow.to(S.PENDING_CUSTOMER) for _ in range(2)]
-    client.force_login(admin)
-    response = client.post(
-        reverse("refresh:tickets_bulk"),
-        {"ticket": [t.pk for t in tickets], "action": "hold", "note": "freeze"},
-    )
-    assert response.context["report"].ok_count == 2
-    assert set(RefreshTicket.objects.values_list("status", flat=True)) == {S.ON_HOLD}
-
-
 def test_staff_can_assign_slot(client, manager, flow, make_slot):
     ticket = flow.to(S.PENDING_CUSTOMER_SCHEDULING)
     slot = make_slot()
@@ -229,52 +172,6 @@ def test_staff_can_assign_slot(client, manager, flow, make_slot):
     client.post(url, {"slot": slot.pk})
     ticket.refresh_from_db()
     assert ticket.status == S.DELIVERY_SCHEDULED
-
-
-def test_config_pages(client, admin, make_user, organization):
-    approver = make_user(Role.APPROVER)
-    client.force_login(admin)
-    assert client.get(reverse("refresh:config_list")).status_code == 200
-    response = client.post(
-        reverse("refresh:config_create"),
-        {
-            "name": "Medicine 2026",
-            "organization": organization.pk,
-            "style": RefreshStyle.ON_PREM,
-            "requires_approval": "on",
-            "active": "on",
-        },
-    )
-    assert response.status_code == 200  # approvers required
-    response = client.post(
-        reverse("refresh:config_create"),
-        {
-            "name": "Medicine 2026",
-            "organization": organization.pk,
-            "style": RefreshStyle.ON_PREM,
-            "requires_approval": "on",
-            "approvers": [approver.pk],
-            "active": "on",
-        },
-    )
-    config = RefreshConfig.objects.get(name="Medicine 2026")
-    assert list(config.approvers.all()) == [approver]
-    assert client.get(reverse("refresh:config_detail", args=[config.pk])).status_code == 200
-    response = client.post(
-        reverse("refresh:config_edit", args=[config.pk]),
-        {
-            "name": "Medicine 2027",
-            "organization": organization.pk,
-            "style": RefreshStyle.ON_PREM,
-            "requires_approval": "on",
-            "approvers": [approver.pk],
-            "active": "on",
-        },
-    )
-    assert response.status_code == 302
-    page = client.get(reverse("refresh:config_detail", args=[config.pk])).content.decode()
-    assert "Change history" in page
-    assert "name: Medicine 2026 → Medicine 2027" in page
 
 
 def test_admin_pages_and_action(client, superuser, flow):
