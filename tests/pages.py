@@ -231,6 +231,8 @@ def _url_args(o: dict) -> dict[str, list]:
         "orders:staff_unsubscribe": [number],
         "orders:staff_secret": [number],
         "orders:staff_send_link": [number],
+        "orders:staff_appointment": [number],
+        "orders:staff_appointment_cancel": [number],
         "notifications:outbox_detail": [_pk(o["email"])],
         "integrations:itsm_stub_ticket": [_pk(o["stub_ticket"])],
         "integrations:itsm_stub_ticket_status": [_pk(o["stub_ticket"])],

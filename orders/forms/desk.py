@@ -1,0 +1,28 @@
+"""Forms of the order desk's later additions (appointments, type fields, order links,
+reply fields): input shape only, the services hold the rules."""
+
+from __future__ import annotations
+
+from django import forms
+
+from orders.forms.portal import MESSAGE_MAX_LENGTH
+
+
+class AppointmentMoveForm(forms.Form):
+    slot = forms.ChoiceField(label="New time", widget=forms.RadioSelect)
+    note = forms.CharField(label="Note for the history", required=False, max_length=2000)
+
+    def __init__(self, *args, slots=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slot"].choices = [(str(slot.pk), label) for slot, label in slots]
+        if not self.fields["slot"].choices:
+            self.fields["slot"].help_text = "No free slot right now: add one on the calendar."
+
+
+class AppointmentCancelForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason (the end user reads it)",
+        required=False,
+        max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
