@@ -10,6 +10,7 @@ from .views import (
     portal,
     staff,
     staff_appointment,
+    staff_information,
     staff_work,
 )
 
@@ -83,6 +84,11 @@ staff_urls = [
         "staff/<int:number>/appointment/cancel/",
         staff_appointment.staff_appointment_cancel,
         name="staff_appointment_cancel",
+    ),
+    path(
+        "staff/<int:number>/information/",
+        staff_information.staff_information,
+        name="staff_information",
     ),
     path("staff/<int:number>/hold/", staff_work.staff_hold, name="staff_hold"),
     path("staff/<int:number>/resume/", staff_work.staff_resume, name="staff_resume"),

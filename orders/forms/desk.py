@@ -26,3 +26,27 @@ class AppointmentCancelForm(forms.Form):
         max_length=MESSAGE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+def information_form_class(order_type: str):
+    """The coordinator's form of the type, for staff: the type's own fields only
+    (dates and owner are on the details form), and a kept username is not checked
+    against the directory again (automation may already have created it)."""
+    from orders.forms.portal import FORMS_BY_TYPE
+
+    base = FORMS_BY_TYPE[order_type]
+
+    class InformationForm(base):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            for name in ("requested_completion_date", "notes"):
+                self.fields.pop(name, None)
+
+        def clean_new_username(self):
+            username = (self.cleaned_data.get("new_username") or "").strip().lower()
+            if self.order is not None and username == self.order.new_username:
+                return username
+            return super().clean_new_username()
+
+    InformationForm.__name__ = f"{base.__name__}Information"
+    return InformationForm

@@ -79,7 +79,7 @@ def order_appointment_move(*, order: Order, actor, slot_id: int, note: str = "")
         changes={"appointment": [before, after]},
     )
     from .notify import order_notify_owner
-    from .notify_appointments import order_appointment_changed_notify
+    from .notify_desk import order_appointment_changed_notify
 
     order_appointment_changed_notify(
         order=order, booking=booking, previous=current, key=f"order-{order.pk}-appt-{booking.pk}"
@@ -121,7 +121,7 @@ def order_appointment_cancel(*, order: Order, actor, reason: str = ""):
         note=f"Appointment of {when} cancelled." + (f" {reason}" if reason else ""),
         changes={"appointment": [when, "none"]},
     )
-    from .notify_appointments import order_appointment_changed_notify
+    from .notify_desk import order_appointment_changed_notify
 
     order_appointment_changed_notify(
         order=order,

@@ -1,15 +1,16 @@
-"""Emails about a software install's appointment when staff move or cancel it.
+"""Emails of the order desk's later additions: appointment moves and cancellations
+(to the end user), information changes (to the coordinator).
 
-The end user gets the new time (or the cancellation) with an .ics: a moved
-appointment is a new event, the old one is cancelled by UID in the same file,
-so calendars that imported the first invite follow.
+Appointments: the end user gets the new time (or the cancellation) with an .ics;
+a moved appointment is a new event, the old one is cancelled by UID in a second
+file, so calendars that imported the first invite follow.
 """
 
 from __future__ import annotations
 
 from orders.models import Order
 
-from .notify import appointment_place, human_join
+from .notify import _coordinator_emails, _portal_url, appointment_place, human_join
 
 
 def order_appointment_changed_notify(
@@ -66,4 +67,25 @@ def order_appointment_changed_notify(
         },
         related=order,
         attachments=attachments,
+    )
+
+
+def order_information_changed_notify(*, order: Order, actor, lines: list[str], key: str):
+    """Tell the order's coordinator what staff changed in its information, before → after."""
+    from notifications.services import email_queue
+
+    body = f"{actor} changed the information of order {order.number}:\n" + "\n".join(
+        f"- {line}" for line in lines
+    )
+    return email_queue(
+        key=key,
+        template="orders_update",
+        to=_coordinator_emails(order),
+        context={
+            "order": order,
+            "subject": f"Order {order.number}: its information was changed",
+            "body": body,
+            "order_url": _portal_url(order),
+        },
+        related=order,
     )
