@@ -31,5 +31,8 @@ urlpatterns = [
 admin.site.site_header = "Handover administration"
 admin.site.site_title = "Handover admin"
 
-# Unmatched addresses under /api/ answer problem+json like the rest of the API.
-handler404 = "api.exceptions.page_not_found"
+# Friendly error pages in the site's layout, with the person's navigation and a
+# way back; under /api/ they answer problem+json like the rest of the API.
+handler403 = "config.error_views.permission_denied"
+handler404 = "config.error_views.page_not_found"
+handler500 = "config.error_views.server_error"

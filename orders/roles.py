@@ -39,6 +39,7 @@ ROLE_PERMISSIONS = {
     Role.ORDERS_MANAGER: [
         *_TECHNICIAN,
         "orders.cancel_order",
+        "orders.edit_order_information",
         "orders.add_orderqueue",
         "orders.change_orderqueue",
         "orders.add_orderactiontemplate",

@@ -3,7 +3,16 @@ and the staff order manager at /orders/staff/."""
 
 from django.urls import path
 
-from .views import appointments, attachments, links, portal, staff, staff_work
+from .views import (
+    appointments,
+    attachments,
+    links,
+    portal,
+    staff,
+    staff_appointment,
+    staff_information,
+    staff_work,
+)
 
 app_name = "orders"
 
@@ -66,6 +75,21 @@ staff_urls = [
         name="staff_action_retry",
     ),
     path("staff/<int:number>/details/", staff_work.staff_details_edit, name="staff_details"),
+    path(
+        "staff/<int:number>/appointment/",
+        staff_appointment.staff_appointment,
+        name="staff_appointment",
+    ),
+    path(
+        "staff/<int:number>/appointment/cancel/",
+        staff_appointment.staff_appointment_cancel,
+        name="staff_appointment_cancel",
+    ),
+    path(
+        "staff/<int:number>/information/",
+        staff_information.staff_information,
+        name="staff_information",
+    ),
     path("staff/<int:number>/hold/", staff_work.staff_hold, name="staff_hold"),
     path("staff/<int:number>/resume/", staff_work.staff_resume, name="staff_resume"),
     path("staff/<int:number>/cancel/", staff_work.staff_cancel, name="staff_cancel"),

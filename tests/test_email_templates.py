@@ -136,6 +136,7 @@ def _order_emails(people, organization):
     )
     booking = booking_create(slot_id=slot.pk, booked_object=install)
     order_appointment_booked_notify(order=install, booking=booking, key="t-booked")
+    _appointment_moved_and_cancelled(install, slot, people["staff"])
     first = order_message_post(
         order=install, author=people["staff"], kind=MessageKind.REPLY, body="We start Monday."
     )
@@ -148,6 +149,21 @@ def _order_emails(people, organization):
         assigned_to=UserFactory(roles=[Role.ORDERS_TECHNICIAN], full_name="Dana Fox"),
     )
     return install
+
+
+def _appointment_moved_and_cancelled(install, slot, staff):
+    """Staff move the install's appointment, then cancel it (orders_appointment_changed)."""
+    from orders.services.appointments import order_appointment_cancel, order_appointment_move
+
+    later = ScheduleSlot.objects.create(
+        team=slot.team,
+        start=slot.start + dt.timedelta(days=1),
+        end=slot.end + dt.timedelta(days=1),
+        capacity=1,
+        location_note="Room 114, Medical Science II",
+    )
+    order_appointment_move(order=install, actor=staff, slot_id=later.pk)
+    order_appointment_cancel(order=install, actor=staff, reason="The licence has not arrived.")
 
 
 def _refresh_contexts(people):

@@ -101,6 +101,9 @@ orders:staff_attachment               GET  302 403 403 403 403 403 403 200 200 2
 orders:staff_cancel                   GET  302 403 403 403 403 403 403 403 200 200
 orders:staff_detail                   GET  302 403 403 403 403 403 403 200 200 200
 orders:staff_details                  GET  302 403 403 403 403 403 403 200 200 200
+orders:staff_appointment              GET  302 403 403 403 403 403 403 200 200 200
+orders:staff_appointment_cancel       POST 302 403 403 403 403 403 403 302 302 302
+orders:staff_information              GET  302 403 403 403 403 403 403 403 200 200
 orders:staff_hold                     POST 302 403 403 403 403 403 403 302 302 302
 orders:staff_itsm_add                 POST 302 403 403 403 403 403 403 302 302 302
 orders:staff_itsm_status              POST 302 403 403 403 403 403 403 302 302 302

@@ -283,6 +283,9 @@ class ReplyForm(forms.Form):
     )
 
 
+KEEP_APPOINTMENT = "keep"
+
+
 class EndUserSecretForm(forms.Form):
     password = forms.CharField(
         label="Your password",
@@ -294,10 +297,17 @@ class EndUserSecretForm(forms.Form):
     )
     slot = forms.ChoiceField(label="Appointment", widget=forms.RadioSelect)
 
-    def __init__(self, *args, slots=(), **kwargs):
+    def __init__(self, *args, slots=(), current: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["slot"].choices = [(str(slot.pk), label) for slot, label in slots]
-        if not self.fields["slot"].choices:
+        choices = [(str(slot.pk), label) for slot, label in slots]
+        if current:
+            # A second link after booking: keep the appointment unless another time is picked.
+            choices.insert(0, (KEEP_APPOINTMENT, f"Keep my appointment: {current}"))
+        self.fields["slot"].choices = choices
+        if current:
+            self.fields["slot"].initial = KEEP_APPOINTMENT
+            self.fields["slot"].help_text = "Or pick another time to reschedule."
+        elif not self.fields["slot"].choices:
             self.fields["slot"].required = False
             self.fields[
                 "slot"

@@ -113,6 +113,10 @@ class Order(ConcurrentTransitionMixin, models.Model):
             ("hold_order", "Can put orders on hold and resume them"),
             ("cancel_order", "Can cancel orders"),
             ("reveal_enduser_secret", "Can reveal an end user's password once"),
+            (
+                "edit_order_information",
+                "Can edit an order's type-specific information after submission",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "-created_at"], name="orders_order_status_idx"),

@@ -45,13 +45,26 @@ def _require_open_install(order: Order) -> None:
 @sensitive_variables("password")
 @transaction.atomic
 def enduser_link_submit(*, order: Order, password: str, slot_id: int | None, link=None) -> None:
-    """Store the end user's password (encrypted) and book their appointment, both or neither."""
+    """Store the end user's password (encrypted) and book their appointment, both or neither.
+
+    A second link after the appointment is booked (the action retried, or staff
+    asking again after the one-time reveal): ``slot_id=None`` keeps the booked
+    appointment, another slot moves it (``booking_reschedule``: the old time
+    stays if the new slot is full).
+    """
+    from scheduling.selectors import booking_active_for
+
     order = order_lock(order_id=order.pk)
     _require_open_install(order)
     if not password:
         raise OrderError("Enter your password.")
     booking = None
-    if slot_id is not None:
+    current = booking_active_for(obj=order)
+    if slot_id is not None and current is not None and current.slot_id != slot_id:
+        from scheduling.services import booking_reschedule
+
+        booking = booking_reschedule(booking=current, new_slot_id=slot_id, by=None)
+    elif slot_id is not None and current is None:
         from scheduling.services import booking_create
 
         booking = booking_create(slot_id=slot_id, booked_object=order, booked_by=None)
@@ -64,14 +77,21 @@ def enduser_link_submit(*, order: Order, password: str, slot_id: int | None, lin
         ciphertext=secret_encrypt(password),
         expires_at=now + timedelta(days=settings.END_USER_SECRET_RETENTION_DAYS),
     )
+    if booking is not None and current is not None:
+        booked = " and moved their appointment."
+    elif booking is not None:
+        booked = " and booked an appointment."
+    elif current is not None:
+        booked = " and kept their appointment."
+    else:
+        booked = "."
     order_audit_add(
         order=order,
         job="end-user link",
         transition="secret_given",
         from_status=order.status,
         to_status=order.status,
-        note="The end user gave their password"
-        + (" and booked an appointment." if slot_id else "."),
+        note="The end user gave their password" + booked,
     )
     if link is not None:
         from notifications.links import access_link_revoke
@@ -83,7 +103,9 @@ def enduser_link_submit(*, order: Order, password: str, slot_id: int | None, lin
     if booking is not None:
         order_appointment_booked_notify(order=order, booking=booking, key=key)
     else:
-        order_notify_owner(order=order, key=key, summary="The end user gave their password.")
+        order_notify_owner(
+            order=order, key=key, summary="The end user gave their password" + booked
+        )
 
 
 def enduser_secret_live(*, order: Order) -> EndUserSecret | None:

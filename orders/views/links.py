@@ -26,6 +26,7 @@ from orders.choices import (
 )
 from orders.exceptions import OrderError
 from orders.forms.portal import (
+    KEEP_APPOINTMENT,
     AccountPasswordForm,
     EndUserSecretForm,
 )
@@ -38,6 +39,7 @@ from orders.services import (
     order_account_password_set,
     orders_technician_team,
 )
+from orders.services.appointments import appointment_label, order_appointment_active
 from scheduling.exceptions import SlotUnavailable
 
 
@@ -90,10 +92,21 @@ def enduser_link(request, token: str):
         link, order = _resolve(request, token, LINK_PURPOSE_ORDER_SECRET)
     except LinkInvalid as exc:
         return _link_invalid(request, exc)
-    slots = _slot_choices(orders_technician_team())
-    form = EndUserSecretForm(request.POST or None, slots=slots)
+    current = order_appointment_active(order=order)
+    slots = [
+        choice
+        for choice in _slot_choices(orders_technician_team())
+        if current is None or choice[0].pk != current.slot_id
+    ]
+    form = EndUserSecretForm(
+        request.POST or None,
+        slots=slots,
+        current=appointment_label(current) if current else "",
+    )
     if request.method == "POST" and form.is_valid():
         slot_id = form.cleaned_data.get("slot")
+        if slot_id == KEEP_APPOINTMENT:
+            slot_id = None
         try:
             enduser_link_submit(
                 order=order,
@@ -110,7 +123,12 @@ def enduser_link(request, token: str):
     return render(
         request,
         "orders/portal/enduser_link.html",
-        {"order": order, "form": form, "software": order.software.all()},
+        {
+            "order": order,
+            "form": form,
+            "software": order.software.all(),
+            "current": current,
+        },
     )
 
 
