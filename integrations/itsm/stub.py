@@ -12,6 +12,7 @@ windows starting at the first call like TDX's) and simulated latency
 (``ITSM_STUB_LATENCY_MS``, for benchmarks).
 """
 
+import dataclasses
 import time
 
 from django.conf import settings
@@ -41,14 +42,12 @@ from .protocol import (
     TicketKind,
     TicketState,
     TransientITSMError,
-    change_request_note,
-    change_request_ticket,
-    changed_location_ticket,
     clip_title,
     describe,
     has_marker,
     marker_line,
 )
+from .related import RelatedTickets
 
 STUB_URL = "/integrations/itsm/tickets/{id}/"
 
@@ -77,7 +76,7 @@ def _feed_entry(text: str, *, private: bool = True) -> dict:
     return {"at": timezone.now().isoformat(), "text": text, "private": private}
 
 
-class StubITSMClient:
+class StubITSMClient(RelatedTickets):
     def _call(self, method: str) -> None:
         latency = getattr(settings, "ITSM_STUB_LATENCY_MS", 0)
         if latency:
@@ -273,44 +272,12 @@ class StubITSMClient:
             raise ITSMNotFound(f"Asset {asset_id} does not exist.")
         asset.tickets.add(row)
 
-    def file_change_request(self, *, ticket_id, text, requested_by, idempotency_key) -> str:
-        """A change-request ticket for the same requestor, noted privately on the original."""
-        self._call("file_change_request")
-        original = self._get(ticket_id)
-        created = self.create_ticket(
-            ticket=change_request_ticket(
-                ticket_id=ticket_id,
-                text=text,
-                requested_by=requested_by,
-                requestor_email=original.requestor_email,
-            ),
-            task_titles=[],
-            idempotency_key=idempotency_key,
-        )
-        StubITSMTicket.objects.filter(pk=created.id).update(related_ticket_id=str(ticket_id))
-        self.update_ticket(
-            ticket_id=ticket_id,
-            comment=change_request_note(
-                requested_by=requested_by, created_id=created.id, text=text
-            ),
-            idempotency_key=f"{idempotency_key}:noted",
-        )
-        return created.id
-
-    def open_changed_location_ticket(
-        self, *, related_ticket_id, requestor_email, old_location, new_location, idempotency_key
-    ) -> ITSMTicket:
-        created = self.create_ticket(
-            ticket=changed_location_ticket(
-                related_ticket_id=related_ticket_id,
-                requestor_email=requestor_email,
-                old_location=old_location,
-                new_location=new_location,
-            ),
-            task_titles=[],
-            idempotency_key=idempotency_key,
-        )
-        StubITSMTicket.objects.filter(pk=created.id).update(related_ticket_id=related_ticket_id)
+    def _create_related(self, ticket, related_id, key, *, same_requestor) -> ITSMTicket:
+        if same_requestor:
+            original = self._get(related_id)
+            ticket = dataclasses.replace(ticket, requestor_email=original.requestor_email)
+        created = self.create_ticket(ticket=ticket, task_titles=[], idempotency_key=key)
+        StubITSMTicket.objects.filter(pk=created.id).update(related_ticket_id=related_id)
         return created
 
     def check_configuration(self) -> CheckReport:

@@ -215,23 +215,32 @@ def _release_booking(ticket: RefreshTicket, *, by, reason: str) -> bool:
     return True
 
 
-@transaction.atomic
-def ticket_request_reschedule(
-    *, ticket: RefreshTicket, actor=None, actor_label: str = "customer", note: str = ""
+def _release_and_run(
+    ticket: RefreshTicket, action: str, reason: str, *, actor, actor_label: str, note: str
 ) -> RefreshTicket:
-    """delivery_scheduled → pending_customer_scheduling; the booking is released."""
+    """A transition that gives up the ticket's booking (checked before it is released)."""
     current = lock_ticket(ticket)
-
-    check_transition(current, "request_reschedule", actor=actor)
-    released = _release_booking(current, by=actor_user(actor), reason="Reschedule requested")
+    check_transition(current, action, actor=actor)
+    released = _release_booking(current, by=actor_user(actor), reason=reason)
     return run_transition(
         ticket=current,
-        action="request_reschedule",
+        action=action,
         actor=actor,
         actor_label=actor_label,
         note=note,
         extra_fields=["booking"] if released else [],
         locked=True,
+    )
+
+
+@transaction.atomic
+def ticket_request_reschedule(
+    *, ticket: RefreshTicket, actor=None, actor_label: str = "customer", note: str = ""
+) -> RefreshTicket:
+    """delivery_scheduled → pending_customer_scheduling; the booking is released."""
+    reason = "Reschedule requested"
+    return _release_and_run(
+        ticket, "request_reschedule", reason, actor=actor, actor_label=actor_label, note=note
     )
 
 
@@ -323,16 +332,6 @@ def ticket_cancel(
     *, ticket: RefreshTicket, actor=None, note: str = "", job: str = ""
 ) -> RefreshTicket:
     """Any non-final status → cancelled (never undone); an active booking is released."""
-    current = lock_ticket(ticket)
-
-    check_transition(current, "cancel", actor=actor)
-    released = _release_booking(current, by=actor_user(actor), reason="Ticket cancelled")
-    return run_transition(
-        ticket=current,
-        action="cancel",
-        actor=actor,
-        actor_label=job,
-        note=note,
-        extra_fields=["booking"] if released else [],
-        locked=True,
+    return _release_and_run(
+        ticket, "cancel", "Ticket cancelled", actor=actor, actor_label=job, note=note
     )
