@@ -54,21 +54,9 @@ def _order(name):
 
 
 def _order_steps(ctx, n):
-    from orders.choices import ActionKind, ActionStatus
-    from orders.models import OrderAction
+    from orders.choices import ActionStatus
 
-    order = ctx["order"]
-    start = order.actions.count() + 1
-    OrderAction.objects.bulk_create(
-        OrderAction(
-            order=order,
-            position=i,
-            name=f"Step {i}",
-            kind=ActionKind.MANUAL,
-            status=ActionStatus.PENDING,
-        )
-        for i in range(start, start + n)
-    )
+    orders.order_steps_add(ctx["order"], *[ActionStatus.PENDING] * n)
 
 
 def _orders(ctx, n):

@@ -46,10 +46,21 @@ def _queue_page(ctx):
     return reverse("orders:staff_queue", args=[queue_create(ctx).pk])
 
 
+def order_steps_add(order, *statuses):
+    """Manual steps after the order's last one, with these statuses."""
+    from orders.choices import ActionKind
+    from orders.models import OrderAction
+
+    start = order.actions.count() + 1
+    OrderAction.objects.bulk_create(
+        OrderAction(order=order, position=i, name=f"Step {i}", kind=ActionKind.MANUAL, status=s)
+        for i, s in enumerate(statuses, start=start)
+    )
+
+
 def queued_orders_create(ctx, n):
     """Submitted orders in the queue, each waiting on its second of two steps."""
-    from orders.choices import ActionKind, ActionStatus, OrderStatus
-    from orders.models import OrderAction
+    from orders.choices import ActionStatus, OrderStatus
     from tests.orders.factories import OrderFactory
 
     for _ in range(n):
@@ -60,10 +71,7 @@ def queued_orders_create(ctx, n):
             status=OrderStatus.IN_PROGRESS,
             owner=ctx["user"],
         )
-        OrderAction.objects.bulk_create(
-            OrderAction(order=order, position=i, name=f"Step {i}", kind=ActionKind.MANUAL, status=s)
-            for i, s in ((1, ActionStatus.DONE), (2, ActionStatus.PENDING))
-        )
+        order_steps_add(order, ActionStatus.DONE, ActionStatus.PENDING)
 
 
 def _appointments_page(ctx):
