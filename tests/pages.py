@@ -22,9 +22,9 @@ from accounts.roles import STAFF_ROLES, Role
 ADMIN_NAMESPACE = "admin"
 
 
-def project_url_names() -> set[str]:
-    """Every named URL pattern of the project ("namespace:name"), admin pages excepted."""
-    names: set[str] = set()
+def url_patterns_by_name() -> dict[str, URLPattern]:
+    """Every named URL pattern of the URLconf by "namespace:name" (admin and API included)."""
+    found: dict[str, URLPattern] = {}
 
     def walk(resolver, namespace):
         for pattern in resolver.url_patterns:
@@ -33,9 +33,17 @@ def project_url_names() -> set[str]:
                 joined = f"{namespace}:{inner}" if namespace and inner else inner or namespace
                 walk(pattern, joined)
             elif isinstance(pattern, URLPattern) and pattern.name:
-                names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+                found.setdefault(
+                    f"{namespace}:{pattern.name}" if namespace else pattern.name, pattern
+                )
 
     walk(get_resolver(), None)
+    return found
+
+
+def project_url_names() -> set[str]:
+    """Every named URL pattern of the project ("namespace:name"), admin pages excepted."""
+    names = set(url_patterns_by_name())
     # The API's endpoints have their own table (tests/api/test_permissions.py,
     # every schema operation); its schema and documentation pages stay here.
     api_pages = {"api:schema", "api:docs", "api:redoc"}

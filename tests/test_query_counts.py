@@ -1,235 +1,150 @@
-"""Exact query counts of the list and detail pages, against a committed baseline.
+"""Exact query counts of every list and detail page, against a committed baseline.
 
-Each page is opened by a role allowed to see it at two data sizes (3 and 12
-rows of what it lists); both counts must be equal (no query per row) and equal
-to the page's number in ``tests/query_counts.json``. A first, unmeasured
-request warms what a page makes once per person (a calendar feed token, the
-cached business calendar). ``QUERY_COUNTS_UPDATE=1 pytest
-tests/test_query_counts.py`` rewrites the baseline (NetBox keeps its counts the
-same way); review the diff before committing it.
+Each page (``tests/query_pages/``, one module per area, the REST API's list and
+detail endpoints included) is opened by a role allowed to see it at two data
+sizes (3 and 12 rows of what it lists); both counts must be equal (no query per
+row) and equal to the page's number in ``tests/query_counts.json``. A first,
+unmeasured request warms what a page makes once per person (a calendar feed
+token, the cached business calendar); pages that cache what they compute are
+measured uncached. ``QUERY_COUNTS_UPDATE=1 pytest tests/test_query_counts.py``
+rewrites the baseline (NetBox keeps its counts the same way); review the diff
+before committing it.
+
+Which pages: every URL of the URLconf in an app's namespace that answers GET
+(the permission table's method column; the API router's actions) is either
+measured here or named in ``NOT_LIST_PAGES`` with the reason, so a new list or
+detail page cannot ship without its count.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 
 from accounts.roles import Role
-from tests.accounts.factories import SupportTeamFactory
+from tests.pages import ADMIN_NAMESPACE, url_patterns_by_name
+from tests.query_pages import PAGES
 
 pytestmark = pytest.mark.django_db
 
 BASELINE = Path(__file__).with_name("query_counts.json")
 SIZES = (3, 12)
 
-
-@dataclass(frozen=True)
-class Page:
-    """``setup(ctx)`` -> (user, url); ``grow(ctx, n)`` adds n rows the page shows."""
-
-    role: Role | str
-    setup: Callable
-    grow: Callable
-
-
-def _orders(ctx, n):
-    from tests.orders.factories import OrderFactory
-
-    for _ in range(n):
-        OrderFactory(organization=ctx["org"], submitted_by=ctx["coordinator"])
-
-
-def _messages(ctx, n):
-    from orders.models import OrderMessage
-
-    for _ in range(n):
-        OrderMessage.objects.create(
-            order=ctx["order"], kind="reply", body="x", author=ctx["coordinator"]
-        )
-
-
-def _order_page(name):
-    def setup(ctx):
-        from tests.orders.factories import OrderFactory
-
-        ctx["order"] = OrderFactory(organization=ctx["org"], submitted_by=ctx["coordinator"])
-        return reverse(name, args=[ctx["order"].number])
-
-    return setup
-
-
-def _emails(ctx, n):
-    from notifications.models import OutboundEmail
-
-    start = OutboundEmail.objects.count()
-    for i in range(start, start + n):
-        OutboundEmail.objects.create(key=f"k{i}", template="t", to=["a@b.c"], subject=f"S{i}")
-
-
-def _outbox_detail(ctx):
-    from notifications.models import OutboundEmail
-
-    email = OutboundEmail.objects.create(key="one", template="t", to=["a@b.c"], subject="S")
-    return reverse("notifications:outbox_detail", args=[email.pk])
-
-
-def _stub_tickets(ctx, n):
-    from integrations.models import StubITSMTicket
-
-    for i in range(n):
-        StubITSMTicket.objects.create(title=f"Ticket {i}")
-
-
-def _stub_ticket(ctx):
-    from integrations.models import StubITSMTicket
-
-    ctx["stub"] = StubITSMTicket.objects.create(title="One")
-    return reverse("integrations:itsm_stub_ticket", args=[ctx["stub"].pk])
-
-
-def _stub_tasks(ctx, n):
-    from integrations.itsm.stub import StubITSMClient
-
-    client = StubITSMClient()
-    for i in range(n):
-        client.add_task(ticket_id=str(ctx["stub"].pk), title=f"Task {i}", idempotency_key=f"t{i}")
-
-
-def _preferences(ctx, n):
-    from tests.scheduling.factories import ScheduleSlotPreferenceFactory
-
-    for _ in range(n):
-        ScheduleSlotPreferenceFactory(team=SupportTeamFactory())
-
-
-def _slots(ctx, n):
-    from tests.scheduling.factories import ScheduleSlotFactory
-
-    team = ctx.setdefault("team", SupportTeamFactory())
-    for i in range(n):
-        start = dt.datetime(2026, 11, 24, 9, tzinfo=dt.UTC) + dt.timedelta(hours=i)
-        ScheduleSlotFactory(team=team, start=start, end=start + dt.timedelta(minutes=30))
-
-
-def _slot_detail(ctx):
-    from tests.scheduling.factories import ScheduleSlotFactory
-
-    ctx["slot"] = ScheduleSlotFactory(capacity=40)
-    return reverse("scheduling:slot_detail", args=[ctx["slot"].pk])
-
-
-def _bookings(ctx, n):
-    from scheduling.services import booking_create
-
-    for _ in range(n):
-        booking_create(slot_id=ctx["slot"].pk, booked_object=SupportTeamFactory())
-
-
-def _configs(ctx, n):
-    from tests.refresh.factories import RefreshConfigFactory
-
-    for _ in range(n):
-        RefreshConfigFactory()
-
-
-def _batches(ctx, n):
-    from refresh.models import RefreshBatch
-    from tests.refresh.factories import RefreshConfigFactory
-
-    config = ctx.setdefault("config", RefreshConfigFactory())
-    for i in range(n):
-        RefreshBatch.objects.create(name=f"Batch {i}", config=config, serials_text="SN1")
-
-
-def _config_detail(ctx):
-    from tests.refresh.factories import RefreshConfigFactory
-
-    ctx["config"] = RefreshConfigFactory()
-    return reverse("refresh:config_detail", args=[ctx["config"].pk])
-
-
-def _appointments_page(ctx):
-    from django.utils import timezone
-
-    from tests.scheduling.factories import ScheduleSlotFactory
-
-    ctx["slot"] = ScheduleSlotFactory(capacity=40)  # tomorrow at 09:00
-    day = timezone.localtime(ctx["slot"].start).date()
-    return reverse("orders:staff_appointments") + f"?view=week&day={day.isoformat()}"
-
-
-def _appointments(ctx, n):
-    from orders.choices import OrderStatus, OrderType
-    from scheduling.services import booking_create
-    from tests.orders.factories import InstallableSoftwareFactory, OrderFactory
-
-    for _ in range(n):
-        order = OrderFactory(
-            organization=ctx["org"],
-            order_type=OrderType.INSTALL_SOFTWARE,
-            status=OrderStatus.IN_PROGRESS,
-            workstation="WX1",
-            owner=ctx["user"],
-        )
-        order.software.add(InstallableSoftwareFactory())
-        booking_create(slot_id=ctx["slot"].pk, booked_object=order)
-
-
-PAGES: dict[str, Page] = {
-    "orders:portal_list": Page(
-        Role.COORDINATOR, lambda ctx: reverse("orders:portal_list"), _orders
-    ),
-    "orders:portal_detail": Page(Role.COORDINATOR, _order_page("orders:portal_detail"), _messages),
-    "orders:staff_list": Page(
-        Role.ORDERS_MANAGER, lambda ctx: reverse("orders:staff_list"), _orders
-    ),
-    "orders:staff_detail": Page(Role.ORDERS_MANAGER, _order_page("orders:staff_detail"), _messages),
-    "orders:staff_appointments": Page(Role.ORDERS_TECHNICIAN, _appointments_page, _appointments),
-    "notifications:outbox": Page(
-        Role.ORDERS_TECHNICIAN, lambda ctx: reverse("notifications:outbox"), _emails
-    ),
-    "notifications:outbox_detail": Page(Role.ORDERS_TECHNICIAN, _outbox_detail, _emails),
-    "integrations:itsm_stub": Page(
-        Role.REFRESH_MANAGER, lambda ctx: reverse("integrations:itsm_stub"), _stub_tickets
-    ),
-    "integrations:itsm_stub_ticket": Page(Role.REFRESH_MANAGER, _stub_ticket, _stub_tasks),
-    "scheduling:preference_list": Page(
-        Role.SCHEDULE_SLOT_ADMIN, lambda ctx: reverse("scheduling:preference_list"), _preferences
-    ),
-    "scheduling:calendar": Page(
-        Role.REFRESH_MANAGER,
-        lambda ctx: reverse("scheduling:calendar") + "?view=week&date=2026-11-23",
-        _slots,
-    ),
-    "scheduling:slot_detail": Page(Role.REFRESH_MANAGER, _slot_detail, _bookings),
-    "refresh:batch_list": Page(
-        Role.REFRESH_ADMINISTRATOR, lambda ctx: reverse("refresh:batch_list"), _batches
-    ),
-    "refresh:config_detail": Page(Role.REFRESH_ADMINISTRATOR, _config_detail, _batches),
-    "refresh:config_list": Page(
-        Role.REFRESH_ADMINISTRATOR, lambda ctx: reverse("refresh:config_list"), _configs
-    ),
+FORM = "a form (create/edit/confirm): no list that grows"
+DOWNLOAD = "a file download (attachment, export, ICS feed); exports are counted in tests/reports"
+LINK = "an emailed personal link (token): one person's form or wizard step"
+OTHER = {
+    "scheduling:index": "redirects to the calendar",
+    "api:schema": "the OpenAPI document (no database rows)",
+    "api:docs": "Swagger UI (static page around the schema)",
+    "api:redoc": "Redoc (static page around the schema)",
 }
+
+# GET URLs of the apps that are not list or detail pages, and why. Names without a
+# namespace (sign-in, allauth, MFA, SAML, health checks, the home page) and Django's
+# admin are not the project's list pages; POST-only URLs answer no GET.
+NOT_LIST_PAGES: dict[str, str] = {
+    **dict.fromkeys(
+        [
+            "orders:portal_new",
+            "orders:portal_create",
+            "orders:portal_edit",
+            "orders:staff_cancel",
+            "orders:staff_details",
+            "orders:staff_organization",
+            "refresh:ticket_create",
+            "refresh:ticket_location",
+            "refresh:ticket_replacement",
+            "refresh:ticket_slot",
+            "refresh:approval_edit",
+            "refresh:batch_create",
+            "refresh:config_create",
+            "refresh:config_edit",
+            "reports:saved_view_create",
+            "reports:forecast_batch",
+            "reports:lifecycle_policy",
+            "reports:systems_import",
+            "scheduling:preference_create",
+            "scheduling:preference_edit",
+            "scheduling:slot_create",
+            "webhooks:endpoint_create",
+            "webhooks:endpoint_edit",
+        ],
+        FORM,
+    ),
+    **dict.fromkeys(
+        [
+            "orders:portal_attachment",
+            "orders:staff_attachment",
+            "orders:appointments_feed",
+            "reports:export",
+            "scheduling:feed_all",
+            "scheduling:feed_team",
+        ],
+        DOWNLOAD,
+    ),
+    **dict.fromkeys(
+        [
+            "orders:account_access",
+            "orders:enduser_link",
+            "orders:finish_link",
+            "refresh:customer_entry",
+            "refresh:customer_step",
+            "reports:unsubscribe",
+        ],
+        LINK,
+    ),
+    **OTHER,
+}
+
+
+def get_page_url_names() -> set[str]:
+    """The URL names of the apps' namespaces that answer GET."""
+    from tests.test_permissions_table import _rows
+
+    methods = {name: row[0] for name, row in _rows().items()}
+    names = set()
+    for name, pattern in url_patterns_by_name().items():
+        namespace = name.partition(":")[0] if ":" in name else ""
+        if not namespace or namespace == ADMIN_NAMESPACE:
+            continue
+        router_actions = getattr(pattern.callback, "actions", None)  # DRF viewset routes
+        answers_get = "get" in router_actions if router_actions else methods.get(name) == "GET"
+        if answers_get:
+            names.add(name)
+    return names
 
 
 def _load() -> dict[str, int]:
     return json.loads(BASELINE.read_text()) if BASELINE.exists() else {}
 
 
-def _count(client, url) -> int:
+def _measure(client, url, *, cold: bool) -> tuple[int, int]:
+    """(queries, bytes of the answer) of one GET of ``url``."""
+    if cold:
+        cache.clear()
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200, f"{url}: {response.status_code}"
-    return len(captured.captured_queries)
+    return len(captured.captured_queries), len(response.content)
+
+
+def test_every_list_and_detail_page_is_measured_or_excluded_with_a_reason():
+    pages = get_page_url_names()
+    unmeasured = sorted(pages - set(PAGES) - set(NOT_LIST_PAGES))
+    assert not unmeasured, (
+        f"GET URLs with no query-count page: {unmeasured}. Add a Page in tests/query_pages/ "
+        "(a list or detail page) or a reason in NOT_LIST_PAGES (not a list or detail page)."
+    )
+    assert not set(PAGES) & set(NOT_LIST_PAGES), "a page is both measured and excluded"
+    assert sorted(set(NOT_LIST_PAGES) - pages) == [], "excluded names that are no GET URL"
+    assert sorted(set(PAGES) - pages) == [], "measured names that are no GET URL"
 
 
 def test_the_baseline_names_exactly_the_measured_pages():
@@ -249,12 +164,15 @@ def test_page_query_count_matches_the_baseline(client, make_user, organization, 
     url = page.setup(ctx)
     page.grow(ctx, SIZES[0])
     client.get(url)  # warm what the page makes once per person
-    counts = [_count(client, url)]
+    (small, small_size) = _measure(client, url, cold=page.cold)
     page.grow(ctx, SIZES[1] - SIZES[0])
-    counts.append(_count(client, url))
-    assert counts[0] == counts[1], (
-        f"{name}: {counts[0]} queries at {SIZES[0]} rows, {counts[1]} at {SIZES[1]}"
-    )
+    (large, large_size) = _measure(client, url, cold=page.cold)
+    assert small == large, f"{name}: {small} queries at {SIZES[0]} rows, {large} at {SIZES[1]}"
+    if page.shows_rows:  # the grown rows are on the page, so a query per row would count
+        assert large_size > small_size, (
+            f"{name} shows no more at {SIZES[1]} rows than at {SIZES[0]}"
+        )
+    counts = [small]
     if os.environ.get("QUERY_COUNTS_UPDATE") == "1":
         baseline = _load()
         baseline[name] = counts[0]

@@ -32,6 +32,16 @@ from orders.roles import can_work_orders
 
 WAITING_STATUSES = (OrderStatus.SUBMITTED, OrderStatus.IN_PROGRESS, OrderStatus.ON_HOLD)
 
+# What the staff lists and the order page show beside each order (one join each).
+ORDER_JOINS = (
+    "organization",
+    "owner",
+    "queue",
+    "submitted_by",
+    "existing_user",
+    "existing_placeholder",
+)
+
 
 def _current_action() -> QuerySet[OrderAction]:
     """The first unfinished action of the outer order (the step it waits on)."""
@@ -59,14 +69,7 @@ def staff_orders(
     if not can_work_orders(user):
         return Order.objects.none()
     current = _current_action()
-    qs = Order.objects.select_related(
-        "organization",
-        "owner",
-        "queue",
-        "submitted_by",
-        "existing_user",
-        "existing_placeholder",
-    ).annotate(
+    qs = Order.objects.select_related(*ORDER_JOINS).annotate(
         waiting_on=Subquery(current.values("name")[:1]),
         waiting_position=Subquery(current.values("position")[:1]),
         waiting_kind=Subquery(current.values("kind")[:1]),
@@ -178,14 +181,7 @@ def staff_order_get(*, user, number: int) -> Order | None:
     if not can_work_orders(user):
         return None
     return (
-        Order.objects.select_related(
-            "organization",
-            "owner",
-            "queue",
-            "submitted_by",
-            "existing_user",
-            "existing_placeholder",
-        )
+        Order.objects.select_related(*ORDER_JOINS)
         .prefetch_related(
             "software",
             Prefetch(

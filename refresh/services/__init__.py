@@ -1,8 +1,11 @@
 """Refresh writes. One function per use case; see the modules for the rules.
 
-Import from here: ``from refresh.services import ticket_approve``.
+Import from here: ``from refresh.services import ticket_approve``. The ticket use
+cases are listed once, in ``refresh.services.tickets.__all__``; this package
+re-exports them with the other modules' names.
 """
 
+from . import tickets
 from .answers import ANSWER_KEYS
 from .batches import (
     PreviewRow,
@@ -22,45 +25,13 @@ from .bulk import (
 )
 from .configs import config_audit, config_save
 from .systems import UpsertResult, system_upsert, systems_lifecycle_dates_set
-from .tickets import (
-    CLAIMABLE_FIELDS,
-    default_proposed_model,
-    ticket_approve,
-    ticket_assign_replacement,
-    ticket_book_slot,
-    ticket_booking_slot_deleted,
-    ticket_cancel,
-    ticket_claim_once,
-    ticket_create,
-    ticket_event_mark_synced,
-    ticket_expire_wizard,
-    ticket_file_change_request,
-    ticket_hold,
-    ticket_itsm_found,
-    ticket_itsm_lookup_failed,
-    ticket_itsm_lookup_request,
-    ticket_mark_complete,
-    ticket_mark_installed,
-    ticket_record_event,
-    ticket_request_reschedule,
-    ticket_resume,
-    ticket_return_to_customer,
-    ticket_save_wizard_progress,
-    ticket_send_invite,
-    ticket_set_itsm_ticket,
-    ticket_set_tracking_number,
-    ticket_slot_discovered,
-    ticket_submit_location_info,
-    ticket_submit_wizard,
-    ticket_update_by_approver,
-)
+from .tickets import *  # noqa: F403  (the ticket use cases; their one list is tickets.__all__)
 
 __all__ = [
     "UpsertResult",
     "system_upsert",
     "systems_lifecycle_dates_set",
     "ANSWER_KEYS",
-    "CLAIMABLE_FIELDS",
     "BulkReport",
     "PreviewRow",
     "RowResult",
@@ -69,39 +40,11 @@ __all__ = [
     "batch_preview",
     "config_audit",
     "config_save",
-    "default_proposed_model",
     "parse_serials",
     "serials_preview",
-    "ticket_approve",
-    "ticket_assign_replacement",
-    "ticket_book_slot",
-    "ticket_booking_slot_deleted",
-    "ticket_cancel",
-    "ticket_claim_once",
-    "ticket_create",
-    "ticket_event_mark_synced",
-    "ticket_expire_wizard",
-    "ticket_file_change_request",
-    "ticket_hold",
-    "ticket_itsm_found",
-    "ticket_itsm_lookup_failed",
-    "ticket_itsm_lookup_request",
-    "ticket_mark_complete",
-    "ticket_mark_installed",
-    "ticket_record_event",
-    "ticket_request_reschedule",
-    "ticket_resume",
-    "ticket_return_to_customer",
-    "ticket_save_wizard_progress",
-    "ticket_send_invite",
-    "ticket_set_itsm_ticket",
-    "ticket_set_tracking_number",
-    "ticket_slot_discovered",
-    "ticket_submit_location_info",
-    "ticket_submit_wizard",
-    "ticket_update_by_approver",
     "tickets_assign_replacements_bulk",
     "tickets_create_for_systems",
     "tickets_hold_bulk",
     "tickets_reschedule_bulk",
+    *tickets.__all__,
 ]

@@ -26,7 +26,7 @@ from ._core import (
     schedule_effects,
 )
 from .bulk import BulkReport, RowResult, _require_perm, parse_serials
-from .tickets import build_ticket, business_dates
+from .tickets.creation import build_ticket, business_dates
 
 S = TicketStatus
 

@@ -23,7 +23,7 @@ from ._core import (
     run_transition,
 )
 from .effects import effects_after_replacement_assigned
-from .tickets import validate_replacement
+from .tickets.creation import validate_replacement
 
 S = TicketStatus
 

@@ -48,8 +48,15 @@ from .refresh import (
     refresh_stuck,
 )
 from .views import (
+    lifecycle_policies,
+    lifecycle_policy_get,
+    saved_view_for,
+    saved_view_visible_to,
     saved_views_for,
     staff_people,
+    subscription_get,
+    subscriptions_live,
+    subscriptions_of,
 )
 
 __all__ = [
@@ -88,6 +95,13 @@ __all__ = [
     "refresh_problems_now",
     "refresh_status_durations",
     "refresh_stuck",
+    "lifecycle_policies",
+    "lifecycle_policy_get",
+    "saved_view_for",
+    "saved_view_visible_to",
     "saved_views_for",
+    "subscription_get",
+    "subscriptions_live",
+    "subscriptions_of",
     "staff_people",
 ]

@@ -9,11 +9,12 @@ from django.db import IntegrityError, transaction
 from django.http import QueryDict
 from django.utils import timezone
 
-from accounts.roles import Role, user_has_role
+from accounts.roles import Role
 from reports.choices import Frequency
 from reports.exports import SPECS
 from reports.models import ReportSubscription, SavedView
 from reports.roles import can_save_views
+from reports.selectors import saved_view_visible_to
 
 
 def _clean_query(list_name: str, query: str) -> str:
@@ -57,12 +58,6 @@ def saved_view_delete(*, saved_view: SavedView, actor) -> None:
     if not (actor.is_superuser or saved_view.owner_id == actor.pk):
         raise PermissionDenied("Only the owner deletes a saved view.")
     saved_view.delete()
-
-
-def saved_view_visible_to(*, saved_view: SavedView, user) -> bool:
-    if saved_view.owner_id == user.pk or user.is_superuser:
-        return True
-    return bool(saved_view.shared_with_role) and user_has_role(user, saved_view.shared_with_role)
 
 
 @transaction.atomic

@@ -12,7 +12,6 @@ from reports.exports import SPECS
 from reports.forms import (
     RefreshDashboardForm,
 )
-from reports.models import ReportSubscription
 from reports.roles import (
     can_import_systems,
     can_see_reports,
@@ -28,9 +27,7 @@ CSS = "css/reports.css"
 def index(request):
     user = request.user
     views = selectors.saved_views_for(user=user)
-    subscriptions = ReportSubscription.objects.filter(
-        subscriber=user, unsubscribed_at__isnull=True
-    ).select_related("saved_view")
+    subscriptions = selectors.subscriptions_of(user=user)
     rows = [
         {
             "view": view,
@@ -57,6 +54,16 @@ def _fmt_day(day) -> str:
     return f"{day:%b} {day.day}"
 
 
+def _by_day_chart(*, title: str, rows, names: tuple[str, ...], line: bool = False) -> str:
+    """A column chart of ``(day, value, ...)`` rows: a label per day, a series per name."""
+    return charts.column_chart(
+        title=title,
+        labels=[_fmt_day(row[0]) for row in rows],
+        series=[(name, [row[i] for row in rows]) for i, name in enumerate(names, start=1)],
+        line=line,
+    )
+
+
 @role_required(check=can_view_refresh_dashboard)
 @require_GET
 def refresh_dashboard(request):
@@ -70,7 +77,6 @@ def refresh_dashboard(request):
         (value, label, n, f"{list_url}?status={value}&sort=changed")
         for value, label, n in data.stuck
     ]
-    burndown = data.burndown
     context = {
         "form": form,
         "data": data,
@@ -78,19 +84,13 @@ def refresh_dashboard(request):
         "funnel_chart": charts.bar_chart(
             title="Tickets per status now", rows=[(label, n) for _, label, n in data.funnel]
         ),
-        "burndown_chart": charts.column_chart(
-            title="Open tickets per day",
-            labels=[_fmt_day(day) for day, _ in burndown],
-            series=[("Open tickets", [n for _, n in burndown])],
-            line=True,
+        "burndown_chart": _by_day_chart(
+            title="Open tickets per day", rows=data.burndown, names=("Open tickets",), line=True
         ),
-        "installs_chart": charts.column_chart(
+        "installs_chart": _by_day_chart(
             title="Installs per week against slot capacity",
-            labels=[_fmt_day(week) for week, _, _ in data.installs_by_week],
-            series=[
-                ("Installs", [i for _, i, _ in data.installs_by_week]),
-                ("Slot capacity", [c for _, _, c in data.installs_by_week]),
-            ],
+            rows=data.installs_by_week,
+            names=("Installs", "Slot capacity"),
         ),
         "durations_chart": charts.column_chart(
             title="Median and 90th percentile days in each status",
@@ -107,11 +107,8 @@ def refresh_dashboard(request):
         "approvals_chart": charts.bar_chart(
             title="Approvals waiting per approver", rows=data.approvals
         ),
-        "problems_chart": charts.column_chart(
-            title="Problems per day",
-            labels=[_fmt_day(day) for day, _ in data.problems],
-            series=[("Problems", [n for _, n in data.problems])],
-            line=True,
+        "problems_chart": _by_day_chart(
+            title="Problems per day", rows=data.problems, names=("Problems",), line=True
         ),
         "css": CSS,
     }
@@ -132,13 +129,10 @@ def orders_dashboard(request):
         "open_chart": charts.bar_chart(
             title="Open requests per queue", rows=sorted(by_queue.items())
         ),
-        "weekly_chart": charts.column_chart(
+        "weekly_chart": _by_day_chart(
             title="Requests created and completed per week",
-            labels=[_fmt_day(week) for week, _, _ in data.created_vs_completed],
-            series=[
-                ("Created", [c for _, c, _ in data.created_vs_completed]),
-                ("Completed", [d for _, _, d in data.created_vs_completed]),
-            ],
+            rows=data.created_vs_completed,
+            names=("Created", "Completed"),
         ),
         "on_time_chart": charts.column_chart(
             title="Completed on time and late, per type",

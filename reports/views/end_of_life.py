@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import role_required
 from common.forms import form_add_service_error
-from reports import charts, services
+from reports import charts, selectors, services
 from reports import forecast as fc
 from reports.forms import (
     ForecastBatchForm,
@@ -18,7 +19,6 @@ from reports.forms import (
     LifecyclePolicyForm,
     SystemImportForm,
 )
-from reports.models import LifecyclePolicy
 from reports.roles import (
     can_import_systems,
     can_manage_lifecycle,
@@ -48,9 +48,7 @@ def forecast(request):
                 labels=[q.label for q in data.quarters],
                 series=[("Systems", data.totals)],
             ),
-            "policies": LifecyclePolicy.objects.select_related("hardware_model").order_by(
-                "platform", "hardware_model__manufacturer", "hardware_model__name"
-            ),
+            "policies": selectors.lifecycle_policies(),
             "can_start_batch": request.user.has_perm("refresh.bulk_manage_refreshticket"),
             "can_manage": can_manage_lifecycle(request.user),
             "css": CSS,
@@ -104,7 +102,9 @@ def lifecycle_policy(request):
 @role_required(check=can_manage_lifecycle)
 @require_POST
 def lifecycle_policy_delete(request, pk: int):
-    policy = get_object_or_404(LifecyclePolicy, pk=pk)
+    policy = selectors.lifecycle_policy_get(pk=pk)
+    if policy is None:
+        raise Http404("No such lifecycle policy.")
     services.lifecycle_policy_delete(actor=request.user, policy=policy)
     messages.success(request, "Lifecycle policy deleted.")
     return redirect("reports:forecast")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -18,7 +18,7 @@ from reports.forms import (
     SavedViewForm,
     SubscriptionForm,
 )
-from reports.models import ReportSubscription, SavedView
+from reports.models import SavedView
 from reports.roles import (
     can_save_views,
 )
@@ -50,8 +50,8 @@ def saved_view_create(request):
 
 
 def _saved_view_or_404(request, pk: int) -> SavedView:
-    view = get_object_or_404(SavedView.objects.select_related("owner"), pk=pk)
-    if not services.saved_view_visible_to(saved_view=view, user=request.user):
+    view = selectors.saved_view_for(user=request.user, pk=pk)
+    if view is None:
         raise Http404("No such saved view.")
     return view
 
@@ -74,9 +74,7 @@ def saved_view_detail(request, pk: int):
                 request, f"{form.cleaned_data['subscriber'].display_name} will receive this report."
             )
             return redirect("reports:saved_view", pk=view.pk)
-    subscriptions = view.subscriptions.filter(unsubscribed_at__isnull=True).select_related(
-        "subscriber"
-    )
+    subscriptions = selectors.subscriptions_live(saved_view=view)
     return render(
         request,
         "reports/saved_view.html",
@@ -109,7 +107,9 @@ def saved_view_delete(request, pk: int):
 @role_required(check=can_save_views)
 @require_POST
 def subscription_stop(request, pk: int):
-    subscription = get_object_or_404(ReportSubscription.objects.select_related("saved_view"), pk=pk)
+    subscription = selectors.subscription_get(pk=pk)
+    if subscription is None:
+        raise Http404("No such subscription.")
     view = subscription.saved_view
     allowed = (
         subscription.subscriber_id == request.user.pk
@@ -131,9 +131,14 @@ def unsubscribe(request, token: str):
         )
     except LinkInvalid as exc:
         return render(request, "reports/unsubscribe.html", {"error": exc.reason}, status=410)
-    subscription = ReportSubscription.objects.select_related("saved_view").get(
-        pk=int(link.target_id)
-    )
+    subscription = selectors.subscription_get(pk=int(link.target_id))
+    if subscription is None:
+        return render(
+            request,
+            "reports/unsubscribe.html",
+            {"error": "This report no longer exists."},
+            status=410,
+        )
     done = subscription.unsubscribed_at is not None
     if request.method == "POST":
         services.subscription_cancel(subscription=subscription)

@@ -146,6 +146,19 @@ def test_the_unsubscribe_link_asks_then_stops_the_report(client, waiting_view, r
     assert client.get("/reports/unsubscribe/not-a-token/").status_code == 410
 
 
+def test_the_unsubscribe_link_of_a_deleted_view_says_so(client, waiting_view, refresh_manager):
+    subscribe(waiting_view, refresh_manager)
+    with time_machine.travel(TUESDAY):
+        services.reports_run()
+    body = OutboundEmail.objects.get(template="reports_report").body_text
+    path = re.search(r"(/reports/unsubscribe/[^/\s]+/)", body).group(1)
+    services.saved_view_delete(saved_view=waiting_view, actor=waiting_view.owner)
+    with time_machine.travel(TUESDAY + dt.timedelta(hours=3)):
+        page = client.get(path)
+    assert page.status_code == 410
+    assert "This report no longer exists." in page.content.decode()
+
+
 def test_only_people_who_see_the_list_can_be_subscribed(client, waiting_view, make_user):
     orders_person = make_user(Role.ORDERS_TECHNICIAN)
     with pytest.raises(Exception, match="cannot see the refresh tickets list"):

@@ -5,32 +5,19 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from accounts.roles import Role
 from scheduling.models import ScheduleSlot
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("monday_morning")]
 
 DETROIT = ZoneInfo("America/Detroit")
 
 
-@pytest.fixture(autouse=True)
-def _frozen():
-    with time_machine.travel(dt.datetime(2026, 11, 23, 8, 0, tzinfo=DETROIT), tick=False):
-        yield
-
-
-@pytest.fixture
-def slot_admin(make_user):
-    return make_user(Role.SCHEDULE_SLOT_ADMIN, is_staff=True)
-
-
 class TestOneOffSlotRules:
     """Closed days need an explicit opening; capacity, duration and start have bounds
-    (issue 11, item 3). The clock is Monday 2026-11-23 08:00 (see ``_frozen``)."""
+    (issue 11, item 3). The clock is Monday 2026-11-23 08:00 (``monday_morning``)."""
 
     def post(self, client, team, **fields):
         data = {

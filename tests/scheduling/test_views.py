@@ -33,11 +33,6 @@ def _frozen():
 
 
 @pytest.fixture
-def slot_admin(make_user):
-    return make_user(Role.SCHEDULE_SLOT_ADMIN, is_staff=True)
-
-
-@pytest.fixture
 def manager(make_user):
     return make_user(Role.REFRESH_MANAGER, is_staff=True)
 

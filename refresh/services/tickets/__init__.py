@@ -5,7 +5,10 @@ transition, saves with ``update_fields``, writes one audit row and schedules
 ``refresh.services.effects`` (tasks enqueued after commit). Jobs pass ``job=`` (their
 name lands in the audit row); people pass ``actor=`` (a user, checked against
 the transition's permission); customers reach through emailed links and pass
-``actor_label=``. Import from ``refresh.services``.
+``actor_label=``. Import from ``refresh.services``, which re-exports ``__all__``
+below (the one list of the ticket use cases). Helpers the sibling modules share
+(``creation.build_ticket``, ``creation.validate_replacement``, ...) are imported
+from their module.
 """
 
 from .approval import (
@@ -14,14 +17,7 @@ from .approval import (
     ticket_return_to_customer,
     ticket_update_by_approver,
 )
-from .creation import (
-    build_ticket,
-    business_dates,
-    default_proposed_model,
-    ticket_create,
-    validate_new_ticket,
-    validate_replacement,
-)
+from .creation import default_proposed_model, ticket_create
 from .customer import (
     ticket_expire_wizard,
     ticket_save_wizard_progress,
@@ -55,8 +51,6 @@ from .events import (
 
 __all__ = [
     "CLAIMABLE_FIELDS",
-    "build_ticket",
-    "business_dates",
     "default_proposed_model",
     "ticket_approve",
     "ticket_assign_replacement",
@@ -86,6 +80,4 @@ __all__ = [
     "ticket_submit_location_info",
     "ticket_submit_wizard",
     "ticket_update_by_approver",
-    "validate_new_ticket",
-    "validate_replacement",
 ]

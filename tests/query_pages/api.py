@@ -1,0 +1,94 @@
+"""The REST API's list and detail endpoints (issue 15: fixed API list query counts).
+
+Opened with the session of a person of the role (the same permission checks
+as an API key; a key adds its own lookup, the same on every request). List
+endpoints grow their rows; a detail endpoint grows what it nests (an order's
+steps) or, when it nests nothing, the rows of its list.
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from accounts.roles import Role
+from tests.query_pages import orders, refresh, scheduling
+from tests.query_pages.base import Page, url
+
+
+def _ticket(ctx):
+    refresh.tickets_create(ctx, 1)
+    from refresh.models import RefreshTicket
+
+    return reverse("api:ticket-detail", args=[RefreshTicket.objects.latest("pk").pk])
+
+
+def _batch(ctx):
+    from refresh.models import RefreshBatch
+
+    refresh.batches_create(ctx, 1)
+    return reverse("api:batch-detail", args=[RefreshBatch.objects.latest("pk").pk])
+
+
+def _config(ctx):
+    from tests.refresh.factories import RefreshConfigFactory
+
+    return reverse("api:config-detail", args=[RefreshConfigFactory().pk])
+
+
+def _system(ctx):
+    from tests.refresh.factories import SystemFactory
+
+    return reverse("api:system-detail", args=[SystemFactory(organization=ctx["org"]).serial_number])
+
+
+def _order(name):
+    def setup(ctx):
+        orders.queue_create(ctx)
+        orders.queued_orders_create(ctx, 1)
+        from orders.models import Order
+
+        ctx["order"] = Order.objects.latest("pk")
+        return reverse(name, args=[ctx["order"].number])
+
+    return setup
+
+
+def _order_steps(ctx, n):
+    from orders.choices import ActionStatus
+
+    orders.order_steps_add(ctx["order"], *[ActionStatus.PENDING] * n)
+
+
+def _orders(ctx, n):
+    ctx.get("queue") or orders.queue_create(ctx)
+    orders.queued_orders_create(ctx, n)
+
+
+def _slot(ctx):
+    from tests.scheduling.factories import ScheduleSlotFactory
+
+    ctx["slot"] = ScheduleSlotFactory(capacity=40)
+    return reverse("api:slot-detail", args=[ctx["slot"].pk])
+
+
+MANAGER, ADMIN = Role.REFRESH_MANAGER, Role.REFRESH_ADMINISTRATOR
+
+PAGES: dict[str, Page] = {
+    "api:ticket-list": Page(MANAGER, url("api:ticket-list"), refresh.tickets_create, cold=True),
+    "api:ticket-detail": Page(MANAGER, _ticket, refresh.tickets_create, shows_rows=False),
+    "api:batch-list": Page(ADMIN, url("api:batch-list"), refresh.batches_create),
+    "api:batch-detail": Page(ADMIN, _batch, refresh.batches_create, shows_rows=False),
+    "api:config-list": Page(ADMIN, url("api:config-list"), refresh.configs_create),
+    "api:config-detail": Page(ADMIN, _config, refresh.configs_create, shows_rows=False),
+    "api:system-list": Page(ADMIN, url("api:system-list"), refresh.systems_create),
+    "api:system-detail": Page(ADMIN, _system, refresh.systems_create, shows_rows=False),
+    "api:order-list": Page(Role.ORDERS_MANAGER, url("api:order-list"), _orders),
+    "api:order-detail": Page(Role.ORDERS_MANAGER, _order("api:order-detail"), _order_steps),
+    "api:order-messages": Page(
+        Role.ORDERS_MANAGER, _order("api:order-messages"), orders.messages_create
+    ),
+    "api:slot-list": Page(
+        MANAGER, url("api:slot-list", "start=2026-11-23&end=2026-11-30"), scheduling.slots_create
+    ),
+    "api:slot-detail": Page(MANAGER, _slot, scheduling.bookings_create),
+}

@@ -1,0 +1,115 @@
+"""Order desk pages: the coordinators' portal and the staff order manager."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from accounts.roles import Role
+from tests.query_pages.base import Page, url
+
+
+def _orders(ctx, n):
+    from tests.orders.factories import OrderFactory
+
+    for _ in range(n):
+        OrderFactory(organization=ctx["org"], submitted_by=ctx["coordinator"])
+
+
+def messages_create(ctx, n):
+    from orders.models import OrderMessage
+
+    for _ in range(n):
+        OrderMessage.objects.create(
+            order=ctx["order"], kind="reply", body="x", author=ctx["coordinator"]
+        )
+
+
+def _order_page(name):
+    def setup(ctx):
+        from tests.orders.factories import OrderFactory
+
+        ctx["order"] = OrderFactory(organization=ctx["org"], submitted_by=ctx["coordinator"])
+        return reverse(name, args=[ctx["order"].number])
+
+    return setup
+
+
+def queue_create(ctx):
+    from orders.choices import OrderType
+    from orders.models import OrderQueue
+
+    ctx["queue"] = OrderQueue.objects.create(name="Email desk", order_type=OrderType.EMAIL_ONLY)
+    return ctx["queue"]
+
+
+def _queue_page(ctx):
+    return reverse("orders:staff_queue", args=[queue_create(ctx).pk])
+
+
+def order_steps_add(order, *statuses):
+    """Manual steps after the order's last one, with these statuses."""
+    from orders.choices import ActionKind
+    from orders.models import OrderAction
+
+    start = order.actions.count() + 1
+    OrderAction.objects.bulk_create(
+        OrderAction(order=order, position=i, name=f"Step {i}", kind=ActionKind.MANUAL, status=s)
+        for i, s in enumerate(statuses, start=start)
+    )
+
+
+def queued_orders_create(ctx, n):
+    """Submitted orders in the queue, each waiting on its second of two steps."""
+    from orders.choices import ActionStatus, OrderStatus
+    from tests.orders.factories import OrderFactory
+
+    for _ in range(n):
+        order = OrderFactory(
+            organization=ctx["org"],
+            submitted_by=ctx["coordinator"],
+            queue=ctx["queue"],
+            status=OrderStatus.IN_PROGRESS,
+            owner=ctx["user"],
+        )
+        order_steps_add(order, ActionStatus.DONE, ActionStatus.PENDING)
+
+
+def _appointments_page(ctx):
+    from django.utils import timezone
+
+    from tests.scheduling.factories import ScheduleSlotFactory
+
+    ctx["slot"] = ScheduleSlotFactory(capacity=40)  # tomorrow at 09:00
+    day = timezone.localtime(ctx["slot"].start).date()
+    return reverse("orders:staff_appointments") + f"?view=week&day={day.isoformat()}"
+
+
+def _appointments(ctx, n):
+    from orders.choices import OrderStatus, OrderType
+    from scheduling.services import booking_create
+    from tests.orders.factories import InstallableSoftwareFactory, OrderFactory
+
+    for _ in range(n):
+        order = OrderFactory(
+            organization=ctx["org"],
+            order_type=OrderType.INSTALL_SOFTWARE,
+            status=OrderStatus.IN_PROGRESS,
+            workstation="WX1",
+            owner=ctx["user"],
+        )
+        order.software.add(InstallableSoftwareFactory())
+        booking_create(slot_id=ctx["slot"].pk, booked_object=order)
+
+
+PAGES: dict[str, Page] = {
+    "orders:portal_list": Page(Role.COORDINATOR, url("orders:portal_list"), _orders),
+    "orders:portal_detail": Page(
+        Role.COORDINATOR, _order_page("orders:portal_detail"), messages_create
+    ),
+    "orders:staff_list": Page(Role.ORDERS_MANAGER, url("orders:staff_list"), _orders),
+    "orders:staff_queue": Page(Role.ORDERS_TECHNICIAN, _queue_page, queued_orders_create),
+    "orders:staff_detail": Page(
+        Role.ORDERS_MANAGER, _order_page("orders:staff_detail"), messages_create
+    ),
+    "orders:staff_appointments": Page(Role.ORDERS_TECHNICIAN, _appointments_page, _appointments),
+}
