@@ -50,3 +50,34 @@ def information_form_class(order_type: str):
 
     InformationForm.__name__ = f"{base.__name__}Information"
     return InformationForm
+
+
+class OrderLinkForm(forms.Form):
+    email = forms.EmailField(
+        label="To",
+        required=False,
+        help_text="A coordinator who can see the order. Empty: the coordinator who started it.",
+    )
+    sender = forms.ChoiceField(label="From", widget=forms.RadioSelect)
+    subject = forms.CharField(label="Subject", max_length=200)
+    message = forms.CharField(
+        label="Message", max_length=MESSAGE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    attachments = forms.FileField(label="Attachments", required=False)
+
+    def __init__(self, *args, actor, site_name: str, **kwargs):
+        from orders.forms.staff import MultipleFileField
+        from orders.services.links import FROM_IT, FROM_ME
+
+        super().__init__(*args, **kwargs)
+        self.fields["sender"].choices = [
+            (FROM_IT, f"{site_name} (the IT desk)"),
+            (FROM_ME, f"Me: replies come to {actor.email}"),
+        ]
+        self.fields["sender"].initial = FROM_IT
+        self.fields["attachments"] = MultipleFileField(
+            label="Attachments",
+            required=False,
+            help_text="Up to 5 files, 10 MB together: PDF, PNG, JPEG, GIF, text, CSV, Word "
+            "or Excel.",
+        )

@@ -28,14 +28,12 @@ from orders.forms.staff import (
     MessageForm,
     NoteForm,
     OrderFilterForm,
-    SendLinkForm,
     SkipForm,
 )
 from orders.models import Order
 from orders.services import (
     enduser_secret_live,
     enduser_secret_reveal,
-    order_finish_link_send,
     order_message_post,
     order_subscribe,
     order_unsubscribe,
@@ -190,8 +188,6 @@ def staff_detail(request, number: int):
         "can_hold": _transition_allowed(order, "hold", request.user),
         "can_resume": _transition_allowed(order, "resume", request.user),
         "can_cancel": not order.is_final and request.user.has_perm("orders.cancel_order"),
-        "can_send_link": order.status == OrderStatus.DRAFT,
-        "send_link_form": SendLinkForm(),
         "secret": secret,
         "can_reveal": bool(
             secret
@@ -283,25 +279,3 @@ def staff_secret_reveal(request, number: int):
     response = render(request, "orders/staff/secret.html", {"order": order, "password": password})
     response["Cache-Control"] = "no-store"
     return response
-
-
-@orders_staff
-@require_POST
-def staff_send_link(request, number: int):
-    """Email the client a link to finish a started draft."""
-    order = order_or_404(request, number)
-    form = SendLinkForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Enter a valid email address.")
-        return back_to_order(order)
-    call_and_report(
-        request,
-        lambda: order_finish_link_send(
-            order=order, actor=request.user, to=form.cleaned_data["email"]
-        ),
-        lambda email: (
-            f"The link to finish order {order.number} was sent to "
-            f"{', '.join(email.to) if email else 'the coordinator'}."
-        ),
-    )
-    return back_to_order(order)
