@@ -147,6 +147,16 @@ def _order_emails(people, organization):
         quoted=first,
         assigned_to=UserFactory(roles=[Role.ORDERS_TECHNICIAN], full_name="Dana Fox"),
     )
+    # Addressed with To, CC and a subject (the compose form's fields).
+    order_message_post(
+        order=install,
+        author=people["staff"],
+        kind=MessageKind.REPLY,
+        body="The licences arrived.",
+        to=[people["coordinator"].email],
+        cc=["riley@it.edu", "dean@med.example.edu"],
+        subject="[Order 77820] Install software for Avery Garcia",
+    )
     return install
 
 
