@@ -26,9 +26,18 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Attachment:
+    """A file sent with an email; binary files are stored base64 (``encoding="base64"``)."""
+
     filename: str
     content: str
     mimetype: str = "text/plain"
+    encoding: str = ""
+
+    @classmethod
+    def from_bytes(cls, *, filename: str, data: bytes, mimetype: str) -> "Attachment":
+        import base64
+
+        return cls(filename, base64.b64encode(data).decode("ascii"), mimetype, "base64")
 
 
 def render_email(*, template: str, context: dict) -> tuple[str, str, str]:
@@ -118,7 +127,12 @@ def email_deliver(*, email_id: int) -> bool:
         if email.body_html:
             message.attach_alternative(email.body_html, "text/html")
         for attachment in email.attachments:
-            message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
+            content = attachment["content"]
+            if attachment.get("encoding") == "base64":
+                import base64
+
+                content = base64.b64decode(content)
+            message.attach(attachment["filename"], content, attachment["mimetype"])
         email.attempts += 1
         try:
             message.send(fail_silently=False)

@@ -288,3 +288,6 @@ class OrderITSMTicketAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["itsm_id", "title", "=order__number"]
     raw_id_fields = ["order"]
+
+
+from orders.admin_responses import CannedResponseAdmin  # noqa: E402, F401  (registers it)

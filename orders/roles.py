@@ -18,6 +18,7 @@ _VIEW = [
     "orders.view_workstationplaceholder",
     "orders.view_orderitsmticket",
     "orders.view_installablesoftware",
+    "orders.view_cannedresponse",
 ]
 
 _TECHNICIAN = [
@@ -47,6 +48,9 @@ ROLE_PERMISSIONS = {
         "orders.delete_orderactiontemplate",
         "orders.add_installablesoftware",
         "orders.change_installablesoftware",
+        "orders.add_cannedresponse",
+        "orders.change_cannedresponse",
+        "orders.delete_cannedresponse",
     ],
 }
 

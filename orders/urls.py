@@ -11,6 +11,7 @@ from .views import (
     staff,
     staff_appointment,
     staff_information,
+    staff_links,
     staff_work,
 )
 
@@ -108,7 +109,7 @@ staff_urls = [
     path("staff/<int:number>/subscribe/", staff.staff_subscribe, name="staff_subscribe"),
     path("staff/<int:number>/unsubscribe/", staff.staff_unsubscribe, name="staff_unsubscribe"),
     path("staff/<int:number>/secret/", staff.staff_secret_reveal, name="staff_secret"),
-    path("staff/<int:number>/send-link/", staff.staff_send_link, name="staff_send_link"),
+    path("staff/<int:number>/send-link/", staff_links.staff_send_link, name="staff_send_link"),
 ]
 
 urlpatterns = [*portal_urls, *link_urls, *staff_urls]

@@ -30,7 +30,6 @@ from orders.services.notify import (
     order_completed_notify,
     order_confirmation_send,
     order_enduser_link_send,
-    order_finish_link_send,
 )
 from refresh.choices import RefreshStyle
 from refresh.services import ticket_create
@@ -123,7 +122,7 @@ def _order_emails(people, organization):
     order_confirmation_send(order=install, key="t-confirm-install")
     order_confirmation_send(order=email_only, key="t-confirm-email")
     order_enduser_link_send(order=install, key="t-enduser")
-    order_finish_link_send(order=draft, actor=people["staff"])
+    _order_links(install, draft, people["staff"])
     order_completed_notify(order=install)
     install.owner = people["staff"]
     start = timezone.now().replace(microsecond=0) + dt.timedelta(days=2)
@@ -148,7 +147,25 @@ def _order_emails(people, organization):
         quoted=first,
         assigned_to=UserFactory(roles=[Role.ORDERS_TECHNICIAN], full_name="Dana Fox"),
     )
+    # Addressed with To, CC and a subject (the compose form's fields).
+    order_message_post(
+        order=install,
+        author=people["staff"],
+        kind=MessageKind.REPLY,
+        body="The licences arrived.",
+        to=[people["coordinator"].email],
+        cc=["riley@it.edu", "dean@med.example.edu"],
+        subject="[Order 77820] Install software for Avery Garcia",
+    )
     return install
+
+
+def _order_links(install, draft, staff):
+    """Send Order Link for a submitted order (from me) and a draft (from the IT desk)."""
+    from orders.services.links import order_link_send
+
+    order_link_send(order=install, actor=staff, sender="me")
+    order_link_send(order=draft, actor=staff, sender="it")
 
 
 def _appointment_moved_and_cancelled(install, slot, staff):

@@ -116,7 +116,7 @@ orders:staff_organization             GET  302 403 403 403 403 403 403 200 200 2
 orders:staff_queue                    GET  302 403 403 403 403 403 403 200 200 200
 orders:staff_resume                   POST 302 403 403 403 403 403 403 302 302 302
 orders:staff_secret                   POST 302 403 403 403 403 403 403 403 403 302
-orders:staff_send_link                POST 302 403 403 403 403 403 403 302 302 302
+orders:staff_send_link                GET  302 403 403 403 403 403 403 200 200 200
 orders:staff_subscribe                POST 302 403 403 403 403 403 403 302 302 302
 orders:staff_unsubscribe              POST 302 403 403 403 403 403 403 302 302 302
 password_change                       GET  302 200 200 200 200 200 200 200 200 200

@@ -50,3 +50,112 @@ def information_form_class(order_type: str):
 
     InformationForm.__name__ = f"{base.__name__}Information"
     return InformationForm
+
+
+class OrderLinkForm(forms.Form):
+    email = forms.EmailField(
+        label="To",
+        required=False,
+        help_text="A coordinator who can see the order. Empty: the coordinator who started it.",
+    )
+    sender = forms.ChoiceField(label="From", widget=forms.RadioSelect)
+    subject = forms.CharField(label="Subject", max_length=200)
+    message = forms.CharField(
+        label="Message", max_length=MESSAGE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    attachments = forms.FileField(label="Attachments", required=False)
+
+    def __init__(self, *args, actor, site_name: str, **kwargs):
+        from orders.forms.staff import MultipleFileField
+        from orders.services.links import FROM_IT, FROM_ME
+
+        super().__init__(*args, **kwargs)
+        self.fields["sender"].choices = [
+            (FROM_IT, f"{site_name} (the IT desk)"),
+            (FROM_ME, f"Me: replies come to {actor.email}"),
+        ]
+        self.fields["sender"].initial = FROM_IT
+        self.fields["attachments"] = MultipleFileField(
+            label="Attachments",
+            required=False,
+            help_text="Up to 5 files, 10 MB together: PDF, PNG, JPEG, GIF, text, CSV, Word "
+            "or Excel.",
+        )
+
+
+def _address_list(value: str) -> list[str]:
+    from django.core.validators import validate_email
+
+    addresses = [a.strip() for a in (value or "").replace(";", ",").replace("\n", ",").split(",")]
+    addresses = [a for a in addresses if a]
+    bad = []
+    for address in addresses:
+        try:
+            validate_email(address)
+        except forms.ValidationError:
+            bad.append(address)
+    if bad:
+        raise forms.ValidationError(f"Not an email address: {', '.join(bad)}.")
+    return addresses
+
+
+def compose_form_class():
+    """The staff compose form: the message form plus Ubersmith's reply fields."""
+    from orders.forms.staff import MessageForm
+    from orders.selectors import orders_staff_users
+
+    class ComposeForm(MessageForm):
+        to = forms.CharField(
+            label="To",
+            required=False,
+            max_length=2000,
+            help_text="Email addresses, separated by commas; it starts with the order's "
+            "contacts and subscribers (empty: them).",
+        )
+        cc = forms.CharField(label="CC", required=False, max_length=2000)
+        subject = forms.CharField(label="Subject", required=False, max_length=300)
+        assign_order_to = forms.ModelChoiceField(
+            label="Assign order to",
+            required=False,
+            queryset=None,
+            empty_label="Keep the owner",
+            help_text="Makes them the order's owner (recorded; they are emailed).",
+        )
+        subscribe = forms.BooleanField(
+            label="Subscribe me: I get a copy of every message", required=False
+        )
+
+        field_order = [
+            "kind",
+            "to",
+            "cc",
+            "subject",
+            "body",
+            "assigned_to",
+            "assign_order_to",
+            "subscribe",
+            "attachments",
+            "quoted",
+        ]
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.fields["assign_order_to"].queryset = orders_staff_users()
+
+        def clean_to(self):
+            return _address_list(self.cleaned_data.get("to", ""))
+
+        def clean_cc(self):
+            return _address_list(self.cleaned_data.get("cc", ""))
+
+    return ComposeForm
+
+
+class CannedResponsePickForm(forms.Form):
+    template = forms.ModelChoiceField(
+        label="Template", queryset=None, empty_label="Choose a canned response…"
+    )
+
+    def __init__(self, *args, responses, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = responses

@@ -98,14 +98,6 @@ class ITSMTicketForm(forms.Form):
     status = forms.ChoiceField(label="Status", choices=ITSMTicketStatus.choices)
 
 
-class SendLinkForm(forms.Form):
-    email = forms.EmailField(
-        label="Send to",
-        required=False,
-        help_text="Leave empty to send it to the coordinator who started the order.",
-    )
-
-
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 

@@ -4,6 +4,7 @@ from .catalog import InstallableSoftware, OrderActionTemplate, OrderNumberCounte
 from .messages import OrderAttachment, OrderMessage, OrderSubscription, validate_attachment_size
 from .order import Order, OrderAction, OrderAudit
 from .records import EndUserSecret, OrderITSMTicket, WorkstationPlaceholder
+from .responses import CannedResponse
 from .validators import (
     FIRST_ORDER_NUMBER,
     USERNAME_RE,
@@ -12,6 +13,7 @@ from .validators import (
 )
 
 __all__ = [
+    "CannedResponse",
     "FIRST_ORDER_NUMBER",
     "USERNAME_RE",
     "EndUserSecret",

@@ -42,6 +42,10 @@ class OrderMessage(models.Model):
     quoted = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="quoted_by"
     )
+    # Who staff addressed it to (empty: the people its kind reaches by default).
+    subject = models.CharField(max_length=300, blank=True)
+    to = models.JSONField(default=list, blank=True)
+    cc = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -30,7 +30,6 @@ from .messages import (
 )
 from .notify import (
     order_confirmation_send,
-    order_finish_link_send,
     order_notify_owner,
     order_notify_subscribers,
 )
@@ -86,7 +85,6 @@ __all__ = [
     "order_confirmation_send",
     "order_create_draft",
     "order_details_update",
-    "order_finish_link_send",
     "order_hold",
     "order_itsm_ticket_add",
     "order_itsm_ticket_set_status",

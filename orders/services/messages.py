@@ -110,6 +110,9 @@ def order_message_notify(*, message: OrderMessage) -> None:
     if message.author_id:
         sent_to.add(message.author.email.lower())
     client_visible = message.kind in CLIENT_VISIBLE_MESSAGE_KINDS
+    if message.to or message.cc:
+        _notify_addressed(message=message, context=context, sent_to=sent_to)
+        return
     if client_visible:
         coordinators = [e for e in _coordinator_emails(order) if e.lower() not in sent_to]
         email_queue(
@@ -140,6 +143,75 @@ def order_message_notify(*, message: OrderMessage) -> None:
     )
 
 
+def _notify_addressed(*, message: OrderMessage, context: dict, sent_to: set[str]) -> None:
+    """A message staff addressed (To and CC on the compose form): exactly those people.
+
+    Staff addresses get the staff email (the order manager's link); everyone
+    else the client email (the portal's link). ``order_message_post`` refused
+    non-staff addresses on staff-only kinds, so nothing internal leaves IT.
+    """
+    from notifications.services import email_queue
+
+    from .replies import staff_addresses
+
+    order = message.order
+    portal_url, staff_url = _urls(order)
+    to = [a for a in message.to if a.lower() not in sent_to]
+    cc = [a for a in message.cc if a.lower() not in sent_to and a not in to]
+    staff = staff_addresses([*to, *cc])
+    if message.kind in CLIENT_VISIBLE_MESSAGE_KINDS:
+        client_to = [a for a in to if a.lower() not in staff]
+        client_cc = [a for a in cc if a.lower() not in staff]
+        email_queue(
+            key=f"order-msg-{message.pk}-client",
+            template="orders_message_client",
+            to=client_to or client_cc,
+            cc=client_cc if client_to else [],
+            context={**context, "order_url": portal_url},
+            related=order,
+        )
+    staff_to = [a for a in to if a.lower() in staff]
+    staff_cc = [a for a in cc if a.lower() in staff]
+    assignee = message.assigned_to.email.lower() if message.assigned_to_id else ""
+    email_queue(
+        key=f"order-msg-{message.pk}-staff",
+        template="orders_message_staff",
+        to=staff_to or staff_cc,
+        cc=staff_cc if staff_to else [],
+        context={
+            **context,
+            "order_url": staff_url,
+            "assigned": message.kind == MessageKind.FOLLOW_UP
+            and assignee in {a.lower() for a in staff_to},
+        },
+        related=order,
+    )
+
+
+def _addresses_check(*, kind: str, to: list[str], cc: list[str], assigned_to) -> list[str]:
+    """Lower-cased, de-duplicated; staff-only kinds may reach staff only."""
+    from .replies import staff_addresses
+
+    if kind not in CLIENT_VISIBLE_MESSAGE_KINDS:
+        everyone = [*to, *cc]
+        outside = sorted({a for a in everyone if a.lower() not in staff_addresses(everyone)})
+        if outside:
+            raise ValidationError(
+                {
+                    "to": f"{', '.join(outside)} do not work on orders: follow-ups and internal "
+                    "comments stay inside IT. Remove them, or write a reply."
+                }
+            )
+    addressed = {a.lower() for a in [*to, *cc]}
+    if (
+        kind == MessageKind.FOLLOW_UP
+        and assigned_to is not None
+        and assigned_to.email.lower() not in addressed
+    ):
+        to = [*to, assigned_to.email]
+    return to
+
+
 @transaction.atomic
 def order_message_post(
     *,
@@ -150,8 +222,20 @@ def order_message_post(
     quoted: OrderMessage | None = None,
     assigned_to=None,
     files: Iterable = (),
+    to: Iterable[str] | None = None,
+    cc: Iterable[str] = (),
+    subject: str = "",
+    assign_order_to=None,
+    subscribe: bool = False,
 ) -> OrderMessage:
-    """A staff message on the order's thread, with attachments; emails follow after commit."""
+    """A staff message on the order's thread, with attachments; emails follow after commit.
+
+    ``to``/``cc`` (the compose form's, editable) address exactly those people;
+    an empty To keeps the defaults of the module docstring (with a CC: the
+    order's contacts and subscribers, plus the CC). ``subject`` is the emails'
+    subject. ``assign_order_to`` changes the order's owner (audited, the new
+    owner told); ``subscribe`` subscribes the author.
+    """
     require_orders_staff(author)
     body = (body or "").strip()
     if not body:
@@ -183,6 +267,22 @@ def order_message_post(
     errors = [error for upload in files for error in attachment_errors(upload)]
     if errors:
         raise ValidationError({"attachments": errors})
+    to_list = _clean_addresses(to or [])
+    if not to_list and cc:
+        from .replies import message_recipients_default
+
+        to_list = message_recipients_default(order=order, kind=kind, author=author)
+    cc_list = [a for a in _clean_addresses(cc) if a.lower() not in {t.lower() for t in to_list}]
+    if to_list or cc_list:
+        to_list = _addresses_check(kind=kind, to=to_list, cc=cc_list, assigned_to=assigned_to)
+    if assign_order_to is not None:
+        from .desk import order_owner_assign
+
+        order_owner_assign(order=order, actor=author, owner=assign_order_to)
+    if subscribe:
+        from .staff import order_subscribe
+
+        order_subscribe(order=order, user=author)
     message = OrderMessage.objects.create(
         order=order,
         kind=kind,
@@ -191,11 +291,24 @@ def order_message_post(
         from_client=False,
         assigned_to=assigned_to,
         quoted=quoted,
+        subject=(subject or "").strip()[:300],
+        to=to_list,
+        cc=cc_list,
     )
     for upload in files:
         _attach(message=message, upload=upload)
     order_message_notify(message=message)
     return message
+
+
+def _clean_addresses(addresses: Iterable[str]) -> list[str]:
+    seen, result = set(), []
+    for address in addresses:
+        address = (address or "").strip()
+        if address and address.lower() not in seen:
+            seen.add(address.lower())
+            result.append(address)
+    return result
 
 
 def _attach(*, message: OrderMessage, upload) -> OrderAttachment:

@@ -13,7 +13,6 @@ from django.urls import reverse
 
 from orders.choices import (
     LINK_PURPOSE_ACCOUNT_ACCESS,
-    LINK_PURPOSE_ORDER_FINISH,
     LINK_PURPOSE_ORDER_SECRET,
     OrderType,
 )
@@ -206,31 +205,6 @@ def order_completed_notify(*, order: Order):
         body=body,
     )
     return email
-
-
-def order_finish_link_send(*, order: Order, actor=None, to: str = ""):
-    """Email the client a link to finish a started draft (earlier links revoked)."""
-    from notifications.links import access_link_issue
-    from notifications.services import email_queue
-    from orders.exceptions import OrderError
-
-    if order.status != "draft":
-        raise OrderError(f"Order {order.number} is no longer a draft; nothing to finish.")
-    address = to or (_coordinator_emails(order) or [""])[0]
-    if not address:
-        raise OrderError("The order has no coordinator to send the link to.")
-    issued = access_link_issue(target=order, purpose=LINK_PURPOSE_ORDER_FINISH, email=address)
-    return email_queue(
-        key=f"order-{order.pk}-finish-link-{issued.link.pk}",
-        template="orders_finish_link",
-        to=[address],
-        context={
-            "order": order,
-            "link_url": issued.url(reverse("orders:finish_link", args=[issued.token])),
-            "sender": actor,
-        },
-        related=order,
-    )
 
 
 def order_client_message_notify(*, order: Order, message):

@@ -58,17 +58,19 @@ def _resolve(request, token: str, purpose: str):
 @never_cache
 @require_http_methods(["GET"])
 def finish_link(request, token: str):
-    """The client finishes a started draft: sign in, then the draft opens."""
+    """The order link: sign in, then the draft opens to be finished, or the order to follow."""
     try:
         _link, order = _resolve(request, token, LINK_PURPOSE_ORDER_FINISH)
     except LinkInvalid as exc:
         return _link_invalid(request, exc)
-    edit_url = reverse("orders:portal_edit", args=[order.number])
+    # A draft opens to be finished; any other order to be followed.
+    name = "orders:portal_edit" if order.status == "draft" else "orders:portal_detail"
+    target_url = reverse(name, args=[order.number])
     if not request.user.is_authenticated:
-        return redirect_to_login(edit_url)
+        return redirect_to_login(target_url)
     if order_get_for_portal(user=request.user, number=order.number) is None:
         raise Http404("No such order.")
-    return redirect(edit_url)
+    return redirect(target_url)
 
 
 def _slot_choices(team):

@@ -23,23 +23,22 @@ from common.forms import error_text, form_add_service_error
 from orders import selectors as sel
 from orders.choices import ActionKind, ActionStatus, ITSMTicketStatus, OrderStatus
 from orders.exceptions import OrderPermissionDenied
+from orders.forms.desk import compose_form_class
 from orders.forms.staff import (
     ITSMTicketForm,
-    MessageForm,
     NoteForm,
     OrderFilterForm,
-    SendLinkForm,
     SkipForm,
 )
 from orders.models import Order
 from orders.services import (
     enduser_secret_live,
     enduser_secret_reveal,
-    order_finish_link_send,
     order_message_post,
     order_subscribe,
     order_unsubscribe,
 )
+from orders.views.compose import compose_forms, compose_post_kwargs
 
 PAGE_SIZE = 25
 
@@ -163,9 +162,7 @@ def staff_detail(request, number: int):
     if quote_id and quote_id.isdigit():
         quote = next((m for m in thread if m.pk == int(quote_id)), None)
     initial_kind = request.GET.get("kind") or "reply"
-    message_form = MessageForm(
-        initial={"kind": initial_kind, "quoted": quote.pk if quote else None}
-    )
+    compose = compose_forms(request, order=order, kind=initial_kind, quote=quote)
     itsm_tickets = list(sel.staff_order_itsm_tickets(order=order))
     appointments = sel.staff_order_appointments(order=order)
     secret = enduser_secret_live(order=order) if order.order_type == "install_software" else None
@@ -180,7 +177,7 @@ def staff_detail(request, number: int):
         "process_form": NoteForm(),
         "thread": thread,
         "quote": quote,
-        "message_form": message_form,
+        **compose,
         "itsm_form": ITSMTicketForm(),
         "open_tickets": [t for t in itsm_tickets if t.status != ITSMTicketStatus.CLOSED],
         "closed_tickets": [t for t in itsm_tickets if t.status == ITSMTicketStatus.CLOSED],
@@ -190,8 +187,6 @@ def staff_detail(request, number: int):
         "can_hold": _transition_allowed(order, "hold", request.user),
         "can_resume": _transition_allowed(order, "resume", request.user),
         "can_cancel": not order.is_final and request.user.has_perm("orders.cancel_order"),
-        "can_send_link": order.status == OrderStatus.DRAFT,
-        "send_link_form": SendLinkForm(),
         "secret": secret,
         "can_reveal": bool(
             secret
@@ -209,7 +204,7 @@ def staff_detail(request, number: int):
 def staff_message_post(request, number: int):
     """Post a message; with htmx only the thread is re-rendered."""
     order = order_or_404(request, number)
-    form = MessageForm(request.POST, request.FILES)
+    form = compose_form_class()(request.POST, request.FILES)
     thread_template = "orders/staff/_thread.html"
     if form.is_valid():
         quoted = sel.staff_message_get(order=order, message_id=form.cleaned_data["quoted"])
@@ -222,6 +217,7 @@ def staff_message_post(request, number: int):
                 quoted=quoted,
                 assigned_to=form.cleaned_data["assigned_to"],
                 files=form.cleaned_data["attachments"],
+                **compose_post_kwargs(form),
             )
         except ValidationError as exc:
             form_add_service_error(form, exc)
@@ -233,7 +229,7 @@ def staff_message_post(request, number: int):
                     {
                         "order": order,
                         "thread": sel.staff_order_messages(order=order),
-                        "message_form": MessageForm(initial={"kind": "reply"}),
+                        **compose_forms(request, order=order, kind="reply"),
                         "posted": True,
                     },
                 )
@@ -283,25 +279,3 @@ def staff_secret_reveal(request, number: int):
     response = render(request, "orders/staff/secret.html", {"order": order, "password": password})
     response["Cache-Control"] = "no-store"
     return response
-
-
-@orders_staff
-@require_POST
-def staff_send_link(request, number: int):
-    """Email the client a link to finish a started draft."""
-    order = order_or_404(request, number)
-    form = SendLinkForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Enter a valid email address.")
-        return back_to_order(order)
-    call_and_report(
-        request,
-        lambda: order_finish_link_send(
-            order=order, actor=request.user, to=form.cleaned_data["email"]
-        ),
-        lambda email: (
-            f"The link to finish order {order.number} was sent to "
-            f"{', '.join(email.to) if email else 'the coordinator'}."
-        ),
-    )
-    return back_to_order(order)

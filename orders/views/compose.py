@@ -1,0 +1,47 @@
+"""The order page's compose form: To, CC and Subject prefilled, the canned-response
+picker (GET ``?template=<id>`` fills Subject and Message), "assign order to" and
+"subscribe me". Used by the staff order page and its message POST."""
+
+from __future__ import annotations
+
+from orders.forms.desk import CannedResponsePickForm, compose_form_class
+from orders.services.replies import (
+    canned_response_render,
+    canned_responses_for,
+    message_recipients_default,
+    message_subject_default,
+)
+
+
+def compose_forms(request, *, order, kind: str, quote=None) -> dict:
+    """``message_form`` (initial values for ``kind``) and ``template_form`` for the page."""
+    responses = canned_responses_for(order=order)
+    initial = {
+        "kind": kind,
+        "quoted": quote.pk if quote else None,
+        "to": ", ".join(message_recipients_default(order=order, kind=kind, author=request.user)),
+        "subject": message_subject_default(order=order),
+    }
+    picked = request.GET.get("template", "")
+    template_form = CannedResponsePickForm(
+        {"template": picked} if picked else None, responses=responses
+    )
+    if picked and template_form.is_valid():
+        initial.update(
+            canned_response_render(
+                response=template_form.cleaned_data["template"], order=order, actor=request.user
+            )
+        )
+    return {"message_form": compose_form_class()(initial=initial), "template_form": template_form}
+
+
+def compose_post_kwargs(form) -> dict:
+    """The compose form's extra fields as ``order_message_post`` keywords."""
+    data = form.cleaned_data
+    return {
+        "to": data["to"],
+        "cc": data["cc"],
+        "subject": data["subject"],
+        "assign_order_to": data["assign_order_to"],
+        "subscribe": data["subscribe"],
+    }
