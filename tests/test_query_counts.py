@@ -57,7 +57,6 @@ NOT_LIST_PAGES: dict[str, str] = {
             "orders:portal_edit",
             "orders:staff_cancel",
             "orders:staff_details",
-            "orders:staff_organization",
             "refresh:ticket_create",
             "refresh:ticket_location",
             "refresh:ticket_replacement",

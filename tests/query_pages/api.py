@@ -1,7 +1,7 @@
 """The REST API's list and detail endpoints (issue 15: fixed API list query counts).
 
-Opened with the session of a person of the role (the same permission checks
-as an API key; a key adds its own lookup, the same on every request). List
+Opened with the session of a person of the role (DRF's session
+authentication; the permission checks are the ones an API key gets). List
 endpoints grow their rows; a detail endpoint grows what it nests (an order's
 steps) or, when it nests nothing, the rows of its list.
 """
@@ -16,9 +16,9 @@ from tests.query_pages.base import Page, url
 
 
 def _ticket(ctx):
-    refresh.tickets_create(ctx, 1)
     from refresh.models import RefreshTicket
 
+    refresh.tickets_create(ctx, 1)
     return reverse("api:ticket-detail", args=[RefreshTicket.objects.latest("pk").pk])
 
 
@@ -43,10 +43,10 @@ def _system(ctx):
 
 def _order(name):
     def setup(ctx):
-        orders.queue_create(ctx)
-        orders.queued_orders_create(ctx, 1)
         from orders.models import Order
 
+        orders.queue_create(ctx)
+        orders.queued_orders_create(ctx, 1)
         ctx["order"] = Order.objects.latest("pk")
         return reverse(name, args=[ctx["order"].number])
 

@@ -74,6 +74,24 @@ def queued_orders_create(ctx, n):
         order_steps_add(order, ActionStatus.DONE, ActionStatus.PENDING)
 
 
+def _organization_search(ctx):
+    from tests.orders.factories import OrderFactory
+
+    order = OrderFactory(organization=ctx["org"], submitted_by=ctx["coordinator"])
+    return reverse("orders:staff_organization", args=[order.number]) + "?q=medicine"
+
+
+def _organizations(ctx, n):
+    """Organizations the search finds, each with an email domain."""
+    from tests.accounts.factories import OrganizationDomainFactory, OrganizationFactory
+
+    start = ctx.setdefault("organizations", 0)
+    for i in range(start, start + n):
+        target = OrganizationFactory(name=f"School of Medicine {i}")
+        OrganizationDomainFactory(organization=target, domain=f"med{i}.example.edu")
+    ctx["organizations"] = start + n
+
+
 def _appointments_page(ctx):
     from django.utils import timezone
 
@@ -111,5 +129,6 @@ PAGES: dict[str, Page] = {
     "orders:staff_detail": Page(
         Role.ORDERS_MANAGER, _order_page("orders:staff_detail"), messages_create
     ),
+    "orders:staff_organization": Page(Role.ORDERS_TECHNICIAN, _organization_search, _organizations),
     "orders:staff_appointments": Page(Role.ORDERS_TECHNICIAN, _appointments_page, _appointments),
 }
