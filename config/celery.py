@@ -28,6 +28,13 @@ def _make_var_dirs(**kwargs):
 
 
 app.conf.beat_schedule = {
+    # --- the effects outbox (common/effects.py) --------------------------------
+    # Every minute: effects whose broker message was lost and effects a dead
+    # worker abandoned (lease expired) go to a worker again.
+    "effects-sweep": {
+        "task": "common.tasks.effects_sweep_task",
+        "schedule": 60.0,
+    },
     # --- health (common/health.py): proves beat sends and a worker runs --------
     "health-heartbeat": {
         "task": "common.health.heartbeat_task",

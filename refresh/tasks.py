@@ -14,7 +14,7 @@ from refresh.services import jobs
 ITSM_RETRY = {
     "autoretry_for": (TransientITSMError,),
     "retry_backoff": 30,
-    "retry_backoff_max": 900,
+    "retry_backoff_max": 300,  # below the broker visibility timeout (settings)
     "retry_jitter": True,
     "max_retries": 8,
     "acks_late": True,

@@ -22,7 +22,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def fake_effects(monkeypatch):
-    """The tasks the services enqueue, by name, instead of sending them to a broker."""
+    """The tasks the services promise (outbox rows hurried after commit), by name,
+    instead of sending them to a broker."""
+    from common.models import Effect
+
     calls = []
 
     class Recorder:
@@ -30,10 +33,11 @@ def fake_effects(monkeypatch):
             self.name = name
 
         def delay(self, **kwargs):
-            calls.append((self.name, kwargs))
+            effect = Effect.objects.get(pk=kwargs["effect_id"])
+            calls.append((effect.task_name, effect.kwargs))
 
         def apply_async(self, *, kwargs, countdown=None):
-            calls.append((self.name, kwargs))
+            self.delay(**kwargs)
 
     monkeypatch.setattr("common.effects.task_by_name", Recorder)
     return calls

@@ -31,6 +31,7 @@ from ._common import (
     delivery_location,
     email_context,
     itsm_comment_delivery_task,
+    itsm_ticket_required,
     ticket_for_job,
 )
 
@@ -82,7 +83,8 @@ def ticket_appointment_booked_notify(*, ticket_id: int, moved: bool = False) -> 
     if ticket is None or ticket.status != S.DELIVERY_SCHEDULED:
         return
     booking = ticket.booking
-    if ticket.itsm_ticket_id:
+    # The push needs the ITSM ticket (created by a sibling effect): wait for it.
+    if itsm_ticket_required(ticket):
         when = (
             f"{timezone.localtime(ticket.delivery_at):%a %b %-d %Y %-I:%M %p}"
             if ticket.delivery_at
