@@ -1,0 +1,40 @@
+"""Dependent effects wait for what they need (issue 20): the appointment push to
+the ITSM is retried until the ticket's ITSM ticket exists, never skipped."""
+
+import pytest
+from django.utils import timezone
+
+from common.effects import effect_run, enqueue_on_commit
+from common.models import Effect, EffectStatus
+from integrations.models import StubIdempotencyKey, StubITSMTicket
+from refresh.choices import RefreshStyle, TicketStatus
+from refresh.models import RefreshTicket
+
+S = TicketStatus
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_the_appointment_push_waits_for_the_itsm_ticket_then_reaches_it(flow, monkeypatch):
+    ticket = flow.to(S.DELIVERY_SCHEDULED, style=RefreshStyle.NO_CUSTOMER)
+    itsm_id = ticket.itsm_ticket_id
+    assert itsm_id
+    # The push runs before the ITSM ticket is linked (the race of issue 20).
+    RefreshTicket.objects.filter(pk=ticket.pk).update(itsm_ticket_id="")
+    monkeypatch.setattr("common.effects._hurry", lambda *a, **k: None)
+    effect = enqueue_on_commit("refresh.tasks.appointment_booked_task", ticket_id=ticket.pk)
+
+    assert effect_run(effect_id=effect.pk) == "retry"
+    effect.refresh_from_db()
+    assert effect.status == EffectStatus.PENDING
+    assert "has no ITSM ticket yet" in effect.last_error
+    assert effect.next_attempt_at > timezone.now()
+
+    RefreshTicket.objects.filter(pk=ticket.pk).update(itsm_ticket_id=itsm_id)
+    # Forget the first push (the flow's own) so this one's arrival is seen.
+    StubIdempotencyKey.objects.filter(key__contains="-booking-").delete()
+    StubITSMTicket.objects.filter(pk=itsm_id).update(appointment_start=None, feed=[])
+    Effect.objects.filter(pk=effect.pk).update(next_attempt_at=timezone.now())
+    assert effect_run(effect_id=effect.pk) == "done"
+    stub = StubITSMTicket.objects.get(pk=itsm_id)
+    assert stub.appointment_start is not None
+    assert "Day-1 appointment" in str(stub.feed)
