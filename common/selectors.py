@@ -33,11 +33,12 @@ def effects_needing_attention() -> QuerySet[Effect]:
     )
 
 
-def effect_targets_failing(*, target_kind: str, task_prefix: str = "") -> QuerySet:
-    """Ids of the ``target_kind`` objects with an effect needing attention (a subquery)."""
+def effects_failing_for(*, target_kind: str, task_prefix: str = "") -> QuerySet[Effect]:
+    """The effects about ``target_kind`` objects that failed, keep failing, or were
+    abandoned (use ``.values("target_id")`` as a subquery, or filter by OuterRef)."""
     effects = Effect.objects.filter(
         _needing_attention(timezone.now()), target_kind=target_kind
     ).exclude(status=EffectStatus.PENDING, attempts__lt=FAILING_ATTEMPTS)
     if task_prefix:
         effects = effects.filter(task_name__startswith=task_prefix)
-    return effects.values("target_id")
+    return effects

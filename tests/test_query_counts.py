@@ -104,6 +104,23 @@ def _stub_tasks(ctx, n):
         client.add_task(ticket_id=str(ctx["stub"].pk), title=f"Task {i}", idempotency_key=f"t{i}")
 
 
+def _effects(ctx, n):
+    from common.models import Effect, EffectStatus
+
+    start = Effect.objects.count()
+    for i in range(start, start + n):
+        Effect.objects.create(
+            task_name="refresh.tasks.itsm_ticket_create_task",
+            kwargs={"ticket_id": i},
+            target_kind="ticket",
+            target_id=i,
+            key=f"e{i}",
+            status=EffectStatus.FAILED,
+            attempts=1,
+            last_error="PermanentITSMError: refused",
+        )
+
+
 def _preferences(ctx, n):
     from tests.scheduling.factories import ScheduleSlotPreferenceFactory
 
@@ -202,6 +219,9 @@ PAGES: dict[str, Page] = {
         Role.REFRESH_MANAGER, lambda ctx: reverse("integrations:itsm_stub"), _stub_tickets
     ),
     "integrations:itsm_stub_ticket": Page(Role.REFRESH_MANAGER, _stub_ticket, _stub_tasks),
+    "integrations:effects": Page(
+        Role.ORDERS_MANAGER, lambda ctx: reverse("integrations:effects"), _effects
+    ),
     "scheduling:preference_list": Page(
         Role.SCHEDULE_SLOT_ADMIN, lambda ctx: reverse("scheduling:preference_list"), _preferences
     ),

@@ -35,7 +35,12 @@ logger = logging.getLogger(__name__)
 
 JOB = "orders automation"
 MAX_ATTEMPTS = 5
-STALE_RUNNING = timedelta(minutes=15)
+# A running action belongs to its worker this long after it was claimed. A run
+# cannot outlive the task hard time limit (CELERY_TASK_TIME_LIMIT, 230 s), so an
+# action older than this was abandoned by a dead worker; it is a little shorter
+# than the effect lease (common.effects.LEASE, 240 s), so the effect sweep's
+# rerun of the advance finds it free and reclaims it within 5 minutes.
+STALE_RUNNING = timedelta(seconds=235)
 
 
 def retry_delay(attempts: int) -> int:

@@ -38,3 +38,29 @@ def test_the_appointment_push_waits_for_the_itsm_ticket_then_reaches_it(flow, mo
     stub = StubITSMTicket.objects.get(pk=itsm_id)
     assert stub.appointment_start is not None
     assert "Day-1 appointment" in str(stub.feed)
+
+
+def test_a_ticket_whose_effects_keep_failing_shows_in_the_problems_focus(flow, manager):
+    from refresh.selectors import focus_counts, ticket_list_rows, ticket_problems
+
+    ticket = flow.new()
+    assert not ticket_problems(user=manager).filter(pk=ticket.pk).exists()
+    effect = Effect.objects.create(
+        task_name="refresh.tasks.itsm_reschedule_update_task",
+        kwargs={"ticket_id": ticket.pk, "reason": "released"},
+        target_kind="ticket",
+        target_id=ticket.pk,
+        key="failing",
+        status=EffectStatus.PENDING,
+        attempts=1,
+    )
+    # One failed attempt is an ordinary retry, not yet a problem.
+    assert not ticket_problems(user=manager).filter(pk=ticket.pk).exists()
+    Effect.objects.filter(pk=effect.pk).update(
+        status=EffectStatus.FAILED, attempts=2, last_error="PermanentITSMError: refused"
+    )
+    problems = ticket_problems(user=manager)
+    assert list(problems.values_list("pk", flat=True)) == [ticket.pk]
+    assert focus_counts(user=manager)["problems"] == 1
+    (row,) = ticket_list_rows(tickets=problems)
+    assert row["problem"] == "Its ITSM or email effects keep failing: see Effects."

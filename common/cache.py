@@ -1,0 +1,48 @@
+"""The cache is an optimisation, never a dependency: reads fall back, writes wait.
+
+With the cache (Redis) briefly down a transition must still commit: reads
+return ``default`` (callers then read the database), and invalidations are
+made after commit, retried a few times, and only logged when they still fail
+(the entries they would drop expire on their own or are versioned).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from django.core.cache import cache
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+UNAVAILABLE = object()
+SET_ATTEMPTS = 3
+
+
+def cache_get(key: str, default: Any = None) -> Any:
+    """``cache.get(key)``, or ``default`` when the cache cannot be reached."""
+    try:
+        return cache.get(key, default)
+    except Exception:  # any backend error: the caller reads the database instead
+        logger.warning("cache unavailable reading %s", key, exc_info=True)
+        return default
+
+
+def cache_set(key: str, value: Any, *, timeout: float | None) -> bool:
+    """``cache.set``, retried a few times; False (logged) when the cache stays down."""
+    for attempt in range(SET_ATTEMPTS):
+        try:
+            cache.set(key, value, timeout=timeout)
+            return True
+        except Exception:
+            if attempt + 1 < SET_ATTEMPTS:
+                time.sleep(0.05 * 2**attempt)
+    logger.warning("cache unavailable writing %s", key)
+    return False
+
+
+def cache_set_on_commit(key: str, value: Any, *, timeout: float | None) -> None:
+    """Set ``key`` once the current transaction commits (never fails the transaction)."""
+    transaction.on_commit(lambda: cache_set(key, value, timeout=timeout))
