@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
 from typing import Any
 
 from django.core.cache import cache
@@ -43,6 +44,12 @@ def cache_set(key: str, value: Any, *, timeout: float | None) -> bool:
     return False
 
 
-def cache_set_on_commit(key: str, value: Any, *, timeout: float | None) -> None:
-    """Set ``key`` once the current transaction commits (never fails the transaction)."""
-    transaction.on_commit(lambda: cache_set(key, value, timeout=timeout))
+def cache_version_bump(key: str) -> None:
+    """Give a version key a new value now and again after commit (both never fail).
+
+    Now: this transaction's own later reads miss the stale entries. After
+    commit: a reader in another process that cached between the two from the
+    pre-commit state is invalidated too.
+    """
+    cache_set(key, uuid.uuid4().hex, timeout=None)
+    transaction.on_commit(lambda: cache_set(key, uuid.uuid4().hex, timeout=None))

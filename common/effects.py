@@ -28,7 +28,7 @@ from typing import Any
 from celery import current_app
 from celery.exceptions import Retry
 from django.db import InterfaceError, OperationalError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from common.models import Effect, EffectStatus
@@ -46,6 +46,9 @@ BACKOFF_CAP = 1800
 MAX_ATTEMPTS = 12
 # A new row is hurried at commit; the sweep leaves it alone this long.
 HURRY_GRACE = timedelta(seconds=30)
+# A row the sweep sent is not sent again for this long while it waits in the
+# queue behind a backlog (unless it became due again since: a retry, a lease).
+RESEND_AFTER = timedelta(minutes=2)
 SWEEP_BATCH = 1000
 KEEP_DONE = timedelta(days=7)
 
@@ -198,8 +201,14 @@ def effects_due_ids(*, limit: int = SWEEP_BATCH) -> list[int]:
     first attempts) and running rows whose lease expired (a dead worker)."""
     now = timezone.now()
     fresh = Q(attempts=0, created_at__gt=now - HURRY_GRACE)
+    not_sent_since_due = (
+        Q(swept_at__isnull=True)
+        | Q(swept_at__lt=now - RESEND_AFTER)
+        | Q(status=EffectStatus.PENDING, swept_at__lt=F("next_attempt_at"))
+        | Q(status=EffectStatus.RUNNING, swept_at__lt=F("lease_until"))
+    )
     return list(
-        Effect.objects.filter(_claimable(now))
+        Effect.objects.filter(_claimable(now), not_sent_since_due)
         .exclude(fresh & Q(status=EffectStatus.PENDING))
         .order_by("next_attempt_at", "id")
         .values_list("pk", flat=True)[:limit]
@@ -209,6 +218,7 @@ def effects_due_ids(*, limit: int = SWEEP_BATCH) -> list[int]:
 def effects_sweep() -> int:
     """Beat, every minute: send every due effect to a worker; forget old done rows."""
     ids = effects_due_ids()
+    Effect.objects.filter(pk__in=ids).update(swept_at=timezone.now())
     for effect_id in ids:
         _hurry(effect_id)
     Effect.objects.filter(

@@ -88,6 +88,9 @@ class Effect(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)
     lease_until = models.DateTimeField(null=True, blank=True)
+    swept_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the sweep last sent it to the workers."
+    )
     last_error = models.TextField(blank=True)
     retried_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -24,13 +24,12 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-import uuid
 from zoneinfo import ZoneInfo
 
 import holidays
 from django.conf import settings
 
-from common.cache import UNAVAILABLE, cache_get, cache_set_on_commit
+from common.cache import UNAVAILABLE, cache_get, cache_version_bump
 
 BUSINESS_DAY_START = dt.time(5, 0)
 BUSINESS_DAY_END = dt.time(18, 0)
@@ -206,9 +205,8 @@ def business_calendar() -> BusinessCalendar:
 
 def invalidate_business_calendar() -> None:
     """Make every process rebuild its calendar (closure days changed)."""
-    # After commit (other processes must read the new closures) and never
-    # failing the closure-day change when the cache is down.
-    cache_set_on_commit(_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    # Now and after commit, retried; a cache outage never fails the change.
+    cache_version_bump(_VERSION_KEY)
     with _shared_lock:
         _shared["calendar"] = None
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import uuid
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from common.cache import cache_get, cache_set, cache_set_on_commit
+from common.cache import cache_get, cache_set, cache_version_bump
 from refresh.choices import RefreshStyle, TicketStatus
 from refresh.models import (
     RefreshConfig,
@@ -159,8 +158,8 @@ _COUNTS_VERSION_KEY = "refresh:status-counts-version"
 
 def counts_changed() -> None:
     """Forget cached status counts (services call it on every status change)."""
-    # After commit, retried; a cache outage never fails the status change.
-    cache_set_on_commit(_COUNTS_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    # Now and after commit, retried; a cache outage never fails the change.
+    cache_version_bump(_COUNTS_VERSION_KEY)
 
 
 def _counts_key(filters: TicketFilters) -> str:
