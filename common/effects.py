@@ -12,8 +12,8 @@ A worker runs an effect with :func:`effect_run`: it claims the row (row lock
 with ``skip_locked`` + a lease), calls the task's function synchronously, and
 marks the row done once the function returned. Errors the task declares as
 transient (its ``autoretry_for``), :class:`EffectNotReady` (a dependency such as
-the ITSM ticket does not exist yet), Celery ``Retry`` and database connection
-errors schedule the next attempt with exponential backoff and a cap; any
+the ITSM ticket does not exist yet), Celery ``Retry``, the soft time limit and
+database connection errors schedule the next attempt with exponential backoff and a cap; any
 other error marks the row failed with the error, for staff to retry.
 The tasks themselves stay idempotent: they re-read state and return early.
 """
@@ -26,7 +26,7 @@ from datetime import timedelta
 from typing import Any
 
 from celery import current_app
-from celery.exceptions import Retry
+from celery.exceptions import Retry, SoftTimeLimitExceeded
 from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -127,7 +127,7 @@ def _claimable(now) -> Q:
 
 
 def _is_transient(task, exc: BaseException) -> bool:
-    transient = (EffectNotReady, Retry, OperationalError, InterfaceError)
+    transient = (EffectNotReady, Retry, SoftTimeLimitExceeded, OperationalError, InterfaceError)
     return isinstance(exc, transient + tuple(getattr(task, "autoretry_for", ()) or ()))
 
 
