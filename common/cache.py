@@ -22,13 +22,13 @@ UNAVAILABLE = object()
 SET_ATTEMPTS = 3
 
 
-def cache_get(key: str, default: Any = None) -> Any:
-    """``cache.get(key)``, or ``default`` when the cache cannot be reached."""
+def cache_get(key: str, default: Any = None, *, unavailable: Any = None) -> Any:
+    """``cache.get(key, default)``; ``unavailable`` when the cache cannot be reached."""
     try:
         return cache.get(key, default)
     except Exception:  # any backend error: the caller reads the database instead
         logger.warning("cache unavailable reading %s", key, exc_info=True)
-        return default
+        return unavailable
 
 
 def cache_set(key: str, value: Any, *, timeout: float | None) -> bool:

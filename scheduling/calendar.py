@@ -172,7 +172,7 @@ def _load_closures() -> dict[dt.date, bool]:
 def business_calendar() -> BusinessCalendar:
     """The configured calendar, rebuilt when closure days have changed."""
     # The cache down: build from the database (closure days) every time.
-    version = cache_get(_VERSION_KEY, UNAVAILABLE)
+    version = cache_get(_VERSION_KEY, unavailable=UNAVAILABLE)
     now = time.monotonic()
     calendar = _shared["calendar"]
     if (
