@@ -12,9 +12,10 @@ A worker runs an effect with :func:`effect_run`: it claims the row (row lock
 with ``skip_locked`` + a lease), calls the task's function synchronously, and
 marks the row done once the function returned. Errors the task declares as
 transient (its ``autoretry_for``), :class:`EffectNotReady` (a dependency such as
-the ITSM ticket does not exist yet), Celery ``Retry``, the soft time limit and
-database connection errors schedule the next attempt with exponential backoff and a cap; any
-other error marks the row failed with the error, for staff to retry.
+the ITSM ticket does not exist yet), Celery ``Retry``, the soft time limit,
+database connection errors and unique-key races (IntegrityError) schedule
+the next attempt with exponential backoff and a cap; any other error marks
+the row failed with the error, for staff to retry.
 The tasks themselves stay idempotent: they re-read state and return early.
 """
 
@@ -27,7 +28,7 @@ from typing import Any
 
 from celery import current_app
 from celery.exceptions import Retry, SoftTimeLimitExceeded
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -127,7 +128,16 @@ def _claimable(now) -> Q:
 
 
 def _is_transient(task, exc: BaseException) -> bool:
-    transient = (EffectNotReady, Retry, SoftTimeLimitExceeded, OperationalError, InterfaceError)
+    # IntegrityError: two runs of the same work raced on a unique key; the next
+    # attempt re-reads the state and finds the work done.
+    transient = (
+        EffectNotReady,
+        Retry,
+        SoftTimeLimitExceeded,
+        OperationalError,
+        InterfaceError,
+        IntegrityError,
+    )
     return isinstance(exc, transient + tuple(getattr(task, "autoretry_for", ()) or ()))
 
 
