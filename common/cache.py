@@ -31,16 +31,33 @@ def cache_get(key: str, default: Any = None, *, unavailable: Any = None) -> Any:
         return unavailable
 
 
-def cache_set(key: str, value: Any, *, timeout: float | None) -> bool:
-    """``cache.set``, retried a few times; False (logged) when the cache stays down."""
-    for attempt in range(SET_ATTEMPTS):
+def cache_set(key: str, value: Any, *, timeout: float | None, attempts: int = SET_ATTEMPTS) -> bool:
+    """``cache.set``, retried a few times; False (logged) when the cache stays down.
+
+    A fill after a read (``attempts=1``) is not worth waiting for; an
+    invalidation is.
+    """
+    for attempt in range(attempts):
         try:
             cache.set(key, value, timeout=timeout)
             return True
         except Exception:
-            if attempt + 1 < SET_ATTEMPTS:
+            if attempt + 1 < attempts:
                 time.sleep(0.05 * 2**attempt)
     logger.warning("cache unavailable writing %s", key)
+    return False
+
+
+def cache_delete(key: str) -> bool:
+    """``cache.delete``, retried a few times; False (logged) when the cache stays down."""
+    for attempt in range(SET_ATTEMPTS):
+        try:
+            cache.delete(key)
+            return True
+        except Exception:
+            if attempt + 1 < SET_ATTEMPTS:
+                time.sleep(0.05 * 2**attempt)
+    logger.warning("cache unavailable deleting %s", key)
     return False
 
 

@@ -185,7 +185,7 @@ def status_counts(*, user, filters: TicketFilters | None = None) -> dict[str, in
     qs = _filter(RefreshTicket.objects.all(), filters, with_status=False, with_focus=False)
     for row in qs.order_by().values("status").annotate(n=Count("*")):
         counts[row["status"]] = row["n"]
-    cache_set(key, counts, timeout=STATUS_COUNTS_TTL)
+    cache_set(key, counts, timeout=STATUS_COUNTS_TTL, attempts=1)
     return counts
 
 
