@@ -86,7 +86,7 @@ app.conf.beat_schedule = {
     # --- orders --------------------------------------------------------------
     "orders-actions-sweep": {
         "task": "orders.tasks.order_actions_sweep_task",
-        "schedule": crontab(minute="*/10"),
+        "schedule": crontab(minute="*/2"),
     },
     "orders-purge-enduser-secrets": {
         "task": "orders.tasks.enduser_secrets_purge_task",
