@@ -202,8 +202,31 @@ def effect_run(*, effect_id: int) -> str:
         logger.exception("effect %s %s failed", effect.pk, effect.task_name)
         _finish(effect, status=EffectStatus.FAILED, lease_until=None, last_error=error)
         return "failed"
-    _finish(effect, status=EffectStatus.DONE, lease_until=None)
+    if _finish(effect, status=EffectStatus.DONE, lease_until=None):
+        _wake_waiting(effect)
     return "done"
+
+
+def _wake_waiting(effect: Effect) -> None:
+    """Effects about the same object that wait for a result (``EffectNotReady``,
+    e.g. the appointment push waiting for the ITSM ticket) may have it now: they
+    run now instead of after their backoff."""
+    if not effect.target_kind:
+        return
+    waiting = Effect.objects.filter(
+        target_kind=effect.target_kind,
+        target_id=effect.target_id,
+        status=EffectStatus.PENDING,
+        last_error__startswith=f"{EffectNotReady.__name__}:",
+    ).exclude(pk=effect.pk)
+    ids = list(waiting.values_list("pk", flat=True))
+    if ids:
+        Effect.objects.filter(pk__in=ids).update(next_attempt_at=timezone.now())
+        for effect_id in ids:
+            try:
+                _hurry(effect_id)
+            except Exception:  # the broker down: they are due, the sweep sends them
+                logger.warning("could not hurry waiting effect %s", effect_id, exc_info=True)
 
 
 def effects_due_ids(*, limit: int = SWEEP_BATCH) -> list[int]:

@@ -93,9 +93,14 @@ def replacement_assigned_task(ticket_id: int) -> None:
     jobs.ticket_replacement_assigned_notify(ticket_id=ticket_id)
 
 
-@shared_task(**ITSM_RETRY)
+@shared_task(acks_late=True)
 def appointment_booked_task(ticket_id: int, moved: bool = False) -> None:
     jobs.ticket_appointment_booked_notify(ticket_id=ticket_id, moved=moved)
+
+
+@shared_task(**ITSM_RETRY)
+def appointment_itsm_push_task(ticket_id: int) -> None:
+    jobs.ticket_appointment_itsm_push(ticket_id=ticket_id)
 
 
 @shared_task(**ITSM_RETRY)

@@ -21,7 +21,7 @@ def test_the_appointment_push_waits_for_the_itsm_ticket_then_reaches_it(flow, mo
     # The push runs before the ITSM ticket is linked (the race of issue 20).
     RefreshTicket.objects.filter(pk=ticket.pk).update(itsm_ticket_id="")
     monkeypatch.setattr("common.effects._hurry", lambda *a, **k: None)
-    effect = enqueue_on_commit("refresh.tasks.appointment_booked_task", ticket_id=ticket.pk)
+    effect = enqueue_on_commit("refresh.tasks.appointment_itsm_push_task", ticket_id=ticket.pk)
 
     assert effect_run(effect_id=effect.pk) == "retry"
     effect.refresh_from_db()
@@ -64,3 +64,29 @@ def test_a_ticket_whose_effects_keep_failing_shows_in_the_problems_focus(flow, m
     assert focus_counts(user=manager)["problems"] == 1
     (row,) = ticket_list_rows(tickets=problems)
     assert row["problem"] == "Its ITSM or email effects keep failing: see Effects."
+
+
+def test_a_waiting_effect_runs_as_soon_as_the_itsm_ticket_exists(flow, monkeypatch):
+    hurried = []
+    monkeypatch.setattr(
+        "common.effects._hurry", lambda effect_id, *a, **k: hurried.append(effect_id)
+    )
+    ticket = flow.to(S.DELIVERY_SCHEDULED, style=RefreshStyle.NO_CUSTOMER)  # no effect ran
+    effects = Effect.objects.filter(target_kind="ticket", target_id=ticket.pk)
+    push = effects.get(task_name="refresh.tasks.appointment_itsm_push_task")
+    create = effects.get(task_name="refresh.tasks.itsm_ticket_create_task")  # one promise
+
+    assert effect_run(effect_id=push.pk) == "retry"
+    push.refresh_from_db()
+    assert push.next_attempt_at > timezone.now()  # its backoff
+    hurried.clear()
+    assert effect_run(effect_id=create.pk) == "done"
+    # The create woke the push: due now and sent to a worker, not after its backoff.
+    assert push.pk in hurried
+    push.refresh_from_db()
+    assert push.next_attempt_at <= timezone.now()
+    assert effect_run(effect_id=push.pk) == "done"
+    ticket.refresh_from_db()
+    stub = StubITSMTicket.objects.get(pk=ticket.itsm_ticket_id)
+    assert stub.appointment_start == ticket.delivery_at
+    assert stub.tasks.count() == 4

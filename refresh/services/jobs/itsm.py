@@ -140,7 +140,9 @@ def ticket_replacement_assigned_notify(*, ticket_id: int) -> None:
                 mac_engineering_notified_at=timezone.now()
             )
     elif platform == "windows" and not ticket.prestage_closed_at:
-        itsm_id = ticket.itsm_ticket_id or ticket_itsm_ticket_ensure(ticket_id=ticket.pk)
+        # The ITSM ticket is the create effect's alone (a second creator would race
+        # it and add the tasks twice): wait for it.
+        itsm_id = itsm_ticket_required(ticket)
         if not itsm_id:
             return
         client = get_itsm_client()
