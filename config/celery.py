@@ -43,7 +43,7 @@ app.conf.beat_schedule = {
     # --- notifications -------------------------------------------------------
     "deliver-pending-emails": {
         "task": "notifications.tasks.deliver_pending_emails_task",
-        "schedule": crontab(minute="*/5"),
+        "schedule": 60.0,  # a dead worker's send is resent within 5 min (240 s lease)
     },
     # --- scheduling ----------------------------------------------------------
     "generate-schedule-slots": {

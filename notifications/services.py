@@ -97,6 +97,11 @@ def _deliver_later(email_id: int) -> None:
     task_by_name(DELIVER_TASK).delay(email_id=email_id)
 
 
+def retry_pause(attempts: int) -> int:
+    """Seconds before an email whose send failed is tried again: 1, 2, 4 ... 30 minutes."""
+    return min(60 * 2 ** max(attempts - 1, 0), 1800)
+
+
 # A worker hands one email to the backend within this long (the SMTP/HTTP
 # timeouts are shorter); after it, a crashed worker's email may be sent again.
 SEND_LEASE = timezone.timedelta(seconds=240)
@@ -166,9 +171,11 @@ def email_deliver(*, email_id: int) -> bool:
     try:
         message.send(fail_silently=False)
     except Exception as exc:
+        # Back to queued; the sweep leaves it alone until its retry is due
+        # (the task retries it after the same pause).
         claimed.update(
             status=EmailStatus.QUEUED,
-            lease_until=None,
+            lease_until=timezone.now() + timezone.timedelta(seconds=retry_pause(email.attempts)),
             last_error=f"{type(exc).__name__}: {exc}"[:2000],
         )
         raise
@@ -190,12 +197,15 @@ def email_mark_failed(*, email_id: int, error: str) -> None:
 
 
 def emails_deliver_pending(*, older_than_seconds: int = 120, limit: int = 500) -> int:
-    """Sweep: hand queued emails the worker never picked up back to it."""
-    cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
-    abandoned = Q(status=EmailStatus.SENDING, lease_until__lt=timezone.now())
+    """Sweep (every minute): hand back to the worker queued emails it never picked
+    up (a lost message) or whose retry is due, and "sending" ones whose worker died."""
+    now = timezone.now()
+    cutoff = now - timezone.timedelta(seconds=older_than_seconds)
+    due = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+    abandoned = Q(status=EmailStatus.SENDING, lease_until__lt=now)
     ids = list(
         OutboundEmail.objects.filter(
-            Q(status=EmailStatus.QUEUED, created_at__lt=cutoff) | abandoned
+            (Q(status=EmailStatus.QUEUED, created_at__lt=cutoff) & due) | abandoned
         )
         .order_by("id")
         .values_list("id", flat=True)[:limit]
