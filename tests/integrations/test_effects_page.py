@@ -43,3 +43,35 @@ def test_a_failed_effect_is_listed_with_its_error_and_retry_now_queues_it(
         0,
         manager,
     )
+
+
+def test_the_admin_lists_effects_read_only_and_runs_the_selected_again(
+    client, superuser, monkeypatch, django_capture_on_commit_callbacks
+):
+    sent = []
+    monkeypatch.setattr("common.effects._hurry", lambda effect_id, countdown=None: sent.append(1))
+    failed = Effect.objects.create(
+        task_name="refresh.tasks.event_push_task",
+        kwargs={"event_id": 7},
+        target_kind="event",
+        target_id=7,
+        key="admin",
+        status=EffectStatus.FAILED,
+        attempts=12,
+        last_error="PermanentITSMError: refused",
+    )
+    client.force_login(superuser)
+    changelist = reverse("admin:common_effect_changelist")
+    page = client.get(changelist)
+    assert page.status_code == 200
+    assert "event_push_task" in page.content.decode()
+    assert client.get(reverse("admin:common_effect_add")).status_code == 403
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(changelist, {"action": "retry_now", "_selected_action": [failed.pk]})
+    failed.refresh_from_db()
+    assert (failed.status, failed.attempts, failed.retried_by) == (
+        EffectStatus.PENDING,
+        0,
+        superuser,
+    )
+    assert sent == [1]
