@@ -28,6 +28,13 @@ def _make_var_dirs(**kwargs):
 
 
 app.conf.beat_schedule = {
+    # --- the effects outbox (common/effects.py) --------------------------------
+    # Every minute: effects whose broker message was lost and effects a dead
+    # worker abandoned (lease expired) go to a worker again.
+    "effects-sweep": {
+        "task": "common.tasks.effects_sweep_task",
+        "schedule": 60.0,
+    },
     # --- health (common/health.py): proves beat sends and a worker runs --------
     "health-heartbeat": {
         "task": "common.health.heartbeat_task",
@@ -36,7 +43,7 @@ app.conf.beat_schedule = {
     # --- notifications -------------------------------------------------------
     "deliver-pending-emails": {
         "task": "notifications.tasks.deliver_pending_emails_task",
-        "schedule": crontab(minute="*/5"),
+        "schedule": 60.0,  # a dead worker's send is resent within 5 min (240 s lease)
     },
     # --- scheduling ----------------------------------------------------------
     "generate-schedule-slots": {
@@ -79,7 +86,7 @@ app.conf.beat_schedule = {
     # --- orders --------------------------------------------------------------
     "orders-actions-sweep": {
         "task": "orders.tasks.order_actions_sweep_task",
-        "schedule": crontab(minute="*/10"),
+        "schedule": crontab(minute="*/2"),
     },
     "orders-purge-enduser-secrets": {
         "task": "orders.tasks.enduser_secrets_purge_task",

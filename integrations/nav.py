@@ -7,4 +7,10 @@ NAV_ITEMS = [
         visible=lambda user: user.has_perm("integrations.use_itsm_stub"),
         order=80,
     ),
+    NavItem(
+        "Effects",
+        "integrations:effects",
+        visible=lambda user: user.has_perm("common.view_effect"),
+        order=85,
+    ),
 ]

@@ -18,4 +18,6 @@ urlpatterns = [
         views.itsm_stub_create_timeout,
         name="itsm_stub_create_timeout",
     ),
+    path("effects/", views.effects_list, name="effects"),
+    path("effects/<int:pk>/retry/", views.effect_retry, name="effect_retry"),
 ]

@@ -9,7 +9,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import role_required
+from common.effects import effect_retry_now
 from common.forms import error_text
+from common.selectors import effects_needing_attention
 
 from . import selectors
 from .services import (
@@ -109,3 +111,27 @@ def itsm_stub_create_timeout(request):
         else "ITSM creates answer normally again.",
     )
     return redirect("integrations:itsm_stub")
+
+
+# --- stuck and failing effects (the outbox, common/effects.py) -----------------
+EFFECTS_PERM = "common.view_effect"
+
+
+@role_required(EFFECTS_PERM)
+def effects_list(request):
+    """Effects that failed, keep failing, or were abandoned: why, and a retry button."""
+    page = Paginator(effects_needing_attention(), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "integrations/effects.html",
+        {"page": page, "can_retry": request.user.has_perm("common.retry_effect")},
+    )
+
+
+@require_POST
+@role_required(EFFECTS_PERM, "common.retry_effect")
+def effect_retry(request, pk):
+    """Run one effect again now (POST; the list shows its outcome)."""
+    effect = effect_retry_now(effect_id=pk, actor=request.user)
+    messages.success(request, f"{effect.short_name} for {effect.target} will run again now.")
+    return redirect("integrations:effects")

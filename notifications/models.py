@@ -33,6 +33,12 @@ class OutboundEmail(models.Model):
         max_length=10, choices=EmailStatus.choices, default=EmailStatus.QUEUED
     )
     attempts = models.PositiveSmallIntegerField(default=0)
+    lease_until = models.DateTimeField(
+        null=True, blank=True, help_text="While sending: the worker's claim ends then."
+    )
+    provider_message_id = models.CharField(
+        max_length=255, blank=True, help_text="The id the mail provider gave it (anymail)."
+    )
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)

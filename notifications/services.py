@@ -5,6 +5,7 @@ to the worker after commit; ``email_deliver`` sends one logged email through
 Django's mail backend (django-anymail in production).
 """
 
+import base64
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -105,50 +107,99 @@ def _deliver_later(email_id: int) -> None:
     task_by_name(DELIVER_TASK).delay(email_id=email_id)
 
 
+def retry_pause(attempts: int) -> int:
+    """Seconds before an email whose send failed is tried again: 1, 2, 4 ... 30 minutes."""
+    return min(60 * 2 ** max(attempts - 1, 0), 1800)
+
+
+# A worker hands one email to the backend within this long (the SMTP/HTTP
+# timeouts are shorter); after it, a crashed worker's email may be sent again.
+SEND_LEASE = timezone.timedelta(seconds=240)
+
+
+def _email_claim(email_id: int) -> OutboundEmail | None:
+    """Mark the email "sending" with a lease (committed before the backend is called).
+
+    None when it is sent or another live worker is sending it (a failed email
+    is sent again: staff resend it). An
+    abandoned "sending" email (lease over) with a provider id did go out: it is
+    recorded as sent, never resent; without one it is sent again.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        locked = OutboundEmail.objects.select_for_update(skip_locked=True)
+        email = locked.filter(pk=email_id).first()
+        if email is None or email.status == EmailStatus.SENT:
+            return None
+        if email.status == EmailStatus.SENDING:
+            if email.lease_until and email.lease_until > now:
+                return None
+            if email.provider_message_id:
+                email.status, email.sent_at, email.lease_until = EmailStatus.SENT, now, None
+                email.save(update_fields=["status", "sent_at", "lease_until"])
+                return None
+        email.status = EmailStatus.SENDING
+        email.lease_until = now + SEND_LEASE
+        email.attempts += 1
+        email.save(update_fields=["status", "lease_until", "attempts"])
+    return email
+
+
 def email_deliver(*, email_id: int) -> bool:
     """Send one logged email if it has not been sent; True when it went out now.
 
-    The row is locked while sending so two workers never both send it. A
-    backend error is recorded and re-raised for the task to retry.
-    """
-    failure = None
-    with transaction.atomic():
-        email = OutboundEmail.objects.select_for_update().filter(pk=email_id).first()
-        if email is None or email.status == EmailStatus.SENT:
-            return False
-        message = EmailMultiAlternatives(
-            subject=email.subject,
-            body=email.body_text,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=email.to,
-            cc=email.cc,
-            reply_to=email.reply_to,
-        )
-        if email.body_html:
-            message.attach_alternative(email.body_html, "text/html")
-        for attachment in email.attachments:
-            content = attachment["content"]
-            if attachment.get("encoding") == "base64":
-                import base64
+    The email is first marked "sending" with a lease and committed, then handed
+    to the backend outside any transaction, then recorded as sent with the
+    provider's message id (anymail's ``anymail_status.message_id``; none for the
+    console/locmem backends). A backend error puts it back to "queued" with the
+    error and is re-raised for the task to retry.
 
-                content = base64.b64decode(content)
-            message.attach(attachment["filename"], content, attachment["mimetype"])
-        email.attempts += 1
-        try:
-            message.send(fail_silently=False)
-        except Exception as exc:
-            # Recorded in this transaction (which commits); re-raised below so
-            # the task retries.
-            failure = exc
-            email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            email.save(update_fields=["attempts", "last_error"])
-        else:
-            email.status = EmailStatus.SENT
-            email.sent_at = timezone.now()
-            email.last_error = ""
-            email.save(update_fields=["status", "sent_at", "attempts", "last_error"])
-    if failure is not None:
-        raise failure
+    At-least-once window: a worker killed after the provider accepted the
+    message and before the "sent" row committed leaves it "sending" without a
+    provider id; when its lease ends the sweep sends it again (the one case of
+    a duplicate, as narrow as the backend call's return). A second worker never
+    sends it while the lease is live.
+    """
+    email = _email_claim(email_id)
+    if email is None:
+        return False
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=email.to,
+        cc=email.cc,
+        reply_to=email.reply_to,
+    )
+    if email.body_html:
+        message.attach_alternative(email.body_html, "text/html")
+    for attachment in email.attachments:
+        content = attachment["content"]
+        if attachment.get("encoding") == "base64":
+            content = base64.b64decode(content)
+        message.attach(attachment["filename"], content, attachment["mimetype"])
+    claimed = OutboundEmail.objects.filter(
+        pk=email.pk, status=EmailStatus.SENDING, attempts=email.attempts
+    )
+    try:
+        message.send(fail_silently=False)
+    except Exception as exc:
+        # Back to queued; the sweep leaves it alone until its retry is due
+        # (the task retries it after the same pause).
+        claimed.update(
+            status=EmailStatus.QUEUED,
+            lease_until=timezone.now() + timezone.timedelta(seconds=retry_pause(email.attempts)),
+            last_error=f"{type(exc).__name__}: {exc}"[:2000],
+        )
+        raise
+    status = getattr(message, "anymail_status", None)
+    claimed.update(
+        status=EmailStatus.SENT,
+        sent_at=timezone.now(),
+        lease_until=None,
+        last_error="",
+        provider_message_id=(getattr(status, "message_id", None) or "")[:255],
+    )
     return True
 
 
@@ -159,10 +210,16 @@ def email_mark_failed(*, email_id: int, error: str) -> None:
 
 
 def emails_deliver_pending(*, older_than_seconds: int = 120, limit: int = 500) -> int:
-    """Sweep: hand queued emails the worker never picked up back to it."""
-    cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
+    """Sweep (every minute): hand back to the worker queued emails it never picked
+    up (a lost message) or whose retry is due, and "sending" ones whose worker died."""
+    now = timezone.now()
+    cutoff = now - timezone.timedelta(seconds=older_than_seconds)
+    due = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+    abandoned = Q(status=EmailStatus.SENDING, lease_until__lt=now)
     ids = list(
-        OutboundEmail.objects.filter(status=EmailStatus.QUEUED, created_at__lt=cutoff)
+        OutboundEmail.objects.filter(
+            (Q(status=EmailStatus.QUEUED, created_at__lt=cutoff) & due) | abandoned
+        )
         .order_by("id")
         .values_list("id", flat=True)[:limit]
     )

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from .services import email_deliver, email_mark_failed, emails_deliver_pending
+from .services import email_deliver, email_mark_failed, emails_deliver_pending, retry_pause
 
 
 @shared_task(bind=True, max_retries=5, acks_late=True)
@@ -11,7 +11,7 @@ def deliver_email_task(self, email_id: int) -> bool:
         if self.request.retries >= self.max_retries:
             email_mark_failed(email_id=email_id, error=str(exc))
             return False
-        raise self.retry(exc=exc, countdown=min(60 * 2**self.request.retries, 1800)) from exc
+        raise self.retry(exc=exc, countdown=retry_pause(self.request.retries + 1)) from exc
 
 
 @shared_task

@@ -14,7 +14,7 @@ from refresh.services import jobs
 ITSM_RETRY = {
     "autoretry_for": (TransientITSMError,),
     "retry_backoff": 30,
-    "retry_backoff_max": 900,
+    "retry_backoff_max": 300,  # below the broker visibility timeout (settings)
     "retry_jitter": True,
     "max_retries": 8,
     "acks_late": True,
@@ -93,9 +93,14 @@ def replacement_assigned_task(ticket_id: int) -> None:
     jobs.ticket_replacement_assigned_notify(ticket_id=ticket_id)
 
 
-@shared_task(**ITSM_RETRY)
+@shared_task(acks_late=True)
 def appointment_booked_task(ticket_id: int, moved: bool = False) -> None:
     jobs.ticket_appointment_booked_notify(ticket_id=ticket_id, moved=moved)
+
+
+@shared_task(**ITSM_RETRY)
+def appointment_itsm_push_task(ticket_id: int) -> None:
+    jobs.ticket_appointment_itsm_push(ticket_id=ticket_id)
 
 
 @shared_task(**ITSM_RETRY)

@@ -24,12 +24,12 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-import uuid
 from zoneinfo import ZoneInfo
 
 import holidays
 from django.conf import settings
-from django.core.cache import cache
+
+from common.cache import UNAVAILABLE, cache_get, cache_version_bump
 
 BUSINESS_DAY_START = dt.time(5, 0)
 BUSINESS_DAY_END = dt.time(18, 0)
@@ -171,11 +171,13 @@ def _load_closures() -> dict[dt.date, bool]:
 
 def business_calendar() -> BusinessCalendar:
     """The configured calendar, rebuilt when closure days have changed."""
-    version = cache.get(_VERSION_KEY)
+    # The cache down: build from the database (closure days) every time.
+    version = cache_get(_VERSION_KEY, unavailable=UNAVAILABLE)
     now = time.monotonic()
     calendar = _shared["calendar"]
     if (
         calendar is not None
+        and version is not UNAVAILABLE
         and _shared["version"] == version
         and now - _shared["built"] < _MAX_AGE_SECONDS
         and calendar.country == settings.BUSINESS_HOLIDAYS_COUNTRY
@@ -203,7 +205,8 @@ def business_calendar() -> BusinessCalendar:
 
 def invalidate_business_calendar() -> None:
     """Make every process rebuild its calendar (closure days changed)."""
-    cache.set(_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    # Now and after commit, retried; a cache outage never fails the change.
+    cache_version_bump(_VERSION_KEY)
     with _shared_lock:
         _shared["calendar"] = None
 

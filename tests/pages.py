@@ -101,6 +101,7 @@ class DemoWorld:
 
 def _demo_objects() -> dict:
     from api.models import ApiKey
+    from common.models import Effect
     from integrations.models import StubITSMTicket
     from notifications.models import OutboundEmail
     from orders.models import Order, OrderAction, OrderAttachment, OrderITSMTicket, OrderQueue
@@ -136,6 +137,7 @@ def _demo_objects() -> dict:
         "policy": LifecyclePolicy.objects.order_by("pk").first(),
         "webhook": WebhookEndpoint.objects.order_by("pk").first(),
         "delivery": WebhookDelivery.objects.order_by("pk").first(),
+        "effect": Effect.objects.order_by("pk").first(),
     }
 
 
@@ -149,6 +151,12 @@ def _add_what_the_demo_lacks(objects: dict, staff: User) -> None:
     from webhooks.models import WebhookDelivery, WebhookEndpoint
 
     order = objects["order"]
+    if objects["effect"] is None:
+        from common.models import Effect
+
+        objects["effect"] = Effect.objects.create(
+            task_name="refresh.tasks.itsm_ticket_create_task", kwargs={"ticket_id": 0}, key="table"
+        )
     if objects["stub_ticket"] is None:
         objects["stub_ticket"] = StubITSMTicket.objects.create(title="Table ticket")
     if objects["itsm"] is None:
@@ -193,6 +201,7 @@ def _url_args(o: dict) -> dict[str, list]:
         "scheduling:feed_all": [feed],
         "orders:appointments_feed": [feed],
         "scheduling:feed_team": [feed, _pk(o["slot"].team if o["slot"] else None)],
+        "integrations:effect_retry": [_pk(o["effect"])],
         "refresh:customer_entry": ["no-such-token"],
         "refresh:customer_step": ["no-such-token", "location"],
         "refresh:ticket_detail": [_pk(o["ticket"])],

@@ -58,6 +58,8 @@ api_keys:revoke                       POST 302 404 404 404 404 404 404 404 404 4
 health                                GET  200 200 200 200 200 200 200 200 200 200
 health_full                           GET  500 500 500 500 500 500 500 500 500 500
 home                                  GET  302 200 200 200 200 200 200 200 200 200
+integrations:effect_retry             POST 302 403 403 403 302 302 403 403 302 302
+integrations:effects                  GET  302 403 403 403 200 200 403 403 200 200
 integrations:itsm_stub                GET  302 403 403 403 200 200 403 403 403 200
 integrations:itsm_stub_asset          POST 302 403 403 403 302 302 403 403 403 302
 integrations:itsm_stub_create_timeout POST 302 403 403 403 302 302 403 403 403 302

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.db.models import QuerySet
+
+from common.cache import cache_delete, cache_get, cache_set
 
 from .models import WebhookDelivery, WebhookEndpoint
 
@@ -20,21 +21,22 @@ def can_manage_webhooks(user) -> bool:
 
 def subscriptions_forget() -> None:
     """Endpoints changed: the next event reads them again."""
-    cache.delete(_SUBSCRIPTIONS_KEY)
+    cache_delete(_SUBSCRIPTIONS_KEY)
 
 
 def endpoint_ids_for_event(*, event: str) -> list[int]:
     """Active endpoints subscribed to ``event``.
 
     Events are raised on every audited status change, so the subscriptions are
-    cached until an endpoint changes (one query per cache fill, none after).
+    cached until an endpoint changes (one query per cache fill, none after). The
+    cache down: read from the database (a transition never fails for the cache).
     """
-    subscriptions = cache.get(_SUBSCRIPTIONS_KEY)
+    subscriptions = cache_get(_SUBSCRIPTIONS_KEY)
     if subscriptions is None:
         subscriptions = list(
             WebhookEndpoint.objects.filter(active=True).values_list("pk", "events")
         )
-        cache.set(_SUBSCRIPTIONS_KEY, subscriptions, timeout=None)
+        cache_set(_SUBSCRIPTIONS_KEY, subscriptions, timeout=None, attempts=1)
     return [pk for pk, events in subscriptions if event in (events or [])]
 
 

@@ -208,7 +208,12 @@ MAC_ENGINEERING_EMAIL = env.str("MAC_ENGINEERING_EMAIL", default="mac-engineerin
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # Chosen together with the task time limits below and the outbox lease and
+    # sweep (common/effects.py, docs/jobs.md): no task runs longer than the
+    # hard limit (230 s) < the effect lease (240 s) < the visibility timeout
+    # (600 s), so Redis never hands a message to a second worker while the
+    # first still runs it; a dead worker's effect is swept again within 5 min.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
 else:
     _broker_dir = VAR_DIR / "celery" / "broker"
     CELERY_BROKER_URL = "filesystem://"
@@ -224,6 +229,9 @@ else:
     }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
+# A task is warned (SoftTimeLimitExceeded) at 200 s and killed at 230 s.
+CELERY_TASK_SOFT_TIME_LIMIT = 200
+CELERY_TASK_TIME_LIMIT = 230
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE

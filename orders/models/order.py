@@ -209,6 +209,12 @@ class OrderAction(models.Model):
     started_at = models.DateTimeField(
         null=True, blank=True, help_text="When a worker last started this automated action."
     )
+    lease_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="A running automated action belongs to its worker until then; the "
+        "worker renews it while the directory call runs (a heartbeat).",
+    )
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
     result = models.JSONField(default=dict, blank=True, help_text="What the adapter returned.")

@@ -12,10 +12,13 @@ skipped.
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
@@ -35,7 +38,14 @@ logger = logging.getLogger(__name__)
 
 JOB = "orders automation"
 MAX_ATTEMPTS = 5
-STALE_RUNNING = timedelta(minutes=15)
+# A running action belongs to its worker while its lease is live. The worker
+# renews the lease every HEARTBEAT while the directory call runs, so a slow call
+# keeps its action however long it takes (up to the task time limit), and an
+# action whose worker died is free again within ACTION_LEASE: the next orders
+# sweep (every 2 minutes) or the outbox's rerun of the advance reclaims it,
+# within 5 minutes of the crash.
+ACTION_LEASE = timedelta(seconds=90)
+HEARTBEAT = timedelta(seconds=30)
 
 
 def retry_delay(attempts: int) -> int:
@@ -104,17 +114,50 @@ def _claim_next(order_id: int, outcome: AdvanceOutcome) -> OrderAction | None:
         now = timezone.now()
         if (
             action.status == ActionStatus.RUNNING
-            and action.started_at
-            and now - action.started_at < STALE_RUNNING
+            and action.lease_until
+            and action.lease_until > now
         ):
-            return None  # another worker has it
+            return None  # a live worker has it (its heartbeat renews the lease)
         action.status = ActionStatus.RUNNING
         action.attempts += 1
         action.started_at = now
-        action.save(update_fields=["status", "attempts", "started_at"])
+        action.lease_until = now + ACTION_LEASE
+        action.save(update_fields=["status", "attempts", "started_at", "lease_until"])
         if order.status == OrderStatus.SUBMITTED:
             run_transition(order=order, action="start", job=JOB, check_permission=False)
         return action
+
+
+def _lease_renew(action: OrderAction) -> int:
+    """Extend the lease of the run that holds ``action`` (its attempt is the fence)."""
+    return OrderAction.objects.filter(
+        pk=action.pk, status=ActionStatus.RUNNING, attempts=action.attempts
+    ).update(lease_until=timezone.now() + ACTION_LEASE)
+
+
+@contextmanager
+def _heartbeat(action: OrderAction) -> Iterator[None]:
+    """Renew the action's lease every HEARTBEAT while the body runs (a thread with
+    its own database connection). A killed worker's heartbeat dies with it."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(HEARTBEAT.total_seconds()):
+                if not _lease_renew(action):
+                    return  # finished, cancelled, or reclaimed meanwhile
+        except Exception:  # a lost beat only shortens the lease
+            logger.warning("order action %s: lease renewal failed", action.pk, exc_info=True)
+        finally:
+            connections.close_all()  # this thread's connections only
+
+    thread = threading.Thread(target=beat, name=f"order-action-{action.pk}-lease", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=5)
 
 
 def _placeholder_name(order: Order) -> str:
@@ -197,14 +240,21 @@ def _apply_effects(action: OrderAction, order: Order) -> None:
         order_enduser_link_send(order=order, key=key)
 
 
-def _record(action_id: int, *, result: dict | None, error: Exception | None, kind) -> int | None:
-    """Write the outcome; returns seconds to wait before a retry, if one is due."""
+def _record(
+    action_id: int, *, attempt: int, result: dict | None, error: Exception | None, kind
+) -> int | None:
+    """Write the outcome; returns seconds to wait before a retry, if one is due.
+
+    Only the run that holds the action (its ``attempt``) records: a run whose
+    lease lapsed and was reclaimed by another worker records nothing.
+    """
     with transaction.atomic():
         action = OrderAction.objects.select_related("order").get(pk=action_id)
         order = order_lock(order_id=action.order_id)
         action = OrderAction.objects.select_for_update().get(pk=action_id)
-        if action.status != ActionStatus.RUNNING:
-            return None  # cancelled or skipped meanwhile
+        if action.status != ActionStatus.RUNNING or action.attempts != attempt:
+            return None  # cancelled, skipped or reclaimed meanwhile
+        action.lease_until = None
         now = timezone.now()
         if error is None:
             if order.status in (
@@ -218,7 +268,16 @@ def _record(action_id: int, *, result: dict | None, error: Exception | None, kin
             action.note = (result or {}).get("skipped", "")
             action.last_error = ""
             action.processed_at = now
-            action.save(update_fields=["status", "result", "note", "last_error", "processed_at"])
+            action.save(
+                update_fields=[
+                    "status",
+                    "result",
+                    "note",
+                    "last_error",
+                    "processed_at",
+                    "lease_until",
+                ]
+            )
             order_audit_add(
                 order=order,
                 job=JOB,
@@ -232,11 +291,11 @@ def _record(action_id: int, *, result: dict | None, error: Exception | None, kin
         if kind is _Transient and action.attempts < MAX_ATTEMPTS:
             action.status = ActionStatus.PENDING
             action.last_error = message
-            action.save(update_fields=["status", "last_error"])
+            action.save(update_fields=["status", "last_error", "lease_until"])
             return retry_delay(action.attempts)
         action.status = ActionStatus.FAILED
         action.last_error = message
-        action.save(update_fields=["status", "last_error"])
+        action.save(update_fields=["status", "last_error", "lease_until"])
         order_audit_add(
             order=order,
             job=JOB,
@@ -265,7 +324,8 @@ def order_actions_advance(*, order_id: int, max_steps: int = 25) -> AdvanceOutco
             break
         order = Order.objects.get(pk=order_id)
         try:
-            result, error, kind = _call_adapter(action, order), None, None
+            with _heartbeat(action):
+                result, error, kind = _call_adapter(action, order), None, None
         except Exception as exc:  # classified below; unknown errors fail the action
             result, error = None, exc
             kind = _classify(exc)
@@ -276,7 +336,9 @@ def order_actions_advance(*, order_id: int, max_steps: int = 25) -> AdvanceOutco
                 action.automation,
                 type(exc).__name__,
             )
-        retry_in = _record(action.pk, result=result, error=error, kind=kind)
+        retry_in = _record(
+            action.pk, attempt=action.attempts, result=result, error=error, kind=kind
+        )
         outcome.ran.append(action.automation)
         if retry_in is not None:
             outcome.retry_in = retry_in
@@ -287,8 +349,9 @@ def order_actions_advance(*, order_id: int, max_steps: int = 25) -> AdvanceOutco
 
 
 def order_actions_sweep(*, limit: int = 200) -> list[int]:
-    """Order ids whose next automated action waits (missed task, stale worker)."""
-    stale = timezone.now() - STALE_RUNNING
+    """Order ids whose next automated action waits (missed task, a dead worker's
+    action whose lease lapsed)."""
+    now = timezone.now()
     current_position = (
         OrderAction.objects.filter(order=OuterRef("order"))
         .exclude(status__in=FINISHED_ACTION_STATUSES)
@@ -302,7 +365,7 @@ def order_actions_sweep(*, limit: int = 200) -> list[int]:
             status__in=[ActionStatus.PENDING, ActionStatus.RUNNING],
             position=Subquery(current_position),
         )
-        .exclude(status=ActionStatus.RUNNING, started_at__gt=stale)
+        .exclude(status=ActionStatus.RUNNING, lease_until__gt=now)
         .order_by("order_id")
         .values_list("order_id", flat=True)
         .distinct()[:limit]

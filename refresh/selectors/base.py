@@ -9,6 +9,7 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from common.selectors import effects_failing_for
 from refresh.choices import RefreshStyle, TicketStatus
 from refresh.models import (
     RefreshTicket,
@@ -48,7 +49,14 @@ def _problems_q(now: dt.datetime | None = None) -> Q:
             status=S.PENDING_ITSM_EXISTENCE,
             itsm_lookup_attempts__gte=ITSM_LOOKUP_ATTEMPTS_PROBLEM,
         )
+        # Its effects (ITSM ticket, appointment push, ...) keep failing (the outbox).
+        | Q(pk__in=ticket_effects_failing().values("target_id"))
     )
+
+
+def ticket_effects_failing():
+    """The refresh tickets' effects that failed, keep failing or were abandoned."""
+    return effects_failing_for(target_kind="ticket", task_prefix="refresh.")
 
 
 def problem_reason(ticket: RefreshTicket, now: dt.datetime | None = None) -> str:

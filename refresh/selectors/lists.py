@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import uuid
 from dataclasses import dataclass
 
-from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from common.cache import cache_get, cache_set, cache_version_bump
 from refresh.choices import RefreshStyle, TicketStatus
 from refresh.models import (
     RefreshConfig,
@@ -23,6 +22,7 @@ from .base import (
     ITSM_LOOKUP_ATTEMPTS_PROBLEM,
     _base_list_queryset,
     _problems_q,
+    ticket_effects_failing,
 )
 
 S = TicketStatus
@@ -158,11 +158,12 @@ _COUNTS_VERSION_KEY = "refresh:status-counts-version"
 
 def counts_changed() -> None:
     """Forget cached status counts (services call it on every status change)."""
-    cache.set(_COUNTS_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    # Now and after commit, retried; a cache outage never fails the change.
+    cache_version_bump(_COUNTS_VERSION_KEY)
 
 
 def _counts_key(filters: TicketFilters) -> str:
-    version = cache.get(_COUNTS_VERSION_KEY) or "0"
+    version = cache_get(_COUNTS_VERSION_KEY) or "0"
     raw = "|".join((filters.style, filters.team, filters.config, filters.batch, filters.q))
     return f"refresh:status-counts:{version}:{hashlib.sha256(raw.encode()).hexdigest()[:32]}"
 
@@ -178,13 +179,13 @@ def status_counts(*, user, filters: TicketFilters | None = None) -> dict[str, in
         return counts
     filters = filters or TicketFilters()
     key = _counts_key(filters)
-    cached = cache.get(key)
+    cached = cache_get(key)
     if cached is not None:
         return {**counts, **cached}
     qs = _filter(RefreshTicket.objects.all(), filters, with_status=False, with_focus=False)
     for row in qs.order_by().values("status").annotate(n=Count("*")):
         counts[row["status"]] = row["n"]
-    cache.set(key, counts, timeout=STATUS_COUNTS_TTL)
+    cache_set(key, counts, timeout=STATUS_COUNTS_TTL, attempts=1)
     return counts
 
 
@@ -204,11 +205,8 @@ def focus_counts(
         counts = status_counts(user=user, filters=filters)
     stuck = (
         _filter(RefreshTicket.objects.all(), filters, with_status=False, with_focus=False)
-        .filter(status=S.PENDING_ITSM_EXISTENCE)
-        .filter(
-            Q(status_changed_at__lt=timezone.now() - ITSM_EXISTENCE_STALE_AFTER)
-            | Q(itsm_lookup_attempts__gte=ITSM_LOOKUP_ATTEMPTS_PROBLEM)
-        )
+        .filter(_problems_q())
+        .exclude(status=S.PENDING_LOCATION_INFO)
         .order_by()
         .count()
     )
@@ -240,7 +238,10 @@ def ticket_list_rows(*, tickets: QuerySet[RefreshTicket]) -> list[dict]:
     from accounts.models import SupportTeam, User
 
     tickets = list(
-        tickets.values(
+        tickets.annotate(
+            effects_failing=Exists(ticket_effects_failing().filter(target_id=OuterRef("pk")))
+        ).values(
+            "effects_failing",
             "id",
             "status",
             "style",
@@ -299,6 +300,8 @@ def ticket_list_rows(*, tickets: QuerySet[RefreshTicket]) -> list[dict]:
                 problem = f"ITSM lookups failed {row['itsm_lookup_attempts']} times."
             elif row["status_changed_at"] < stale_before:
                 problem = "The ITSM has not known the replacement for more than 3 days."
+        if not problem and row["effects_failing"]:
+            problem = "Its ITSM or email effects keep failing: see Effects."
         serial, hostname = systems.get(row["existing_system_id"], ("", ""))
         replacement = systems.get(row["replacement_system_id"], ("", ""))[0]
         rows.append(

@@ -26,8 +26,14 @@ def effects_after_transition(*, ticket_id: int, source: str, target: str, reason
     email and the ITSM note say so.
     """
     if target != S.CANCELLED:
-        # Every refresh ticket gets one ITSM ticket with its tasks (keyed by id).
-        _enqueue("itsm_ticket_create_task", ticket_id=ticket_id)
+        # Every refresh ticket gets one ITSM ticket with its tasks: one effect per
+        # ticket (the key), so two runs never race to create it (the ITSM's "find
+        # before create" is not atomic); later transitions find it promised.
+        _enqueue(
+            "itsm_ticket_create_task",
+            ticket_id=ticket_id,
+            effect_key=f"refresh:itsm-ticket:{ticket_id}",
+        )
     if source == S.PENDING_CUSTOMER and target in (S.PENDING_APPROVAL, S.PENDING_ORDERING):
         # The customer submitted the wizard: confirm it; ask the approvers if needed.
         _enqueue("wizard_submitted_task", ticket_id=ticket_id)
@@ -54,6 +60,8 @@ def effects_after_transition(*, ticket_id: int, source: str, target: str, reason
         # The ITSM always hears of the appointment (no_customer: the generic 12 AM
         # one); the customer gets a confirmation with a calendar invite, or a
         # new-time notice when the booking moved (delivery_scheduled → itself).
+        # Two effects: the push waits for the ITSM ticket, the email does not.
+        _enqueue("appointment_itsm_push_task", ticket_id=ticket_id)
         _enqueue(
             "appointment_booked_task", ticket_id=ticket_id, moved=source == S.DELIVERY_SCHEDULED
         )

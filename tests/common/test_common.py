@@ -67,18 +67,26 @@ def test_model_update_compares_many_to_many_as_sets():
     assert again == {}
 
 
-def test_enqueue_on_commit_runs_the_named_task_only_after_commit(
+def test_enqueue_on_commit_writes_the_effect_now_and_hurries_it_only_after_commit(
     django_capture_on_commit_callbacks, monkeypatch
 ):
-    task = task_by_name("notifications.tasks.deliver_email_task")
+    from common.models import Effect
+
+    runner = task_by_name("common.tasks.effect_run_task")
     calls = []
-    monkeypatch.setattr(task, "delay", lambda **kw: calls.append(kw))
+    monkeypatch.setattr(runner, "delay", lambda **kw: calls.append(kw))
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        enqueue_on_commit("notifications.tasks.deliver_email_task", email_id=7)
+        effect = enqueue_on_commit("notifications.tasks.deliver_email_task", email_id=7)
+    assert Effect.objects.get() == effect
+    assert (effect.task_name, effect.kwargs, effect.status) == (
+        "notifications.tasks.deliver_email_task",
+        {"email_id": 7},
+        "pending",
+    )
     assert calls == []
     assert len(callbacks) == 1
     callbacks[0]()
-    assert calls == [{"email_id": 7}]
+    assert calls == [{"effect_id": effect.pk}]
 
 
 def test_task_by_name_refuses_an_unknown_task():

@@ -215,3 +215,69 @@ def test_outbox_about_names_the_order_by_its_number(client, make_user, django_as
         reverse("notifications:outbox_detail", args=[OutboundEmail.objects.first().pk])
     )
     assert "Order 77820" in detail.content.decode()
+
+
+def test_a_sending_email_is_not_sent_twice_and_records_the_provider_id(settings, mailoutbox):
+    from notifications.services import email_deliver, emails_deliver_pending
+    from tests.notifications.failing_backend import ProviderBackend
+
+    settings.EMAIL_BACKEND = "tests.notifications.failing_backend.ProviderBackend"
+    ProviderBackend.sent.clear()
+    email = _queue(key="lease")
+    # Another worker holds it ("sending", live lease): nobody else sends it.
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        status=EmailStatus.SENDING, lease_until=timezone.now() + timedelta(minutes=3)
+    )
+    assert email_deliver(email_id=email.pk) is False
+    assert ProviderBackend.sent == []
+    # That worker died before the provider accepted it (no provider id): the
+    # sweep hands it back once the lease is over, and it goes out once.
+    OutboundEmail.objects.filter(pk=email.pk).update(lease_until=timezone.now())
+    assert emails_deliver_pending(older_than_seconds=3600) == 1  # eager: delivered inline
+    email.refresh_from_db()
+    assert (email.status, email.provider_message_id) == (EmailStatus.SENT, "provider-0")
+    assert email.lease_until is None
+    assert len(ProviderBackend.sent) == 1
+    assert email_deliver(email_id=email.pk) is False
+
+
+def test_an_abandoned_email_the_provider_accepted_is_recorded_as_sent_not_resent(settings):
+    from notifications.services import email_deliver
+    from tests.notifications.failing_backend import ProviderBackend
+
+    settings.EMAIL_BACKEND = "tests.notifications.failing_backend.ProviderBackend"
+    ProviderBackend.sent.clear()
+    email = _queue(key="accepted")
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        status=EmailStatus.SENDING,
+        lease_until=timezone.now() - timedelta(seconds=1),
+        provider_message_id="provider-known",
+    )
+    assert email_deliver(email_id=email.pk) is False
+    email.refresh_from_db()
+    assert email.status == EmailStatus.SENT
+    assert ProviderBackend.sent == []
+
+
+def test_a_backend_error_puts_the_email_back_to_queued_with_the_error(settings):
+    from notifications.services import email_deliver
+
+    settings.EMAIL_BACKEND = "tests.notifications.failing_backend.FailingBackend"
+    email = _queue(key="back")
+    with pytest.raises(ConnectionError):
+        email_deliver(email_id=email.pk)
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == (EmailStatus.QUEUED, 1)
+    assert "SMTP is down" in email.last_error
+    # The minute sweep leaves it to its retry (a minute later), then hands it back.
+    from notifications.services import emails_deliver_pending
+
+    assert timezone.now() + timedelta(seconds=55) < email.lease_until
+    assert email.lease_until < timezone.now() + timedelta(seconds=65)
+    with time_machine.travel(timezone.now() + timedelta(seconds=30)):
+        assert emails_deliver_pending(older_than_seconds=0) == 0
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with time_machine.travel(timezone.now() + timedelta(seconds=61)):
+        assert emails_deliver_pending(older_than_seconds=0) == 1  # eager: delivered inline
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == (EmailStatus.SENT, 2)

@@ -36,7 +36,8 @@ def test_submission_runs_actions_on_a_worker_and_a_second_run_changes_nothing(
             until=lambda s: s == OrderStatus.COMPLETED,
             what="the first run to complete the order",
         )
-        assert "orders.tasks.order_actions_advance_task" in task_ledger.names()
+        # The advance runs as an outbox effect (common.tasks.effect_run_task).
+        assert "common.tasks.effect_run_task" in task_ledger.names()
         audits = OrderAudit.objects.filter(order=order).count()
         actions = list(
             order.actions.order_by("pk").values_list("pk", "status", "processed_at", "attempts")

@@ -45,6 +45,23 @@ def _stub_tasks(ctx, n):
         client.add_task(ticket_id=str(ctx["stub"].pk), title=f"Task {i}", idempotency_key=f"t{i}")
 
 
+def _effects(ctx, n):
+    from common.models import Effect, EffectStatus
+
+    start = Effect.objects.count()
+    for i in range(start, start + n):
+        Effect.objects.create(
+            task_name="refresh.tasks.itsm_ticket_create_task",
+            kwargs={"ticket_id": i},
+            target_kind="ticket",
+            target_id=i,
+            key=f"e{i}",
+            status=EffectStatus.FAILED,
+            attempts=1,
+            last_error="PermanentITSMError: refused",
+        )
+
+
 def _deliveries(ctx, n):
     """Deliveries to endpoints of different people, some of them redeliveries."""
     from tests.accounts.factories import UserFactory
@@ -85,6 +102,7 @@ PAGES: dict[str, Page] = {
         Role.REFRESH_MANAGER, url("integrations:itsm_stub"), _stub_tickets
     ),
     "integrations:itsm_stub_ticket": Page(Role.REFRESH_MANAGER, _stub_ticket, _stub_tasks),
+    "integrations:effects": Page(Role.ORDERS_MANAGER, url("integrations:effects"), _effects),
     "webhooks:delivery_list": Page(Role.ORDERS_MANAGER, url("webhooks:delivery_list"), _deliveries),
     "api_keys:list": Page(Role.ORDERS_TECHNICIAN, url("api_keys:list"), _api_keys),
 }

@@ -22,7 +22,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def fake_effects(monkeypatch):
-    """The tasks the services enqueue, by name, instead of sending them to a broker."""
+    """The tasks the services promise (outbox rows hurried after commit), by name,
+    instead of sending them to a broker."""
+    from common.models import Effect
+
     calls = []
 
     class Recorder:
@@ -30,10 +33,11 @@ def fake_effects(monkeypatch):
             self.name = name
 
         def delay(self, **kwargs):
-            calls.append((self.name, kwargs))
+            effect = Effect.objects.get(pk=kwargs["effect_id"])
+            calls.append((effect.task_name, effect.kwargs))
 
         def apply_async(self, *, kwargs, countdown=None):
-            calls.append((self.name, kwargs))
+            self.delay(**kwargs)
 
     monkeypatch.setattr("common.effects.task_by_name", Recorder)
     return calls
@@ -42,14 +46,22 @@ def fake_effects(monkeypatch):
 def test_effects_run_after_commit_with_source_and_target(
     flow, fake_effects, django_capture_on_commit_callbacks
 ):
-    ticket = flow.new()
-    fake_effects.clear()
+    from common.models import Effect
+
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.ticket_send_invite(ticket=ticket, job="invites")
+        ticket = flow.new()
     assert fake_effects == []  # nothing before commit
     for callback in callbacks:
         callback()
     assert fake_effects == [("refresh.tasks.itsm_ticket_create_task", {"ticket_id": ticket.pk})]
+    # The ITSM ticket is promised once per ticket: a later transition adds no
+    # second create (two would race in the ITSM's "find before create").
+    fake_effects.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.ticket_send_invite(ticket=ticket, job="invites")
+    assert fake_effects == []
+    creates = Effect.objects.filter(task_name="refresh.tasks.itsm_ticket_create_task")
+    assert list(creates.values_list("target_id", flat=True)) == [ticket.pk]
 
 
 def test_refused_transition_schedules_no_effects(
@@ -317,10 +329,8 @@ def test_submitted_wizard_enqueues_the_confirmation_after_commit(
     fake_effects.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.ticket_submit_wizard(ticket=ticket, actor_label="customer")
-    assert fake_effects == [
-        ("refresh.tasks.itsm_ticket_create_task", {"ticket_id": ticket.pk}),
-        ("refresh.tasks.wizard_submitted_task", {"ticket_id": ticket.pk}),
-    ]
+    # (The ITSM ticket was promised at creation, once.)
+    assert fake_effects == [("refresh.tasks.wizard_submitted_task", {"ticket_id": ticket.pk})]
 
 
 def test_customer_reschedule_enqueues_slot_email_and_itsm_note(

@@ -9,6 +9,7 @@ carry unique keys, ITSM creates carry idempotency keys.
 from ._common import DELIVERY_TASK, ITSM_TASK_TITLES, PRESTAGE_TASK
 from .appointments import (
     ticket_appointment_booked_notify,
+    ticket_appointment_itsm_push,
     tickets_discover_slots,
     tickets_send_appointment_reminders,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "approvers_send_digests",
     "event_push_to_itsm",
     "ticket_appointment_booked_notify",
+    "ticket_appointment_itsm_push",
     "ticket_itsm_existence_lookup",
     "ticket_itsm_reschedule_update",
     "ticket_itsm_ticket_ensure",

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from common.effects import EffectNotReady
 from integrations.itsm import get_itsm_client
 from notifications.links import access_link_issue
 from refresh.choices import RefreshStyle
+from refresh.choices import TicketStatus as S
 from refresh.models import RefreshTicket
 
 ITSM_TASK_TITLES = [
@@ -67,6 +69,16 @@ def email_context(ticket: RefreshTicket, **extra) -> dict:
         "location_notes": ticket.location_notes.strip(),
         **extra,
     }
+
+
+def itsm_ticket_required(ticket: RefreshTicket) -> str | None:
+    """The ticket's ITSM ticket id; "not ready yet" (the outbox retries) while its
+    creation is still pending. None only for a ticket cancelled before it had one."""
+    if ticket.itsm_ticket_id:
+        return ticket.itsm_ticket_id
+    if ticket.status == S.CANCELLED:
+        return None
+    raise EffectNotReady(f"refresh ticket {ticket.pk} has no ITSM ticket yet")
 
 
 def itsm_comment_delivery_task(ticket: RefreshTicket, text: str) -> None:

@@ -31,6 +31,7 @@ from ._common import (
     delivery_location,
     email_context,
     itsm_comment_delivery_task,
+    itsm_ticket_required,
     ticket_for_job,
 )
 
@@ -71,32 +72,48 @@ def tickets_discover_slots(*, now: dt.datetime | None = None) -> int:
     return advanced
 
 
-def ticket_appointment_booked_notify(*, ticket_id: int, moved: bool = False) -> None:
-    """A day-1 appointment is set (booked, moved, or no_customer's generic 12 AM one).
+def ticket_appointment_itsm_push(*, ticket_id: int) -> None:
+    """Tell the ITSM ticket (and its delivery task) the day-1 appointment that is set now.
 
-    The ITSM ticket always gets the appointment. The customer gets a confirmation
-    with a calendar invite and a link to change it: "booked" for a first booking,
+    Waits for the ITSM ticket (``EffectNotReady`` until the sibling create effect
+    linked it: retried, never skipped). Keyed on the booking and its slot, so a
+    second run for the same appointment does nothing; a later run after another
+    move pushes the newest appointment.
+    """
+    ticket = ticket_for_job(ticket_id)
+    if ticket is None or ticket.status != S.DELIVERY_SCHEDULED:
+        return
+    if not itsm_ticket_required(ticket):
+        return
+    booking = ticket.booking
+    when = (
+        f"{timezone.localtime(ticket.delivery_at):%a %b %-d %Y %-I:%M %p}"
+        if ticket.delivery_at
+        else "set"
+    )
+    booking_key = f"{booking.pk}-{booking.slot_id}" if booking else "generic"
+    get_itsm_client().update_ticket(
+        ticket_id=ticket.itsm_ticket_id,
+        comment=f"Day-1 appointment: {when}",
+        appointment_start=booking.slot.start if booking else ticket.delivery_at,
+        appointment_end=booking.slot.end if booking else ticket.delivery_at,
+        idempotency_key=f"handover-refresh-{ticket.pk}-booking-{booking_key}",
+    )
+    itsm_comment_delivery_task(ticket, f"Day-1 appointment: {when}")
+
+
+def ticket_appointment_booked_notify(*, ticket_id: int, moved: bool = False) -> None:
+    """A day-1 appointment is set: the customer's confirmation (the ITSM push is
+    its own effect, ``ticket_appointment_itsm_push``, so the email never waits
+    for the ITSM ticket).
+
+    A calendar invite and a link to change it: "booked" for a first booking,
     "new time" when the booking moved (by staff or by the customer's own change).
     """
     ticket = ticket_for_job(ticket_id)
     if ticket is None or ticket.status != S.DELIVERY_SCHEDULED:
         return
     booking = ticket.booking
-    if ticket.itsm_ticket_id:
-        when = (
-            f"{timezone.localtime(ticket.delivery_at):%a %b %-d %Y %-I:%M %p}"
-            if ticket.delivery_at
-            else "set"
-        )
-        booking_key = f"{booking.pk}-{booking.slot_id}" if booking else "generic"
-        get_itsm_client().update_ticket(
-            ticket_id=ticket.itsm_ticket_id,
-            comment=f"Day-1 appointment: {when}",
-            appointment_start=booking.slot.start if booking else ticket.delivery_at,
-            appointment_end=booking.slot.end if booking else ticket.delivery_at,
-            idempotency_key=f"handover-refresh-{ticket.pk}-booking-{booking_key}",
-        )
-        itsm_comment_delivery_task(ticket, f"Day-1 appointment: {when}")
     email = ticket_customer_email(ticket)
     if booking is None or not email:
         return

@@ -47,6 +47,7 @@ from ._common import (
     PRESTAGE_TASK,
     email_context,
     itsm_comment_delivery_task,
+    itsm_ticket_required,
     ticket_for_job,
 )
 
@@ -139,7 +140,9 @@ def ticket_replacement_assigned_notify(*, ticket_id: int) -> None:
                 mac_engineering_notified_at=timezone.now()
             )
     elif platform == "windows" and not ticket.prestage_closed_at:
-        itsm_id = ticket.itsm_ticket_id or ticket_itsm_ticket_ensure(ticket_id=ticket.pk)
+        # The ITSM ticket is the create effect's alone (a second creator would race
+        # it and add the tasks twice): wait for it.
+        itsm_id = itsm_ticket_required(ticket)
         if not itsm_id:
             return
         client = get_itsm_client()
@@ -288,7 +291,7 @@ def tickets_itsm_existence_lookup_batch(*, ticket_ids: list[int]) -> dict[str, i
 
 def ticket_itsm_reschedule_update(*, ticket_id: int, reason: str) -> None:
     ticket = ticket_for_job(ticket_id)
-    if ticket is None or not ticket.itsm_ticket_id:
+    if ticket is None or not itsm_ticket_required(ticket):
         return
     if reason == "slot_deleted":
         text = (
@@ -317,13 +320,13 @@ def event_push_to_itsm(*, event_id: int) -> None:
     client = get_itsm_client()
     if event.kind == EventKind.CHANGED_LOCATION:
         client.open_changed_location_ticket(
-            related_ticket_id=ticket.itsm_ticket_id,
+            related_ticket_id=itsm_ticket_required(ticket) or "",
             requestor_email=ticket_customer_email(ticket) or "",
             old_location=str(event.payload.get("old", "")),
             new_location=str(event.payload.get("new", event.summary)),
             idempotency_key=f"handover-event-{event.pk}",
         )
-    elif event.kind == EventKind.CHANGE_REQUEST and ticket.itsm_ticket_id:
+    elif event.kind == EventKind.CHANGE_REQUEST and itsm_ticket_required(ticket):
         client.file_change_request(
             ticket_id=ticket.itsm_ticket_id,
             text=event.summary,

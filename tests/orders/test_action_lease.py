@@ -1,0 +1,110 @@
+"""A running automated action is leased to its worker, and the worker's heartbeat
+renews the lease while the directory call runs (issue 20): a slow call keeps its
+action, a dead worker's action is reclaimed within 5 minutes, and a run that lost
+its action records nothing."""
+
+import datetime as dt
+import time
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from orders.choices import ActionStatus, AutomationKey, OrderType
+from orders.models import OrderAudit
+from orders.services import (
+    automation,
+    order_actions_advance,
+    order_actions_sweep,
+    order_create_draft,
+    order_submit,
+)
+
+SWEEP_EVERY = dt.timedelta(minutes=2)  # config/celery.py: orders-actions-sweep
+
+
+def _submitted_email_order(coordinator, username="lease"):
+    order = order_create_draft(
+        order_type=OrderType.EMAIL_ONLY,
+        organization=coordinator.organization,
+        submitted_by=coordinator,
+        data={"new_full_name": "Lee Ase", "new_username": username, "new_email": "l@example.edu"},
+    )
+    order_submit(order=order, actor=coordinator)  # no commit here: the advance waits
+    return order
+
+
+def _provision(order):
+    return order.actions.get(automation=AutomationKey.PROVISION_MAILBOX)
+
+
+@pytest.mark.django_db
+def test_a_dead_workers_action_is_reclaimed_within_five_minutes_and_runs_once(
+    coordinator, queues, directory
+):
+    order = _submitted_email_order(coordinator)
+    crash = timezone.now()
+    with time_machine.travel(crash, tick=False):
+        # A worker claims the action and dies in the directory call (no heartbeat after).
+        claimed = automation._claim_next(order.pk, automation.AdvanceOutcome())
+        assert claimed.automation == AutomationKey.PROVISION_MAILBOX
+    with time_machine.travel(crash + automation.ACTION_LEASE - dt.timedelta(seconds=1)):
+        assert order_actions_sweep() == []  # still leased: it may be alive
+        assert order_actions_advance(order_id=order.pk).ran == []
+    # The lease lapsed; the next sweep (at most SWEEP_EVERY later) hands it out again.
+    reclaim = crash + automation.ACTION_LEASE + SWEEP_EVERY
+    assert reclaim - crash <= dt.timedelta(minutes=5)
+    with time_machine.travel(reclaim):
+        assert order_actions_sweep() == [order.pk]
+        assert order_actions_advance(order_id=order.pk).ran[0] == AutomationKey.PROVISION_MAILBOX
+    action = _provision(order)
+    assert (action.status, action.attempts, action.lease_until) == (ActionStatus.DONE, 2, None)
+    assert directory.names().count("create_account") == 1
+    done = OrderAudit.objects.filter(order=order, transition="action_done")
+    assert done.filter(note__contains=action.name).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_run_that_lost_its_action_records_nothing(coordinator, queues, directory):
+    order = _submitted_email_order(coordinator)
+    first = automation._claim_next(order.pk, automation.AdvanceOutcome())
+    with time_machine.travel(timezone.now() + automation.ACTION_LEASE + dt.timedelta(seconds=1)):
+        order_actions_advance(order_id=order.pk)  # the reclaiming run finishes it
+    action = _provision(order)
+    before = (action.status, action.attempts, action.processed_at, action.last_error)
+    # The first run comes back late (its call failed): its outcome is not recorded.
+    late = automation._record(
+        first.pk,
+        attempt=first.attempts,
+        result=None,
+        error=RuntimeError("late"),
+        kind=automation._Permanent,
+    )
+    assert late is None
+    action.refresh_from_db()
+    assert (action.status, action.attempts, action.processed_at, action.last_error) == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_heartbeat_keeps_a_slow_calls_action_from_being_reclaimed(
+    coordinator, queues, directory, monkeypatch
+):
+    monkeypatch.setattr("common.effects._hurry", lambda *a, **k: None)  # run it here, below
+    monkeypatch.setattr(automation, "ACTION_LEASE", dt.timedelta(seconds=0.4))
+    monkeypatch.setattr(automation, "HEARTBEAT", dt.timedelta(seconds=0.1))
+    order = _submitted_email_order(coordinator)
+    seen_by_sweep = []
+
+    def slow_create_account(**kwargs):
+        time.sleep(1.2)  # three leases long: only the heartbeat keeps it
+        seen_by_sweep.append(order_actions_sweep())
+        directory.calls.append(("create_account", kwargs))
+        return {"ok": True}
+
+    monkeypatch.setattr(directory, "create_account", slow_create_account)
+    outcome = order_actions_advance(order_id=order.pk)
+    assert seen_by_sweep == [[]]  # the sweep never took the running action
+    assert outcome.ran[0] == AutomationKey.PROVISION_MAILBOX
+    action = _provision(order)
+    assert (action.status, action.attempts, action.lease_until) == (ActionStatus.DONE, 1, None)
+    assert directory.names().count("create_account") == 1
