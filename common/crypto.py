@@ -1,4 +1,6 @@
-"""MultiFernet encryption for secrets end users give us (STYLE.md, security habits).
+"""MultiFernet encryption for secrets at rest (STYLE.md, security habits): what end
+users give us (orders) and the sealed personal-link tokens of queued emails
+(notifications).
 
 Keys come from ``settings.FERNET_KEYS`` (newest first: it encrypts; every key
 decrypts, so keys rotate by prepending a new one and re-encrypting with
@@ -19,6 +21,7 @@ def _keys() -> list[bytes]:
     if keys:
         return keys
     if settings.DEBUG:
+        # The salt keeps its first name so secrets stored in development still open.
         digest = hashlib.sha256(f"orders-fernet:{settings.SECRET_KEY}".encode()).digest()
         return [base64.urlsafe_b64encode(digest)]
     raise ImproperlyConfigured(
