@@ -45,11 +45,9 @@ EXAMPLES_PER_FORM = int(os.environ.get("HOSTILE_EXAMPLES", "3"))
 # world, each with the reason and where the hostile cases are covered instead.
 EXCLUDED = {
     # Pages behind a personal link: the world's tokens are dead (410 in the
-    # table). Their forms are covered with live links in
-    # tests/refresh_customer/test_wizard.py, tests/orders/test_link_pages.py and
-    # tests/reports/test_saved_views.py.
-    "refresh:customer_entry": "personal link page (dead token in the world)",
-    "refresh:customer_step": "personal link page (dead token in the world)",
+    # table). The refresh customer pages are added with live links (the ones
+    # seed_demo prints); the order and unsubscribe link pages are covered with
+    # live links in tests/orders/test_link_pages.py and tests/reports/.
     "orders:enduser_link": "personal link page (dead token in the world)",
     "orders:account_access": "personal link page (dead token in the world)",
     "reports:unsubscribe": "personal link page (dead token in the world)",
@@ -80,8 +78,8 @@ EXCLUDED = {
 }
 
 # Tables a refused request may still write: the session (messages, last
-# activity) and sign-in bookkeeping.
-BOOKKEEPING_TABLES = {"django_session"}
+# activity) and a personal link's visit counter (last used, use count).
+BOOKKEEPING_TABLES = {"django_session", "notifications_accesslink"}
 
 WRITE_RE = re.compile(r'^\s*(INSERT INTO|UPDATE|DELETE FROM)\s+"?([a-z0-9_]+)"?', re.IGNORECASE)
 
@@ -187,7 +185,32 @@ def _targets(client, world):
                 target = _url_name(action)
                 if target is not None and action not in targets:
                     targets[action] = (target, person, defaults)
+    _add_customer_link_pages(client, targets)
     return targets, post_only
+
+
+def _add_customer_link_pages(client, targets) -> None:
+    """The refresh customer pages behind live links (wizard, pick a slot, reschedule),
+    opened as the anonymous customer, as ``seed_demo`` prints them."""
+    from refresh.demo.run import demo_customer_links
+
+    paths = [
+        urlsplit(line.split()[-1]).path
+        for line in demo_customer_links()
+        if "/refresh/c/" in line.split()[-1]
+    ]
+    assert paths, "the demo prints no customer links"
+    for path in paths:
+        cache.clear()
+        client.logout()
+        response = client.get(path, follow=True)
+        if response.status_code != 200:
+            continue
+        page = response.request["PATH_INFO"]
+        for action, defaults in _forms(response.content, page):
+            target = _url_name(action)
+            if target is not None and action not in targets:
+                targets[action] = (target, None, defaults)
 
 
 def _check(client, name, person, path, defaults, failures):
