@@ -45,12 +45,10 @@ EXAMPLES_PER_FORM = int(os.environ.get("HOSTILE_EXAMPLES", "3"))
 # world, each with the reason and where the hostile cases are covered instead.
 EXCLUDED = {
     # Pages behind a personal link: the world's tokens are dead (410 in the
-    # table). The refresh customer pages are added with live links (the ones
-    # seed_demo prints); the order and unsubscribe link pages are covered with
-    # live links in tests/orders/test_link_pages.py and tests/reports/.
-    "orders:enduser_link": "personal link page (dead token in the world)",
-    "orders:account_access": "personal link page (dead token in the world)",
-    "reports:unsubscribe": "personal link page (dead token in the world)",
+    # table), so live links are issued for the refresh customer pages (the
+    # ones seed_demo prints) and the order end-user and account pages. The
+    # unsubscribe page's form has no input (a POST button).
+    "reports:unsubscribe": "personal link page with a bare POST button",
     # allauth flows that only exist mid-sign-in (a pending login or a code sent)
     # and answer a redirect to sign-in here; allauth validates them itself.
     "account_confirm_login_code": "allauth mid-sign-in step",
@@ -189,6 +187,31 @@ def _targets(client, world):
     return targets, post_only
 
 
+def _order_link_paths() -> list[str]:
+    """Live links to the end user's page (software install) and the new account's
+    first-password page (email-only) of a demo order of each kind."""
+    from notifications.links import access_link_issue
+    from orders.choices import LINK_PURPOSE_ACCOUNT_ACCESS, LINK_PURPOSE_ORDER_SECRET, OrderType
+    from orders.models import Order
+
+    paths = []
+    install = Order.objects.filter(
+        order_type=OrderType.INSTALL_SOFTWARE, existing_user__isnull=False
+    ).first()
+    if install is not None:
+        issued = access_link_issue(
+            target=install, purpose=LINK_PURPOSE_ORDER_SECRET, email="e@x.edu"
+        )
+        paths.append(reverse("orders:enduser_link", args=[issued.token]))
+    account = Order.objects.filter(order_type=OrderType.EMAIL_ONLY).first()
+    if account is not None:
+        issued = access_link_issue(
+            target=account, purpose=LINK_PURPOSE_ACCOUNT_ACCESS, email="e@x.edu"
+        )
+        paths.append(reverse("orders:account_access", args=[issued.token]))
+    return paths
+
+
 def _add_customer_link_pages(client, targets) -> None:
     """The refresh customer pages behind live links (wizard, pick a slot, reschedule),
     opened as the anonymous customer, as ``seed_demo`` prints them."""
@@ -200,6 +223,7 @@ def _add_customer_link_pages(client, targets) -> None:
         if "/refresh/c/" in line.split()[-1]
     ]
     assert paths, "the demo prints no customer links"
+    paths += _order_link_paths()
     for path in paths:
         cache.clear()
         client.logout()
@@ -255,6 +279,8 @@ def test_every_form_view_survives_hostile_input(client, settings, tmp_path):
     # not in the state that offers it) is posted to directly, as the role its
     # row allows, with the field names every form of the site uses.
     covered = {name for name, _person, _defaults in targets.values()}
+    link_pages = {"refresh:customer_entry", "orders:enduser_link", "orders:account_access"}
+    assert link_pages <= covered, f"link pages without a form: {sorted(link_pages - covered)}"
     every_field = {field: [] for _n, _p, defaults in targets.values() for field in defaults}
     for name, (person, path) in post_only.items():
         if name not in covered and name not in EXCLUDED:
