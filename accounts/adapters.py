@@ -12,6 +12,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.stages import AuthenticateStage
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
+from django.core.exceptions import ValidationError
 
 from common.http import client_ip
 
@@ -19,6 +20,7 @@ from . import sessions
 from .models import SignInRecord
 from .selectors import organization_for_email
 from .services import sign_in_record, user_sync_idp_roles
+from .throttle import sign_in_wait
 
 SSO_SESSION_KEY = "handover_sso"
 
@@ -57,6 +59,18 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request):
         return False
+
+    def pre_authenticate(self, request, **credentials):
+        """allauth's wrong-password limits, refused with how long to wait: a short
+        "slow down" after a few failures, then the lock (RATE_LIMIT_LOGIN_FAILED)."""
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError:
+            key = self._get_login_attempts_cache_key(request, **credentials)
+            wait = sign_in_wait(request, key=key)
+            if wait is None:
+                raise
+            raise ValidationError(wait.message, code="too_many_login_attempts") from None
 
     def get_login_stages(self):
         return [

@@ -5,6 +5,10 @@ request needs). ``/health/full/`` adds the background side: a worker ran the
 heartbeat task lately, and beat sent it lately. Beat sends
 ``common.health.heartbeat_task`` every minute; publishing it stamps "beat
 sent" in the cache (from the beat process), running it stamps "worker ran".
+
+Unhealthy answers 503 Service Unavailable (what load balancers and uptime
+monitors expect of a dependency being down, unlike 500, a bug), with the
+failing checks named in the ``X-Health-Failing`` header and in the body.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from celery.signals import before_task_publish
 from django.core.cache import cache
 from health_check.base import HealthCheck
 from health_check.exceptions import ServiceUnavailable
+from health_check.views import HealthCheckView
 
 HEARTBEAT_TASK = "common.health.heartbeat_task"
 WORKER_KEY = "health:worker-heartbeat"
@@ -78,3 +83,16 @@ class BeatLastRun(HealthCheck):
 
 WEB_CHECKS = ["health_check.checks.Database", "health_check.checks.Cache", Broker]
 FULL_CHECKS = [*WEB_CHECKS, WorkerHeartbeat, BeatLastRun]
+
+
+class HealthView(HealthCheckView):
+    """django-health-check's view, answering 503 (not 500) naming what failed."""
+
+    async def get(self, request, *args, **kwargs):
+        response = await super().get(request, *args, **kwargs)
+        failing = [type(r.check).__name__ for r in self.results if r.error]
+        if failing and response.status_code == 500:
+            response.status_code = 503
+            response.reason_phrase = "Service Unavailable"
+            response["X-Health-Failing"] = ", ".join(failing)
+        return response

@@ -1,10 +1,9 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
-from health_check.views import HealthCheckView
 
 from accounts import views as account_views
-from common.health import FULL_CHECKS, WEB_CHECKS
+from common.health import FULL_CHECKS, WEB_CHECKS, HealthView
 
 # The admin signs in through the site's sign-in (rate limits, second factor);
 # set before admin.site.urls reads it.
@@ -24,8 +23,8 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
     # Load balancer: this web process's own needs; monitoring: workers and beat too.
-    path("health/", HealthCheckView.as_view(checks=WEB_CHECKS), name="health"),
-    path("health/full/", HealthCheckView.as_view(checks=FULL_CHECKS), name="health_full"),
+    path("health/", HealthView.as_view(checks=WEB_CHECKS), name="health"),
+    path("health/full/", HealthView.as_view(checks=FULL_CHECKS), name="health_full"),
 ]
 
 admin.site.site_header = "Handover administration"

@@ -28,6 +28,12 @@ def stub_asset_create(*, serial_number: str, name: str = "") -> tuple[StubITSMAs
     serial = serial_number.strip().upper()
     if not serial:
         raise ValidationError("Enter a serial number.")
+    # Bounds of the column, and no control characters (PostgreSQL refuses NUL).
+    limit = StubITSMAsset._meta.get_field("serial_number").max_length
+    if len(serial) > limit or not serial.isprintable():
+        raise ValidationError(
+            f"Enter a serial number of at most {limit} letters, digits and signs."
+        )
     return StubITSMAsset.objects.get_or_create(serial_number=serial, defaults={"name": name})
 
 

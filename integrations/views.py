@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -67,10 +68,12 @@ def itsm_stub_ticket_status(request, pk):
             "picks it up.",
         )
     next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
+    # Only a path on this site: anything else ("0", a view name, another host)
+    # would be reversed as a view name by redirect() and fail (issue 14 item 10).
+    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        next_url = "integrations:itsm_stub"
+        next_url = reverse("integrations:itsm_stub")
     return redirect(next_url)
 
 

@@ -10,6 +10,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cached_property
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -17,6 +18,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from common.crypto import secret_decrypt, secret_encrypt
 from common.http import client_ip
 
 from .models import AccessLink
@@ -37,16 +39,47 @@ class LinkRateLimited(LinkInvalid):
 
 @dataclass(frozen=True)
 class IssuedLink:
+    """A new link and its raw token (held in memory only).
+
+    ``token`` goes where the link is shown at once (``seed_demo`` prints it);
+    an email gets ``ref`` in its place: the token sealed with FERNET_KEYS,
+    which ``notifications.rendering`` opens only when the message is sent, so
+    the stored email never holds a live link (issue 14 item 5).
+    """
+
     link: AccessLink
     token: str
 
     def url(self, path: str) -> str:
-        """Absolute URL for ``path`` (which contains the token) on SITE_URL."""
+        """Absolute URL for ``path`` (which contains the token or ``ref``) on SITE_URL."""
         return f"{settings.SITE_URL}{path}"
+
+    @cached_property
+    def ref(self) -> str:
+        return link_ref(self.token)
 
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+# A sealed token in a stored email: "~link.<Fernet token>~". The characters
+# survive reverse(), URL converters and HTML escaping, and never occur in a raw
+# token; Fernet's authentication means message text cannot forge one.
+LINK_REF_RE = re.compile(r"~link\.([A-Za-z0-9_\-=]+)~")
+
+
+def link_ref(token: str) -> str:
+    """What an email stores in place of ``token``."""
+    return f"~link.{secret_encrypt(token)}~"
+
+
+def link_ref_token(sealed: str) -> str | None:
+    """The raw token of a ref's sealed part, None when it cannot be opened."""
+    try:
+        return secret_decrypt(sealed)
+    except Exception:  # noqa: BLE001 - a foreign or stale ref is just "not ours"
+        return None
 
 
 def access_link_issue(
@@ -169,10 +202,14 @@ def links_redacted(text: str) -> str:
     """``text`` with every personal link replaced by what it is, never the link itself.
 
     "[personal link to refresh wizard, expires Dec 30, 2026]" for a link we
-    issued (one query for all of them), "[personal link]" for any other
-    token-looking URL. For staff reading the Outbox and the admin.
+    issued (one query for all of them), whether the email holds it sealed (a
+    ``ref``) or raw (emails logged before sealing); "[personal link]" for any
+    other token-looking URL. For staff reading the Outbox and the admin.
     """
-    urls = {url: _SEGMENT_RE.findall(url) for url in set(_URL_RE.findall(text or ""))}
+    urls = {
+        url: [link_ref_token(s) or "" for s in LINK_REF_RE.findall(url)] or _SEGMENT_RE.findall(url)
+        for url in set(_URL_RE.findall(text or ""))
+    }
     urls = {url: segments for url, segments in urls.items() if segments}
     if not urls:
         return text

@@ -1,6 +1,9 @@
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+
+from common.models import AuditBase
 
 from .choices import EmailStatus
 
@@ -79,6 +82,31 @@ class AccessLink(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["target_type", "target_id", "purpose"])]
+        permissions = [("resend_accesslink", "Can resend a personal link to its owner")]
 
     def __str__(self):
         return f"{self.purpose} link for {self.email}"
+
+    @property
+    def purpose_label(self) -> str:
+        """What staff read instead of the link ("refresh wizard" for ``refresh_wizard``)."""
+        return self.purpose.replace("_", " ")
+
+
+class AccessLinkAudit(AuditBase):
+    """Staff actions on a personal link: a resend (``transition="resend"``) names
+    the link it replaced, the new link and the email that carried it in ``changes``."""
+
+    link = models.ForeignKey(AccessLink, on_delete=models.CASCADE, related_name="audits")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="access_link_audits",
+    )
+
+    subject_field = "link"
+
+    class Meta(AuditBase.Meta):
+        indexes = [models.Index(fields=["link", "created_at"])]

@@ -7,4 +7,6 @@ _STAFF = [
     Role.ORDERS_MANAGER,
 ]
 
-ROLE_PERMISSIONS = {role: ["notifications.view_outboundemail"] for role in _STAFF}
+ROLE_PERMISSIONS = {
+    role: ["notifications.view_outboundemail", "notifications.resend_accesslink"] for role in _STAFF
+}

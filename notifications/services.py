@@ -22,6 +22,7 @@ from common.effects import task_by_name
 
 from .choices import EmailStatus
 from .models import OutboundEmail
+from .rendering import email_bodies_for_sending
 
 logger = logging.getLogger(__name__)
 
@@ -163,16 +164,18 @@ def email_deliver(*, email_id: int) -> bool:
     email = _email_claim(email_id)
     if email is None:
         return False
+    # Personal links are stored sealed and rendered only here (issue 14 item 5).
+    body_text, body_html = email_bodies_for_sending(email)
     message = EmailMultiAlternatives(
         subject=email.subject,
-        body=email.body_text,
+        body=body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=email.to,
         cc=email.cc,
         reply_to=email.reply_to,
     )
-    if email.body_html:
-        message.attach_alternative(email.body_html, "text/html")
+    if body_html:
+        message.attach_alternative(body_html, "text/html")
     for attachment in email.attachments:
         content = attachment["content"]
         if attachment.get("encoding") == "base64":

@@ -252,6 +252,7 @@ def _url_args(o: dict) -> dict[str, list]:
         "orders:staff_appointment_cancel": [number],
         "orders:staff_information": [number],
         "notifications:outbox_detail": [_pk(o["email"])],
+        "notifications:outbox_resend": [_pk(o["email"])],
         "integrations:itsm_stub_ticket": [_pk(o["stub_ticket"])],
         "integrations:itsm_stub_ticket_status": [_pk(o["stub_ticket"])],
         "api_keys:revoke": [_pk(o["api_key"])],

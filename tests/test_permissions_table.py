@@ -56,7 +56,7 @@ api:schema                            GET  200 200 200 200 200 200 200 200 200 2
 api_keys:list                         GET  302 200 200 200 200 200 200 200 200 200
 api_keys:revoke                       POST 302 404 404 404 404 404 404 404 404 404
 health                                GET  200 200 200 200 200 200 200 200 200 200
-health_full                           GET  500 500 500 500 500 500 500 500 500 500
+health_full                           GET  503 503 503 503 503 503 503 503 503 503
 home                                  GET  302 200 200 200 200 200 200 200 200 200
 integrations:effect_retry             POST 302 403 403 403 302 302 403 403 302 302
 integrations:effects                  GET  302 403 403 403 200 200 403 403 200 200
@@ -83,6 +83,7 @@ mfa_remove_webauthn                   GET  302 404 404 404 404 404 404 404 404 4
 mfa_view_recovery_codes               GET  302 404 404 404 404 404 404 404 404 404
 notifications:outbox                  GET  403 403 403 403 200 200 403 200 200 200
 notifications:outbox_detail           GET  403 403 403 403 200 200 403 200 200 200
+notifications:outbox_resend           POST 403 403 403 403 302 302 403 302 302 302
 openid_connect_callback               GET  404 404 404 404 404 404 404 404 404 404
 openid_connect_login                  GET  404 404 404 404 404 404 404 404 404 404
 orders:account_access                 GET  410 410 410 410 410 410 410 410 410 410

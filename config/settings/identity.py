@@ -17,11 +17,12 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
-# Wrong passwords: per client address and per account; a locked account stays
-# locked for the window even with the right password. Reset requests too.
+# Wrong passwords: per client address and per account; a few in a row for one
+# account are slowed first (3 in 30 s: "wait N seconds"), then the account is
+# locked for the long window even with the right password. Reset requests too.
 ACCOUNT_RATE_LIMITS = {
     "login": env.str("RATE_LIMIT_LOGIN", default="30/m/ip"),
-    "login_failed": env.str("RATE_LIMIT_LOGIN_FAILED", default="10/m/ip,5/15m/key"),
+    "login_failed": env.str("RATE_LIMIT_LOGIN_FAILED", default="10/m/ip,3/30s/key,5/15m/key"),
     "reset_password": env.str("RATE_LIMIT_PASSWORD_RESET", default="10/m/ip,3/h/key"),
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",

@@ -119,7 +119,7 @@ def order_link_send(
             "order": order,
             "subject": subject.strip() or defaults["subject"],
             "message": message.strip() or defaults["message"],
-            "link_url": issued.url(reverse("orders:finish_link", args=[issued.token])),
+            "link_url": issued.url(reverse("orders:finish_link", args=[issued.ref])),
             "link_label": f"Finish order {order.number}"
             if is_draft
             else f"Open order {order.number}",

@@ -122,7 +122,7 @@ def order_confirmation_send(*, order: Order, key: str):
         issued = access_link_issue(
             target=order, purpose=LINK_PURPOSE_ACCOUNT_ACCESS, email=order.new_email
         )
-        access_url = issued.url(reverse("orders:account_access", args=[issued.token]))
+        access_url = issued.url(reverse("orders:account_access", args=[issued.ref]))
     placeholder = order.placeholders.order_by("-id").first()
     context = {
         "order": order,
@@ -174,7 +174,7 @@ def order_enduser_link_send(*, order: Order, key: str):
         to=[order.existing_user.email],
         context={
             "order": order,
-            "link_url": issued.url(reverse("orders:enduser_link", args=[issued.token])),
+            "link_url": issued.url(reverse("orders:enduser_link", args=[issued.ref])),
             "expires_at": issued.link.expires_at,
             "software_names": human_join(order.software.order_by("name")),
         },

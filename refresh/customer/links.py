@@ -108,3 +108,17 @@ def gone_response(request, ticket):
     return invalid_response(
         request, "This step is already done, or the request was closed.", ticket
     )
+
+
+def link_closed_reason(purpose: str, ticket: RefreshTicket) -> str:
+    """Why a customer link of ``purpose`` no longer opens its step ("" while it does);
+    staff are refused a "Resend link" with this reason."""
+    if ticket.status in (S.CANCELLED, S.COMPLETE):
+        return f"the refresh is {ticket.get_status_display().lower()}."
+    if ticket.status == S.ON_HOLD:
+        return "the refresh is on hold."
+    if purpose == WIZARD:
+        return "" if ticket.status == S.PENDING_CUSTOMER else "the wizard was already answered."
+    if not slot_purpose_open(purpose, ticket):
+        return "the appointment step is done or past."
+    return ""

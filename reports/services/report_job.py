@@ -90,7 +90,7 @@ def report_send(*, subscription: ReportSubscription, day: dt.date) -> OutboundEm
             "rows": first_rows,
             "shown": len(first_rows),
             "page_path": page,
-            "unsubscribe_path": reverse("reports:unsubscribe", args=[link.token]),
+            "unsubscribe_path": reverse("reports:unsubscribe", args=[link.ref]),
         },
         related=subscription,
         attachments=[

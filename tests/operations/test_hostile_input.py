@@ -127,3 +127,27 @@ def test_order_organization(
     if response.status_code == 404:
         order.refresh_from_db()
         assert order.organization_id == before
+
+
+@pytest.mark.parametrize(
+    ("url_name", "data"),
+    [
+        # Found by tests/operations/test_hostile_forms.py: a "next" that is not a
+        # path was reversed as a view name (500), a serial with NUL or past the
+        # column's 100 characters reached PostgreSQL (500).
+        ("integrations:itsm_stub_asset", {"serial_number": "AB\x00C"}),
+        ("integrations:itsm_stub_asset", {"serial_number": "X" * 101}),
+        ("integrations:itsm_stub_ticket_status", {"status": "closed", "next": "0"}),
+        ("integrations:itsm_stub_ticket_status", {"status": "closed", "next": "admin:index"}),
+    ],
+)
+def test_itsm_stub_forms_refuse_what_the_hostile_test_found(client, make_user, url_name, data):
+    from integrations.models import StubITSMAsset, StubITSMTicket
+
+    ticket = StubITSMTicket.objects.create(title="T")
+    args = [ticket.pk] if url_name.endswith("ticket_status") else []
+    client.force_login(make_user(Role.REFRESH_ADMINISTRATOR))
+    response = client.post(reverse(url_name, args=args), data)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("integrations:itsm_stub")
+    assert not StubITSMAsset.objects.exists()

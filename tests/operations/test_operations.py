@@ -170,8 +170,16 @@ class TestHealth:
 
     def test_full_health_fails_without_worker_and_beat_then_passes(self, client, db):
         response = client.get("/health/full/", HTTP_ACCEPT="application/json")
-        assert response.status_code == 500
-        assert "never seen" in response.content.decode()
+        # 503 (a dependency is down), not 500 (a bug); the failing checks are named.
+        assert response.status_code == 503
+        assert response["X-Health-Failing"] == "WorkerHeartbeat, BeatLastRun"
+        body = response.json()
+        assert body["WorkerHeartbeat()"] == "Unavailable: Worker heartbeat: never seen"
+        assert "OK" in body.values()  # the database and the cache are fine
+        text = client.get("/health/full/", HTTP_ACCEPT="text/plain")
+        assert text.status_code == 503
+        expected = "WorkerHeartbeat(): Unavailable: Worker heartbeat: never seen"
+        assert expected in text.content.decode()
 
         heartbeat_task()  # what a worker does every minute
         current_app.send_task(HEARTBEAT_TASK)  # what beat does: publish it
@@ -184,7 +192,8 @@ class TestHealth:
         cache.set(WORKER_KEY, time.time() - 3600)
         cache.set(BEAT_KEY, time.time())
         response = client.get("/health/full/", HTTP_ACCEPT="application/json")
-        assert response.status_code == 500
+        assert response.status_code == 503
+        assert response["X-Health-Failing"] == "WorkerHeartbeat"
         assert "last seen" in response.content.decode()
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from notifications.models import OutboundEmail
+from notifications.rendering import links_rendered
 from refresh.choices import TicketStatus
 from reports import services
 from reports.choices import Frequency
@@ -130,7 +131,7 @@ def test_the_unsubscribe_link_asks_then_stops_the_report(client, waiting_view, r
     subscription = subscribe(waiting_view, refresh_manager)
     with time_machine.travel(TUESDAY):
         services.reports_run()
-    body = OutboundEmail.objects.get(template="reports_report").body_text
+    body = links_rendered(OutboundEmail.objects.get(template="reports_report").body_text)
     path = re.search(r"(/reports/unsubscribe/[^/\s]+/)", body).group(1)
     with time_machine.travel(TUESDAY + dt.timedelta(hours=3)):
         page = client.get(path)

@@ -38,8 +38,9 @@ def ticket_for_job(ticket_id: int) -> RefreshTicket | None:
 
 
 def customer_link(ticket: RefreshTicket, *, purpose: str, email: str) -> str:
+    """The link's URL for an email: the token sealed, opened only when sent."""
     issued = access_link_issue(target=ticket, purpose=purpose, email=email)
-    return issued.url(f"/refresh/c/{issued.token}/")
+    return issued.url(f"/refresh/c/{issued.ref}/")
 
 
 def delivery_location(ticket: RefreshTicket) -> str:
