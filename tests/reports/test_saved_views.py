@@ -151,7 +151,7 @@ def test_the_unsubscribe_link_of_a_deleted_view_says_so(client, waiting_view, re
     subscribe(waiting_view, refresh_manager)
     with time_machine.travel(TUESDAY):
         services.reports_run()
-    body = OutboundEmail.objects.get(template="reports_report").body_text
+    body = links_rendered(OutboundEmail.objects.get(template="reports_report").body_text)
     path = re.search(r"(/reports/unsubscribe/[^/\s]+/)", body).group(1)
     services.saved_view_delete(saved_view=waiting_view, actor=waiting_view.owner)
     with time_machine.travel(TUESDAY + dt.timedelta(hours=3)):
