@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
 from orders import services
+from orders.forms.queues import OrderQueueAdminForm
 from orders.models import (
     EndUserSecret,
     InstallableSoftware,
@@ -35,12 +36,18 @@ class OrderActionTemplateInline(admin.TabularInline):
 
 @admin.register(OrderQueue)
 class OrderQueueAdmin(admin.ModelAdmin):
-    list_display = ["name", "order_type", "active", "default_owner"]
+    """One queue may take several order types; each type has one active queue."""
+
+    form = OrderQueueAdminForm
+    list_display = ["name", "order_types_display", "active", "default_owner"]
     list_filter = ["order_type", "active"]
     search_fields = ["name"]
     filter_horizontal = ["team"]
     raw_id_fields = ["default_owner", "round_robin_last"]
     inlines = [OrderActionTemplateInline]
+
+    def save_model(self, request, obj, form, change):
+        services.order_queue_save(queue=obj)
 
 
 @admin.register(OrderActionTemplate)

@@ -43,6 +43,7 @@ from .orders import (
     order_resume,
 )
 from .portal import order_account_password_set, order_client_reply
+from .queue_config import order_queue_for_type, order_queue_save, order_queue_type_clashes
 from .queues import order_queues_ensure_defaults
 from .secrets import (
     enduser_link_submit,
@@ -96,6 +97,9 @@ __all__ = [
     "order_notify_subscribers",
     "order_number_allocate",
     "order_organization_associate",
+    "order_queue_for_type",
+    "order_queue_save",
+    "order_queue_type_clashes",
     "order_queues_ensure_defaults",
     "order_resume",
     "order_submission_errors",

@@ -7,6 +7,8 @@ from django.db import transaction
 from orders.choices import ActionKind, AutomationKey, OrderType
 from orders.models import OrderActionTemplate, OrderQueue
 
+from .queue_config import order_queue_for_type
+
 A, M = ActionKind.AUTOMATED, ActionKind.MANUAL
 
 # type -> (queue name, [(name, kind, automation, instructions)])
@@ -73,7 +75,7 @@ def order_queues_ensure_defaults(*, team=()) -> list[OrderQueue]:
     """Create the default queue of every type that has no active queue; idempotent."""
     queues = []
     for order_type, (name, steps) in DEFAULT_QUEUES.items():
-        queue = OrderQueue.objects.filter(order_type=order_type, active=True).first()
+        queue = order_queue_for_type(order_type=order_type)
         if queue is None:
             queue, created = OrderQueue.objects.get_or_create(
                 name=name, defaults={"order_type": order_type}
