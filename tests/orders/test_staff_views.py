@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from notifications.models import OutboundEmail
-from orders.choices import ActionStatus, ITSMTicketStatus, OrderStatus, OrderType
+from orders.choices import ActionKind, ActionStatus, ITSMTicketStatus, OrderStatus, OrderType
 from orders.exceptions import OrderTransitionNotAllowed
 from orders.models import Order, OrderAudit, OrderITSMTicket, OrderSubscription
 from orders.services import order_resume
@@ -126,7 +126,7 @@ def test_list_shows_counts_per_status_and_the_step_each_order_waits_on(
     client.force_login(technician)
     page = client.get(reverse("orders:staff_list")).content.decode()
     assert "<h1>Order manager</h1>" in page
-    assert "3. Check distribution groups and shared mailboxes" in page
+    assert "3. Grant the shared mailboxes" in page
     assert 'In progress <span class="badge">1</span>' in page
     assert 'Draft <span class="badge">1</span>' in page
 
@@ -179,7 +179,7 @@ def test_step_counts_take_two_queries_whatever_the_orders(
     # the permission check is cached on the user; one grouped count.
     with django_assert_num_queries(1):
         steps = staff_step_counts(user=technician, queue=queue)
-    assert [s["count"] for s in steps] == [0, 0, 6]
+    assert [s["count"] for s in steps] == [0, 0, 6, 0]
 
 
 def test_list_pages_keep_a_fixed_query_count(
@@ -239,7 +239,8 @@ def test_detail_page_shows_the_header_and_keeps_a_fixed_query_count(
         "Planned completion",
         "Owner",
         "Priority",
-        "Process “Check distribution groups and shared mailboxes”",
+        "Process “Grant the shared mailboxes”",
+        "Needs a person: The directory has no shared mailbox frontdesk@example.edu.",
         "Skip this step",
     ):
         assert text in page, text
@@ -290,7 +291,7 @@ def test_detail_page_query_count_stays_fixed_as_the_thread_grows(
 
 def test_process_the_manual_step_completes_the_order(client, technician, order, commit):
     client.force_login(technician)
-    action = order.actions.get(status=ActionStatus.PENDING)
+    action = order.actions.get(kind=ActionKind.MANUAL, status=ActionStatus.PENDING)
     with commit():
         response = client.post(
             reverse("orders:staff_action_process", args=[order.number, action.pk]),
@@ -306,7 +307,7 @@ def test_process_the_manual_step_completes_the_order(client, technician, order, 
 
 def test_skip_needs_a_note(client, technician, order):
     client.force_login(technician)
-    action = order.actions.get(status=ActionStatus.PENDING)
+    action = order.actions.get(kind=ActionKind.MANUAL, status=ActionStatus.PENDING)
     url = reverse("orders:staff_action_skip", args=[order.number, action.pk])
     client.post(url, {"note": ""})
     action.refresh_from_db()
