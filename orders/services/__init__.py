@@ -8,6 +8,7 @@
 """
 
 from ._core import COMPLETION_DATE_MAX_DAYS, order_audit_add, order_number_allocate
+from .admin_edit import order_admin_editable_fields, order_admin_update
 from .automation import (
     MAX_ATTEMPTS,
     directory_username_exists,
@@ -49,6 +50,7 @@ from .secrets import (
     enduser_link_submit,
     enduser_secret_live,
     enduser_secret_reveal,
+    enduser_secrets_purge,
     enduser_secrets_purge_expired,
     enduser_secrets_rotate,
     orders_technician_team,
@@ -73,10 +75,13 @@ __all__ = [
     "enduser_link_submit",
     "enduser_secret_live",
     "enduser_secret_reveal",
+    "enduser_secrets_purge",
     "enduser_secrets_purge_expired",
     "enduser_secrets_rotate",
     "order_account_password_set",
     "order_action_process",
+    "order_admin_editable_fields",
+    "order_admin_update",
     "order_action_retry",
     "order_action_skip",
     "order_actions_advance",

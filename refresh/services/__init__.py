@@ -25,6 +25,8 @@ from .systems import UpsertResult, system_upsert, systems_lifecycle_dates_set
 from .tickets import (
     CLAIMABLE_FIELDS,
     default_proposed_model,
+    ticket_admin_editable_fields,
+    ticket_admin_update,
     ticket_approve,
     ticket_assign_replacement,
     ticket_book_slot,
@@ -72,6 +74,8 @@ __all__ = [
     "default_proposed_model",
     "parse_serials",
     "serials_preview",
+    "ticket_admin_editable_fields",
+    "ticket_admin_update",
     "ticket_approve",
     "ticket_assign_replacement",
     "ticket_book_slot",

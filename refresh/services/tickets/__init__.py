@@ -8,6 +8,7 @@ the transition's permission); customers reach through emailed links and pass
 ``actor_label=``. Import from ``refresh.services``.
 """
 
+from .admin_edit import ticket_admin_editable_fields, ticket_admin_update
 from .approval import (
     ticket_approve,
     ticket_file_change_request,
@@ -54,6 +55,8 @@ from .events import (
 )
 
 __all__ = [
+    "ticket_admin_editable_fields",
+    "ticket_admin_update",
     "CLAIMABLE_FIELDS",
     "build_ticket",
     "business_dates",
