@@ -3,13 +3,14 @@ and the staff order manager at /orders/staff/."""
 
 from django.urls import path
 
-from .views import appointments, attachments, links, portal, staff, staff_work
+from .views import appointments, attachments, links, people, portal, staff, staff_work
 
 app_name = "orders"
 
 portal_urls = [
     path("", portal.portal_list, name="portal_list"),
     path("new/", portal.portal_new, name="portal_new"),
+    path("people/", people.portal_people, name="portal_people"),
     path("new/<slug:order_type>/", portal.portal_create, name="portal_create"),
     path("<int:number>/", portal.portal_detail, name="portal_detail"),
     path("<int:number>/edit/", portal.portal_edit, name="portal_edit"),

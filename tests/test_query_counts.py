@@ -184,11 +184,21 @@ def _appointments(ctx, n):
         booking_create(slot_id=ctx["slot"].pk, booked_object=order)
 
 
+def _people(ctx, n):
+    from tests.accounts.factories import UserFactory
+
+    for i in range(n):
+        UserFactory(full_name=f"Avery Garcia {i}", organization=ctx["org"])
+
+
 PAGES: dict[str, Page] = {
     "orders:portal_list": Page(
         Role.COORDINATOR, lambda ctx: reverse("orders:portal_list"), _orders
     ),
     "orders:portal_detail": Page(Role.COORDINATOR, _order_page("orders:portal_detail"), _messages),
+    "orders:portal_people": Page(
+        Role.COORDINATOR, lambda ctx: reverse("orders:portal_people") + "?q=avery", _people
+    ),
     "orders:staff_list": Page(
         Role.ORDERS_MANAGER, lambda ctx: reverse("orders:staff_list"), _orders
     ),
