@@ -1,9 +1,79 @@
-"""Django admin of the effects outbox: read-only rows, "run again now" through the service."""
+"""Admin pieces shared by every app, and the admin of the effects outbox.
+
+Django admin never changes domain data behind the services' back (issue 12):
+an admin that mixes in :class:`AuditedChangeAdmin` shows every field read-only
+except the ones ``audited_fields(obj)`` names, and saves those through
+``audited_save`` — the subclass calls its app's service there (permission
+checks, ``common.services.model_update``, one audit row with the before and
+after of each changed field). Many-to-many fields are passed to the service
+too; the admin's own ``save_m2m`` is never called. A service error goes back to
+the change form as a message, and nothing is saved.
+"""
+
+from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 
 from common.effects import effect_retry_now
 from common.models import Effect
+
+
+def model_field_names(model) -> list[str]:
+    """Every field a ModelForm could show for ``model`` (concrete and many-to-many)."""
+    return [
+        field.name
+        for field in model._meta.get_fields()
+        if (field.concrete or field.many_to_many) and not field.auto_created
+    ]
+
+
+class AuditedChangeAdmin:
+    """Mix into a ``ModelAdmin`` before it: read-only unless audited on save."""
+
+    def audited_fields(self, request, obj) -> list[str]:
+        """Fields the change form of ``obj`` may edit (each saved through the service)."""
+        return []
+
+    def audited_save(self, request, obj, data: dict, form) -> None:
+        """Save ``data`` (the changed fields) on ``obj`` through the app's service
+        (``form.cleaned_data`` holds every editable field, for services that want all)."""
+        raise NotImplementedError
+
+    def has_add_permission(self, request, *args):
+        # Domain objects are created through the pages and services that own them.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting would take the audit trail with it; services cancel or deactivate.
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        editable = set(self.audited_fields(request, obj))
+        return [name for name in model_field_names(self.model) if name not in editable]
+
+    def save_model(self, request, obj, form, change):
+        editable = set(self.audited_fields(request, obj))
+        data = {name: form.cleaned_data[name] for name in form.changed_data if name in editable}
+        if not data:
+            return
+        try:
+            self.audited_save(request, obj, data, form)
+        except ValidationError as exc:
+            request._audited_save_error = " ".join(exc.messages)
+
+    def save_related(self, request, form, formsets, change):
+        # Many-to-many fields went through the service in save_model.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def response_change(self, request, obj):
+        error = getattr(request, "_audited_save_error", "")
+        if error:
+            self.message_user(request, f"Nothing was saved: {error}", messages.ERROR)
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
 
 
 @admin.register(Effect)

@@ -1,9 +1,17 @@
-"""Django admin for every orders model; order actions call the services."""
+"""Django admin for every orders model; order actions call the services.
+
+Orders and their actions are never changed behind the services' back: the
+order's change form saves through ``orders.services.order_admin_update`` (one
+audit row with before/after per field) and shows everything else read-only
+(``common.admin.AuditedChangeAdmin``); actions are read-only here.
+"""
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
+from common.admin import AuditedChangeAdmin
 from orders import services
+from orders.forms.queues import OrderQueueAdminForm
 from orders.models import (
     EndUserSecret,
     InstallableSoftware,
@@ -35,12 +43,18 @@ class OrderActionTemplateInline(admin.TabularInline):
 
 @admin.register(OrderQueue)
 class OrderQueueAdmin(admin.ModelAdmin):
-    list_display = ["name", "order_type", "active", "default_owner"]
+    """One queue may take several order types; each type has one active queue."""
+
+    form = OrderQueueAdminForm
+    list_display = ["name", "order_types_display", "active", "default_owner"]
     list_filter = ["order_type", "active"]
     search_fields = ["name"]
     filter_horizontal = ["team"]
     raw_id_fields = ["default_owner", "round_robin_last"]
     inlines = [OrderActionTemplateInline]
+
+    def save_model(self, request, obj, form, change):
+        services.order_queue_save(queue=obj)
 
 
 @admin.register(OrderActionTemplate)
@@ -98,7 +112,7 @@ def _run(modeladmin, request, queryset, label, func):
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(AuditedChangeAdmin, admin.ModelAdmin):
     list_display = [
         "number",
         "order_type",
@@ -126,18 +140,15 @@ class OrderAdmin(admin.ModelAdmin):
         "existing_placeholder",
         "queue",
     ]
-    readonly_fields = [
-        "number",
-        "status",
-        "status_before_hold",
-        "created_at",
-        "updated_at",
-        "submitted_at",
-        "completed_at",
-        "cancelled_at",
-    ]
     filter_horizontal = ["software"]
     inlines = [OrderActionInline, OrderAuditInline]
+
+    def audited_fields(self, request, obj):
+        return services.order_admin_editable_fields(order=obj) if obj else []
+
+    def audited_save(self, request, obj, data, form):
+        services.order_admin_update(order=obj, actor=request.user, data=data)
+
     actions = ["submit_orders", "hold_orders", "resume_orders", "cancel_orders", "advance_orders"]
 
     @admin.action(description="Submit the selected drafts")
@@ -188,20 +199,13 @@ class OrderAdmin(admin.ModelAdmin):
 
 
 @admin.register(OrderAction)
-class OrderActionAdmin(admin.ModelAdmin):
+class OrderActionAdmin(AuditedChangeAdmin, admin.ModelAdmin):
+    """Read-only: actions are processed, skipped and retried through the services."""
+
     list_display = ["order", "position", "name", "kind", "status", "attempts"]
     list_filter = ["status", "kind", "automation"]
     search_fields = ["=order__number", "name"]
     raw_id_fields = ["order", "template", "processed_by"]
-    readonly_fields = [
-        "status",
-        "attempts",
-        "last_error",
-        "result",
-        "processed_by",
-        "processed_at",
-        "started_at",
-    ]
 
 
 @admin.register(OrderAudit)
@@ -274,10 +278,8 @@ class EndUserSecretAdmin(admin.ModelAdmin):
 
     @admin.action(description="Purge the selected secrets now")
     def purge(self, request, queryset):
-        from django.utils import timezone
-
-        count = queryset.filter(purged_at__isnull=True).update(
-            ciphertext="", purged_at=timezone.now()
+        count = services.enduser_secrets_purge(
+            secret_ids=list(queryset.values_list("pk", flat=True)), actor=request.user
         )
         self.message_user(request, f"Purged {count} secret(s).", messages.SUCCESS)
 

@@ -54,8 +54,14 @@ class ActionKind(models.TextChoices):
 
 
 class AutomationKey(models.TextChoices):
-    # Create the account and mailbox in the directory.
+    # Create the account, mailbox, groups and shared mailboxes in one call (older queues).
     PROVISION_MAILBOX = "provision_mailbox", "Provision mailbox"
+    # Create the account and its mailbox in the directory.
+    CREATE_ACCOUNT = "create_account", "Create account"
+    # Add the new account to the order's distribution groups.
+    ADD_GROUPS = "add_groups", "Add distribution groups"
+    # Grant the new account the order's shared mailboxes.
+    GRANT_MAILBOXES = "grant_mailboxes", "Grant shared mailboxes"
     # Disable the existing user's directory account.
     DEACTIVATE_ACCOUNT = "deactivate_account", "Deactivate account"
     # Rename the workstation to its tmp placeholder name.

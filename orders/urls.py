@@ -7,6 +7,7 @@ from .views import (
     appointments,
     attachments,
     links,
+    people,
     portal,
     staff,
     staff_appointment,
@@ -20,6 +21,7 @@ app_name = "orders"
 portal_urls = [
     path("", portal.portal_list, name="portal_list"),
     path("new/", portal.portal_new, name="portal_new"),
+    path("people/", people.portal_people, name="portal_people"),
     path("new/<slug:order_type>/", portal.portal_create, name="portal_create"),
     path("<int:number>/", portal.portal_detail, name="portal_detail"),
     path("<int:number>/edit/", portal.portal_edit, name="portal_edit"),

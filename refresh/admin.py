@@ -1,11 +1,18 @@
-"""Django admin for every refresh model; ticket actions call the services."""
+"""Django admin for every refresh model; ticket actions call the services.
+
+Tickets and configs are never changed behind the services' back: their change
+forms save through ``refresh.services.ticket_admin_update`` and ``config_save``
+(one audit row with before/after per field) and show everything else read-only
+(``common.admin.AuditedChangeAdmin``).
+"""
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import ValidationError
 
-from refresh import services
+from common.admin import AuditedChangeAdmin, model_field_names
+from refresh import selectors, services
 from refresh.models import (
     HardwareModel,
     Peripheral,
@@ -54,10 +61,12 @@ class SystemActionForm(ActionForm):
     """The admin action bar with a config picker for "Open refresh tickets"."""
 
     config = forms.ModelChoiceField(
-        queryset=RefreshConfig.objects.filter(active=True).order_by("name"),
-        required=False,
-        label="Refresh config",
+        queryset=RefreshConfig.objects.none(), required=False, label="Refresh config"
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["config"].queryset = selectors.configs_active()
 
 
 @admin.register(System)
@@ -80,7 +89,7 @@ class SystemAdmin(admin.ModelAdmin):
 
     @admin.action(description="Open refresh tickets with the chosen config")
     def open_refresh_tickets(self, request, queryset):
-        config = RefreshConfig.objects.filter(pk=request.POST.get("config") or 0).first()
+        config = selectors.config_active_get(config_id=request.POST.get("config"))
         if config is None:
             self.message_user(request, "Pick a refresh config first.", messages.ERROR)
             return
@@ -99,12 +108,46 @@ class SystemAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{row.key}: {row.message}", messages.WARNING)
 
 
+class RefreshConfigAdminForm(forms.ModelForm):
+    def clean(self):
+        data = super().clean()
+        # config_save's rule, said next to the form instead of after saving.
+        if data.get("requires_approval") and not data.get("approvers"):
+            self.add_error("approvers", "Name at least one approver when approval is required.")
+        return data
+
+
 @admin.register(RefreshConfig)
-class RefreshConfigAdmin(admin.ModelAdmin):
+class RefreshConfigAdmin(AuditedChangeAdmin, admin.ModelAdmin):
+    """Created and edited through ``config_save``: one audit row per save."""
+
+    form = RefreshConfigAdminForm
     list_display = ["name", "organization", "style", "requires_approval", "support_team", "active"]
     list_filter = ["style", "requires_approval", "active"]
     search_fields = ["name"]
     filter_horizontal = ["approvers", "approved_models", "approved_peripherals", "software_catalog"]
+
+    def has_add_permission(self, request):
+        return request.user.has_perm("refresh.add_refreshconfig")
+
+    def audited_fields(self, request, obj):
+        return [name for name in model_field_names(RefreshConfig) if name != "created_at"]
+
+    def audited_save(self, request, obj, data, form):
+        # config_save checks rules across fields (approval needs approvers): give it
+        # every editable field; it saves and audits only the changed ones.
+        names = self.audited_fields(request, obj)
+        full = {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
+        services.config_save(actor=request.user, data=full, config=obj)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        names = self.audited_fields(request, None)
+        data = {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
+        created = services.config_save(actor=request.user, data=data)
+        obj.pk = created.pk
+        return None
 
 
 class RefreshBatchRowInline(admin.TabularInline):
@@ -179,7 +222,7 @@ def _ticket_action(description, call):
 
 
 @admin.register(RefreshTicket)
-class RefreshTicketAdmin(admin.ModelAdmin):
+class RefreshTicketAdmin(AuditedChangeAdmin, admin.ModelAdmin):
     list_display = [
         "number",
         "existing_system",
@@ -202,18 +245,6 @@ class RefreshTicketAdmin(admin.ModelAdmin):
         "created_by",
         "batch",
     ]
-    readonly_fields = [
-        "status",
-        "status_before_hold",
-        "status_changed_at",
-        "replacement_system",
-        "created_at",
-        "updated_at",
-        "approved_at",
-        "approved_by",
-        "booking",
-        "delivery_at",
-    ]
     inlines = [AuditInline, EventInline]
     actions = [
         _ticket_action("Put on hold", lambda t, u: services.ticket_hold(ticket=t, actor=u)),
@@ -233,9 +264,13 @@ class RefreshTicketAdmin(admin.ModelAdmin):
         ),
     ]
 
-    def has_add_permission(self, request):
-        # Tickets are opened through batches, bulk creation or ticket_create.
-        return False
+    # Tickets are opened through batches, bulk creation or ticket_create (no add).
+
+    def audited_fields(self, request, obj):
+        return services.ticket_admin_editable_fields(ticket=obj) if obj else []
+
+    def audited_save(self, request, obj, data, form):
+        services.ticket_admin_update(ticket=obj, actor=request.user, data=data)
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser

@@ -1,5 +1,11 @@
+"""Django admin for scheduling. Slots and bookings are read-only here: slots are
+added on the staff calendar (``slot_create_one_off``) and deleted, bookings
+cancelled, through the services (admin actions below)."""
+
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+
+from common.admin import AuditedChangeAdmin
 
 from . import services
 from .models import (
@@ -66,31 +72,16 @@ class BookingInline(admin.TabularInline):
 
 
 @admin.register(ScheduleSlot)
-class ScheduleSlotAdmin(admin.ModelAdmin):
-    """Slots are deleted through the service (kept, bookings cancelled), never hard-deleted."""
+class ScheduleSlotAdmin(AuditedChangeAdmin, admin.ModelAdmin):
+    """Read-only: slots are deleted through the service (kept, bookings cancelled), never
+    hard-deleted; capacity and times change only in newly generated or added slots."""
 
     list_display = ["start", "end", "team", "capacity", "booked_count", "preference", "deleted_at"]
     list_filter = [("deleted_at", admin.EmptyFieldListFilter), "team"]
     list_select_related = ["team", "preference"]
     date_hierarchy = "start"
-    readonly_fields = [
-        "booked_count",
-        "preference",
-        "created_by",
-        "created_at",
-        "deleted_at",
-        "deleted_by",
-    ]
     inlines = [BookingInline]
     actions = ["delete_slots"]
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
 
     @admin.action(description="Delete selected slots and cancel their bookings")
     def delete_slots(self, request, queryset):
@@ -125,7 +116,7 @@ class GeneratedDayAdmin(admin.ModelAdmin):
 
 
 @admin.register(Booking)
-class BookingAdmin(admin.ModelAdmin):
+class BookingAdmin(AuditedChangeAdmin, admin.ModelAdmin):
     list_display = [
         "pk",
         "slot",
@@ -137,23 +128,7 @@ class BookingAdmin(admin.ModelAdmin):
     ]
     list_filter = [("cancelled_at", admin.EmptyFieldListFilter), "booked_type"]
     list_select_related = ["slot", "slot__team", "booked_type", "booked_by"]
-    readonly_fields = [
-        "slot",
-        "booked_type",
-        "booked_id",
-        "booked_by",
-        "created_at",
-        "cancelled_at",
-        "cancelled_by",
-        "cancel_reason",
-    ]
     actions = ["cancel_bookings"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description="Cancel selected bookings")
     def cancel_bookings(self, request, queryset):

@@ -96,6 +96,7 @@ orders:portal_detail                  GET  302 200 404 403 403 403 403 403 403 2
 orders:portal_edit                    GET  302 302 404 403 403 403 403 403 403 302
 orders:portal_list                    GET  302 200 200 403 403 403 403 403 403 200
 orders:portal_new                     GET  302 200 200 403 403 403 403 403 403 200
+orders:portal_people                  GET  302 200 200 403 403 403 403 403 403 403
 orders:portal_reply                   POST 302 302 404 403 403 403 403 403 403 302
 orders:staff_action_process           POST 302 403 403 403 403 403 403 302 302 302
 orders:staff_action_retry             POST 302 403 403 403 403 403 403 302 302 302

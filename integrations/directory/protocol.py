@@ -18,7 +18,16 @@ class PermanentDirectoryError(DirectoryError):
     """Retrying will not help."""
 
 
-class UsernameTaken(PermanentDirectoryError):
+class NeedsPerson(PermanentDirectoryError):
+    """The directory cannot do this without a person (a name taken, a mailbox
+    missing); the message says why and is shown to staff as a manual step."""
+
+
+class UsernameTaken(NeedsPerson):
+    pass
+
+
+class MailboxMissing(NeedsPerson):
     pass
 
 
@@ -56,6 +65,16 @@ class DirectoryClient(Protocol):
     ) -> DirectoryAccount: ...
 
     def get_account(self, *, username: str) -> DirectoryAccount | None: ...
+
+    def add_to_groups(
+        self, *, username: str, groups: list[str], idempotency_key: str
+    ) -> DirectoryAccount: ...
+
+    def grant_mailboxes(
+        self, *, username: str, mailboxes: list[str], idempotency_key: str
+    ) -> DirectoryAccount:
+        """Grant every mailbox that exists; raise ``MailboxMissing`` naming the others."""
+        ...
 
     def deactivate_account(self, *, username: str, idempotency_key: str) -> DirectoryAccount: ...
 

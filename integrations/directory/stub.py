@@ -10,6 +10,7 @@ from .protocol import (
     DirectoryAccount,
     DirectoryComputer,
     DirectoryNotFound,
+    MailboxMissing,
     TransientDirectoryError,
     UsernameTaken,
 )
@@ -78,6 +79,49 @@ class StubDirectoryClient:
     def get_account(self, *, username) -> DirectoryAccount | None:
         row = StubDirectoryAccount.objects.filter(username=username).first()
         return _account(row) if row else None
+
+    @transaction.atomic
+    def add_to_groups(self, *, username, groups, idempotency_key) -> DirectoryAccount:
+        """Distribution groups are created on first use, as in the directory."""
+        _fail_if_told("add_to_groups")
+        row = StubDirectoryAccount.objects.select_for_update().filter(username=username).first()
+        if row is None:
+            raise DirectoryNotFound(f"No account {username}.")
+        missing = [g for g in groups if g not in row.distribution_groups]
+        if missing:
+            row.distribution_groups = [*row.distribution_groups, *missing]
+            row.save(update_fields=["distribution_groups"])
+        _remember(idempotency_key, row.username)
+        return _account(row)
+
+    @transaction.atomic
+    def grant_mailboxes(self, *, username, mailboxes, idempotency_key) -> DirectoryAccount:
+        """A shared mailbox exists when the directory has an account with that
+        address or username; the existing ones are granted, the others named."""
+        _fail_if_told("grant_mailboxes")
+        row = StubDirectoryAccount.objects.select_for_update().filter(username=username).first()
+        if row is None:
+            raise DirectoryNotFound(f"No account {username}.")
+        known = set(
+            StubDirectoryAccount.objects.filter(email__in=mailboxes).values_list("email", flat=True)
+        ) | set(
+            StubDirectoryAccount.objects.filter(username__in=mailboxes).values_list(
+                "username", flat=True
+            )
+        )
+        grant = [m for m in mailboxes if m in known and m not in row.shared_mailboxes]
+        if grant:
+            row.shared_mailboxes = [*row.shared_mailboxes, *grant]
+            row.save(update_fields=["shared_mailboxes"])
+        absent = [m for m in mailboxes if m not in known]
+        if absent:
+            raise MailboxMissing(
+                "The directory has no shared mailbox "
+                + ", ".join(absent)
+                + ": create it (or agree another with the coordinator) and grant access by hand."
+            )
+        _remember(idempotency_key, row.username)
+        return _account(row)
 
     @transaction.atomic
     def deactivate_account(self, *, username, idempotency_key) -> DirectoryAccount:

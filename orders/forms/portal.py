@@ -9,8 +9,11 @@ from django.utils import timezone
 
 from orders.choices import OrderType
 from orders.models import USERNAME_RE
-from orders.selectors import order_user_choices, placeholders_available, software_choices
+from orders.selectors import placeholders_available, software_choices
+from orders.selectors.people import people_for_picker, person_label
 from orders.services import directory_username_exists, order_username_taken
+
+from .people import PersonChoiceField, PersonPickerSelect
 
 REQUIRED_HELP = "Required to submit."
 NOTES_MAX_LENGTH = 2000
@@ -109,7 +112,7 @@ class _OrderForm(forms.Form):
 
 
 def _user_field(label: str) -> forms.ModelChoiceField:
-    return forms.ModelChoiceField(queryset=None, required=False, label=label)
+    return PersonChoiceField(label=label, search_field="existing_user")
 
 
 def _workstation_field(**kwargs) -> forms.CharField:
@@ -157,7 +160,7 @@ class DeactivateFutureReplacementForm(_OrderForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["existing_user"].queryset = order_user_choices(organization=self.organization)
+        self.fields["existing_user"].queryset = people_for_picker(organization=self.organization)
 
 
 class DeactivateReplacementNowForm(_OrderForm):
@@ -168,6 +171,7 @@ class DeactivateReplacementNowForm(_OrderForm):
         label="User being replaced",
         required=False,
         help_text="An existing user, or a parked workstation (tmp-…) from an earlier order.",
+        widget=PersonPickerSelect(search_field="replacing"),
     )
     workstation = _workstation_field(
         help_text="The desktop to recommission (from the parked workstation if you chose one)."
@@ -198,13 +202,13 @@ class DeactivateReplacementNowForm(_OrderForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        users = order_user_choices(organization=self.organization)
+        users = people_for_picker(organization=self.organization)
         placeholders = placeholders_available(organization=self.organization)
         self._users = {str(u.pk): u for u in users}
         self._placeholders = {str(p.pk): p for p in placeholders}
         self.fields["replacing"].choices = [
             ("", "Choose…"),
-            ("Existing users", [(f"user:{u.pk}", str(u)) for u in users]),
+            ("Existing users", [(f"user:{u.pk}", person_label(u)) for u in users]),
             ("Parked workstations", [(f"placeholder:{p.pk}", p.name) for p in placeholders]),
         ]
 
@@ -251,7 +255,7 @@ class InstallSoftwareForm(_OrderForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["software"].queryset = software_choices()
-        self.fields["existing_user"].queryset = order_user_choices(organization=self.organization)
+        self.fields["existing_user"].queryset = people_for_picker(organization=self.organization)
 
     def initial_from(self, order) -> dict:
         initial = super().initial_from(order)

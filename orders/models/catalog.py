@@ -35,14 +35,25 @@ class InstallableSoftware(models.Model):
 
 
 class OrderQueue(models.Model):
-    """An ordered list of action templates processing one order type.
+    """An ordered list of action templates processing one or more order types.
 
-    New orders go to the active queue of their type; owners are assigned from
-    the default owner or round-robin among the team.
+    A queue takes its main ``order_type`` and any of ``also_takes``; each type
+    has at most one active queue at a time (the unique constraint covers the
+    main type; ``orders.services.order_queue_save`` checks every type under a
+    lock). New orders go to the active queue taking their type; owners are
+    assigned from the default owner or round-robin among the team.
     """
 
     name = models.CharField(max_length=120, unique=True)
-    order_type = models.CharField(max_length=40, choices=OrderType.choices, db_index=True)
+    order_type = models.CharField(
+        "main order type", max_length=40, choices=OrderType.choices, db_index=True
+    )
+    also_takes = models.JSONField(
+        "also takes",
+        default=list,
+        blank=True,
+        help_text="Other order types this queue processes (one queue may serve several types).",
+    )
     description = models.TextField(blank=True)
     active = models.BooleanField(default=True)
     default_owner = models.ForeignKey(
@@ -82,6 +93,22 @@ class OrderQueue(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def order_types(self) -> list[str]:
+        """Every order type this queue takes, the main one first."""
+        return [self.order_type, *(t for t in self.also_takes if t != self.order_type)]
+
+    def order_types_display(self) -> str:
+        labels = dict(OrderType.choices)
+        return ", ".join(str(labels.get(t, t)) for t in self.order_types)
+
+    order_types_display.short_description = "order types"
+
+    def clean(self):
+        unknown = [t for t in self.also_takes or [] if t not in OrderType.values]
+        if unknown:
+            raise ValidationError({"also_takes": f"Unknown order type: {', '.join(unknown)}."})
 
 
 class OrderActionTemplate(models.Model):

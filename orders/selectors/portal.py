@@ -131,6 +131,11 @@ def order_queues_with_counts() -> QuerySet[OrderQueue]:
     )
 
 
+def order_queues_active() -> list[OrderQueue]:
+    """Every active queue (few), for checking which order types are taken."""
+    return list(OrderQueue.objects.filter(active=True).order_by("pk"))
+
+
 def order_for_link(*, order_id: int) -> Order | None:
     """The order an emailed link points at, with what its pages show (the link is the key)."""
     return (

@@ -8,6 +8,7 @@
 """
 
 from ._core import COMPLETION_DATE_MAX_DAYS, order_audit_add, order_number_allocate
+from .admin_edit import order_admin_editable_fields, order_admin_update
 from .automation import (
     MAX_ATTEMPTS,
     directory_username_exists,
@@ -42,11 +43,13 @@ from .orders import (
     order_resume,
 )
 from .portal import order_account_password_set, order_client_reply
+from .queue_config import order_queue_for_type, order_queue_save, order_queue_type_clashes
 from .queues import order_queues_ensure_defaults
 from .secrets import (
     enduser_link_submit,
     enduser_secret_live,
     enduser_secret_reveal,
+    enduser_secrets_purge,
     enduser_secrets_purge_expired,
     enduser_secrets_rotate,
     orders_technician_team,
@@ -71,10 +74,13 @@ __all__ = [
     "enduser_link_submit",
     "enduser_secret_live",
     "enduser_secret_reveal",
+    "enduser_secrets_purge",
     "enduser_secrets_purge_expired",
     "enduser_secrets_rotate",
     "order_account_password_set",
     "order_action_process",
+    "order_admin_editable_fields",
+    "order_admin_update",
     "order_action_retry",
     "order_action_skip",
     "order_actions_advance",
@@ -94,6 +100,9 @@ __all__ = [
     "order_notify_subscribers",
     "order_number_allocate",
     "order_organization_associate",
+    "order_queue_for_type",
+    "order_queue_save",
+    "order_queue_type_clashes",
     "order_queues_ensure_defaults",
     "order_resume",
     "order_submission_errors",

@@ -4,9 +4,11 @@ One step at a time: claim the next action in a short transaction (mark it
 running), call the adapter outside any transaction with an idempotency key
 (``order-<number>-action-<id>``, so a retried call never applies twice), then
 record the outcome in another short transaction. Transient directory errors
-retry with backoff up to ``MAX_ATTEMPTS``; permanent ones mark the action failed
-for staff to retry or skip. The order completes when every action is done or
-skipped.
+retry with backoff up to ``MAX_ATTEMPTS``; when the directory says a person is
+needed (``NeedsPerson``: a username taken, a shared mailbox missing) the step
+becomes a manual one whose instructions say why; other permanent errors mark the
+action failed for staff to retry or skip. The order completes when every action
+is done or skipped.
 """
 
 from __future__ import annotations
@@ -22,7 +24,12 @@ from django.db import connections, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from integrations.directory import TransientDirectoryError, get_directory_client
+from integrations.directory import (
+    NeedsPerson,
+    TransientDirectoryError,
+    UsernameTaken,
+    get_directory_client,
+)
 from orders.choices import (
     FINISHED_ACTION_STATUSES,
     ActionKind,
@@ -68,6 +75,23 @@ class _Permanent(Exception):
     pass
 
 
+class _NeedsPerson(Exception):
+    pass
+
+
+def needs_person_instructions(exc: Exception) -> str:
+    """What a person must do when the directory cannot: the directory's reason and the next step."""
+    reason = str(exc).strip() or "The directory could not do this step."
+    if isinstance(exc, UsernameTaken):
+        todo = (
+            "Agree another username with the coordinator, create the account by hand, "
+            "then mark this step done."
+        )
+    else:
+        todo = "Do this step by hand in the directory, then mark it done."
+    return f"Needs a person: {reason} {todo}"
+
+
 def directory_username_exists(*, username: str) -> bool:
     """True when the directory already has ``username``; False when it has not or
     cannot say (the provisioning action then reports a clash as a permanent error)."""
@@ -87,6 +111,8 @@ def _classify(exc: Exception) -> type[Exception]:
     """Transient directory errors retry; every other error fails the action."""
     if isinstance(exc, TransientDirectoryError):
         return _Transient
+    if isinstance(exc, NeedsPerson):
+        return _NeedsPerson
     return _Permanent
 
 
@@ -172,8 +198,33 @@ def _call_adapter(action: OrderAction, order: Order) -> dict:
         return {}
     if auto == AutomationKey.DEACTIVATE_ACCOUNT and not order.existing_username:
         return {"skipped": "A parked workstation has no account to deactivate."}
+    if auto == AutomationKey.ADD_GROUPS and not order.distribution_groups:
+        return {"skipped": "The order names no distribution groups."}
+    if auto == AutomationKey.GRANT_MAILBOXES and not order.shared_mailboxes:
+        return {"skipped": "The order names no shared mailboxes."}
     client = directory_client()
-    if auto == AutomationKey.PROVISION_MAILBOX:
+    if auto == AutomationKey.CREATE_ACCOUNT:
+        result = client.create_account(
+            username=order.new_username,
+            full_name=order.new_full_name,
+            email=order.new_email,
+            distribution_groups=[],
+            shared_mailboxes=[],
+            idempotency_key=key,
+        )
+    elif auto == AutomationKey.ADD_GROUPS:
+        result = client.add_to_groups(
+            username=order.new_username,
+            groups=list(order.distribution_groups),
+            idempotency_key=key,
+        )
+    elif auto == AutomationKey.GRANT_MAILBOXES:
+        result = client.grant_mailboxes(
+            username=order.new_username,
+            mailboxes=list(order.shared_mailboxes),
+            idempotency_key=key,
+        )
+    elif auto == AutomationKey.PROVISION_MAILBOX:
         result = client.create_account(
             username=order.new_username,
             full_name=order.new_full_name,
@@ -288,6 +339,9 @@ def _record(
             )
             return None
         message = f"{type(error).__name__}: {error}"[:2000]
+        if kind is _NeedsPerson:
+            _hand_to_person(action, order, error)
+            return None
         if kind is _Transient and action.attempts < MAX_ATTEMPTS:
             action.status = ActionStatus.PENDING
             action.last_error = message
@@ -313,6 +367,32 @@ def _record(
             summary=f"Order {order.number}: “{action.name}” failed and needs you ({message}).",
         )
         return None
+
+
+def _hand_to_person(action: OrderAction, order: Order, error: Exception) -> None:
+    """The directory needs a person: the step becomes manual and says why (in the
+    record transaction); the owner is told."""
+    from .notify import order_notify_owner
+
+    instructions = needs_person_instructions(error)
+    action.kind = ActionKind.MANUAL
+    action.status = ActionStatus.PENDING
+    action.instructions = instructions[:4000]
+    action.last_error = str(error)[:2000]
+    action.save(update_fields=["kind", "status", "instructions", "last_error"])
+    order_audit_add(
+        order=order,
+        job=JOB,
+        transition="action_needs_person",
+        from_status=order.status,
+        to_status=order.status,
+        note=f"{action.position}. {action.name}: {instructions}",
+    )
+    order_notify_owner(
+        order=order,
+        key=f"order-{order.number}-action-{action.pk}-needs-person",
+        summary=f"Order {order.number}: “{action.name}” needs you. {instructions}",
+    )
 
 
 def order_actions_advance(*, order_id: int, max_steps: int = 25) -> AdvanceOutcome:

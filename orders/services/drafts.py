@@ -29,6 +29,7 @@ from ._core import (
     run_transition,
     status_label,
 )
+from .queue_config import order_queue_for_type
 
 # What each order type keeps; everything else stays empty.
 TYPE_FIELDS: dict[str, tuple[str, ...]] = {
@@ -294,11 +295,7 @@ def order_submit(*, order: Order, actor) -> Order:
     errors = order_submission_errors(order=order)
     if errors:
         raise ValidationError(errors)
-    queue = (
-        OrderQueue.objects.select_for_update()
-        .filter(order_type=order.order_type, active=True)
-        .first()
-    )
+    queue = order_queue_for_type(order_type=order.order_type, lock=True)
     if queue is None:
         raise OrderError(
             f"No queue processes {order.get_order_type_display()} orders yet; contact IT."

@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from orders.choices import (
     FINISHED_ACTION_STATUSES,
+    LINK_PURPOSE_ORDER_FINISH,
+    LINK_PURPOSE_ORDER_SECRET,
     ActionKind,
     ActionStatus,
     OrderStatus,
@@ -137,7 +139,10 @@ def order_complete_locked(*, order: Order, actor=None, job: str = "") -> Order:
         note="Every action is done or skipped.",
     )
     enduser_secrets_purge_for_order(order=order, reason="completed")
-    access_links_revoke_for(target=order, reason="The order is completed.")
+    # The new account's one-time set-password link outlives completion: a fully
+    # automated order completes right after emailing it (it expires on its own).
+    for purpose in (LINK_PURPOSE_ORDER_FINISH, LINK_PURPOSE_ORDER_SECRET):
+        access_links_revoke_for(target=order, purpose=purpose, reason="The order is completed.")
     order_completed_notify(order=order)
     return order
 

@@ -7,6 +7,8 @@ from django.db import transaction
 from orders.choices import ActionKind, AutomationKey, OrderType
 from orders.models import OrderActionTemplate, OrderQueue
 
+from .queue_config import order_queue_for_type
+
 A, M = ActionKind.AUTOMATED, ActionKind.MANUAL
 
 # type -> (queue name, [(name, kind, automation, instructions)])
@@ -14,18 +16,16 @@ DEFAULT_QUEUES: dict[str, tuple[str, list[tuple[str, str, str, str]]]] = {
     OrderType.EMAIL_ONLY: (
         "Email accounts",
         [
-            ("Provision the mailbox", A, AutomationKey.PROVISION_MAILBOX, ""),
+            # Every step automated: a manual step appears only when the directory
+            # says it needs a person (orders.services.automation).
+            ("Create the account and mailbox", A, AutomationKey.CREATE_ACCOUNT, ""),
+            ("Add the distribution groups", A, AutomationKey.ADD_GROUPS, ""),
+            ("Grant the shared mailboxes", A, AutomationKey.GRANT_MAILBOXES, ""),
             (
                 "Send the confirmation with the set-password link",
                 A,
                 AutomationKey.SEND_CONFIRMATION,
                 "",
-            ),
-            (
-                "Check distribution groups and shared mailboxes",
-                M,
-                "",
-                "Open the account in the directory and confirm each group and mailbox.",
             ),
         ],
     ),
@@ -41,7 +41,9 @@ DEFAULT_QUEUES: dict[str, tuple[str, list[tuple[str, str, str, str]]]] = {
         "Deactivations with replacement",
         [
             ("Deactivate the old account", A, AutomationKey.DEACTIVATE_ACCOUNT, ""),
-            ("Provision the new account and mailbox", A, AutomationKey.PROVISION_MAILBOX, ""),
+            ("Create the new account and mailbox", A, AutomationKey.CREATE_ACCOUNT, ""),
+            ("Add the new account's distribution groups", A, AutomationKey.ADD_GROUPS, ""),
+            ("Grant the new account's shared mailboxes", A, AutomationKey.GRANT_MAILBOXES, ""),
             ("Recommission the desktop", A, AutomationKey.RECOMMISSION_DESKTOP, ""),
             (
                 "Set up the new user's preferences",
@@ -73,7 +75,7 @@ def order_queues_ensure_defaults(*, team=()) -> list[OrderQueue]:
     """Create the default queue of every type that has no active queue; idempotent."""
     queues = []
     for order_type, (name, steps) in DEFAULT_QUEUES.items():
-        queue = OrderQueue.objects.filter(order_type=order_type, active=True).first()
+        queue = order_queue_for_type(order_type=order_type)
         if queue is None:
             queue, created = OrderQueue.objects.get_or_create(
                 name=name, defaults={"order_type": order_type}

@@ -167,6 +167,38 @@ def enduser_secrets_purge_for_order(*, order: Order, reason: str) -> int:
 
 
 @transaction.atomic
+def enduser_secrets_purge(*, secret_ids, actor) -> int:
+    """Purge the given secrets now (the admin's action): one audit row per order,
+    naming who purged them. Already purged secrets are left alone."""
+    if not (getattr(actor, "is_authenticated", False) and actor.has_perm("orders.change_order")):
+        raise OrderPermissionDenied("You may not purge end-user passwords.")
+    secrets = list(
+        EndUserSecret.objects.select_for_update(of=("self",))
+        .filter(pk__in=secret_ids, purged_at__isnull=True)
+        .select_related("order")
+        .order_by("pk")
+    )
+    now = timezone.now()
+    by_order: dict[int, list[EndUserSecret]] = {}
+    for secret in secrets:
+        by_order.setdefault(secret.order_id, []).append(secret)
+    for rows in by_order.values():
+        EndUserSecret.objects.filter(pk__in=[s.pk for s in rows]).update(
+            ciphertext="", purged_at=now
+        )
+        order = rows[0].order
+        order_audit_add(
+            order=order,
+            actor=actor,
+            transition="secret_purged",
+            from_status=order.status,
+            to_status=order.status,
+            note="End-user password purged in the admin.",
+        )
+    return len(secrets)
+
+
+@transaction.atomic
 def enduser_secrets_purge_expired(*, now=None, batch: int = 500) -> int:
     """Purge every secret past its retention date (beat job; idempotent)."""
     now = now or timezone.now()

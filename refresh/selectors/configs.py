@@ -54,6 +54,19 @@ def config_audits(*, config: RefreshConfig) -> QuerySet[RefreshConfigAudit]:
     return RefreshConfigAudit.objects.filter(config=config).select_related("actor")
 
 
+def configs_active() -> QuerySet[RefreshConfig]:
+    """Active configs by name (the admin's "open refresh tickets" picker)."""
+    return RefreshConfig.objects.filter(active=True).order_by("name")
+
+
+def config_active_get(*, config_id) -> RefreshConfig | None:
+    """The active config ``config_id`` names, or None (bad or missing input)."""
+    try:
+        return configs_active().filter(pk=int(config_id)).first()
+    except (TypeError, ValueError):
+        return None
+
+
 def configs_by_name() -> QuerySet[RefreshConfig]:
     """Every config by name (the order group's config filter)."""
     return RefreshConfig.objects.order_by("name")

@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.roles import Role
+from integrations.directory import MailboxMissing
 from notifications.models import OutboundEmail
 from orders.choices import OrderStatus
 from orders.models import Order, OrderMessage
@@ -17,10 +18,14 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 class _Directory:
-    """Stands in for the directory adapter: every call succeeds."""
+    """Stands in for the directory adapter: every call succeeds, but it has no
+    shared mailbox, so that step needs a person."""
 
     def create_account(self, **kwargs):
         return {"ok": True}
+
+    def grant_mailboxes(self, *, mailboxes, **kwargs):
+        raise MailboxMissing(f"The directory has no shared mailbox {', '.join(mailboxes)}.")
 
 
 def test_coordinator_submits_and_technician_completes_the_order(
@@ -43,6 +48,7 @@ def test_coordinator_submits_and_technician_completes_the_order(
     page.get_by_label("User's name").fill("Nia New")
     page.get_by_label("Username").fill("nnew")
     page.get_by_label("Email address").fill("nnew@example.edu")
+    page.get_by_label("Shared mailbox access").fill("frontdesk@example.edu")
     page.get_by_role("button", name="Submit order").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"Order \d+: Email only"))
     order = Order.objects.get()
@@ -51,16 +57,22 @@ def test_coordinator_submits_and_technician_completes_the_order(
     expect(page.get_by_role("link", name="Order manager")).to_have_count(0)
     page.get_by_role("button", name="Sign out").click()
 
-    # The technician finds it in the order manager, waiting on its manual step.
+    # The technician finds it in the order manager, waiting on the step the
+    # directory could not do (every other step ran on its own).
     login(technician)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Order manager").click()
     expect(page.get_by_role("heading", name="Order manager", level=1)).to_be_visible()
     row = page.get_by_role("row").filter(has_text=str(order.number))
-    expect(row).to_contain_text("3. Check distribution groups and shared mailboxes")
+    expect(row).to_contain_text("3. Grant the shared mailboxes")
     expect(row).to_contain_text("School of Nursing")
     row.get_by_role("link", name=str(order.number)).click()
     expect(
         page.get_by_role("heading", name=f"Order {order.number}: Email only", level=1)
+    ).to_be_visible()
+    expect(
+        page.locator("#actions").get_by_text(
+            "Needs a person: The directory has no shared mailbox frontdesk@example.edu."
+        )
     ).to_be_visible()
 
     # An internal note, posted without leaving the page.
@@ -79,14 +91,10 @@ def test_coordinator_submits_and_technician_completes_the_order(
     reply_email = OutboundEmail.objects.get(key__endswith="-client")
     assert reply_email.to == [coordinator.email]
 
-    # Process the manual step: every action is finished, the order completes.
-    page.get_by_label("Note (optional)").fill("Checked both groups.")
-    page.get_by_role(
-        "button", name="Process “Check distribution groups and shared mailboxes”"
-    ).click()
-    expect(
-        page.get_by_text("“Check distribution groups and shared mailboxes” is done.")
-    ).to_be_visible()
+    # Process the manual step: the confirmation runs on its own, the order completes.
+    page.get_by_label("Note (optional)").fill("Created the mailbox and granted access.")
+    page.get_by_role("button", name="Process “Grant the shared mailboxes”").click()
+    expect(page.get_by_text("“Grant the shared mailboxes” is done.")).to_be_visible()
     expect(page.locator(".page-header .badge")).to_have_text("Completed")
     order.refresh_from_db()
     assert order.status == OrderStatus.COMPLETED

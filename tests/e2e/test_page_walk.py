@@ -175,7 +175,9 @@ def test_every_page_of_every_role_and_every_link_page(page, live_server, page_au
 
     # The Django admin works under the same policy (no CSP report on its pages).
     _sign_in(page, live_server.url, "admin@example.edu")
-    for path in ("/admin/", "/admin/refresh/refreshticket/", "/admin/orders/order/add/"):
+    # (Orders are not added in the admin (issue 12 item 16): a queue's add form
+    # has the same widgets.)
+    for path in ("/admin/", "/admin/refresh/refreshticket/", "/admin/orders/orderqueue/add/"):
         response = page.goto(live_server.url + path)
         assert response.status == 200, path
         assert "unsafe-inline" not in response.all_headers()["content-security-policy"]

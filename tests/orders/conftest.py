@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from accounts.roles import Role
+from integrations.directory import MailboxMissing
 from orders.services import order_queues_ensure_defaults
 
 
@@ -17,6 +18,8 @@ class FakeDirectory:
     passwords: dict = field(default_factory=dict)
     existing: set = field(default_factory=set)
     lookups: list = field(default_factory=list)
+    # Shared mailboxes the directory has; any other is missing (like the stub).
+    mailboxes: set = field(default_factory=set)
 
     def _record(self, name, **kwargs):
         if name in self.fail:
@@ -30,6 +33,15 @@ class FakeDirectory:
     def get_account(self, *, username):
         self.lookups.append(username)  # read-only: kept apart from the writes
         return {"username": username} if username in self.existing else None
+
+    def add_to_groups(self, **kwargs):
+        return self._record("add_to_groups", **kwargs)
+
+    def grant_mailboxes(self, *, mailboxes, **kwargs):
+        result = self._record("grant_mailboxes", mailboxes=mailboxes, **kwargs)
+        if missing := [m for m in mailboxes if m not in self.mailboxes]:
+            raise MailboxMissing(f"The directory has no shared mailbox {', '.join(missing)}.")
+        return result
 
     def deactivate_account(self, **kwargs):
         return self._record("deactivate_account", **kwargs)

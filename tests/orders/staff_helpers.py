@@ -5,12 +5,14 @@ from orders.services import order_create_draft, order_submit
 
 
 def submitted_email_order(*, coordinator, commit, **data):
-    """An email-only order submitted by ``coordinator``; automation ran (fake directory),
-    so the order waits on its manual step "Check distribution groups and shared mailboxes"."""
+    """An email-only order submitted by ``coordinator``; automation ran (fake directory
+    or stub) and the directory has no shared mailbox ``frontdesk@example.edu``, so the
+    order waits on its step 3 "Grant the shared mailboxes", now manual (needs a person)."""
     values = {
         "new_full_name": "Nia New",
         "new_username": f"nnew{coordinator.pk}",
         "new_email": f"nnew{coordinator.pk}@example.edu",
+        "shared_mailboxes": ["frontdesk@example.edu"],
     }
     values.update(data)
     order = order_create_draft(

@@ -31,11 +31,18 @@ def test_order_numbers_never_collide():
 
 
 def test_cancel_and_process_do_not_both_win(coordinator, queues, directory, manager, commit):
+    # The step that needs a person is the last one: processing it completes the order.
+    queues[OrderType.EMAIL_ONLY].action_templates.filter(position=4).delete()
     order = order_create_draft(
         order_type=OrderType.EMAIL_ONLY,
         organization=coordinator.organization,
         submitted_by=coordinator,
-        data={"new_full_name": "Race", "new_username": "racer", "new_email": "r@example.edu"},
+        data={
+            "new_full_name": "Race",
+            "new_username": "racer",
+            "new_email": "r@example.edu",
+            "shared_mailboxes": ["missing@example.edu"],
+        },
     )
     order_submit(order=order, actor=coordinator)
     # Run the automated steps so the manual one is current.

@@ -23,7 +23,14 @@ pytestmark = pytest.mark.django_db
 
 
 def _email_draft(coordinator, **data):
-    values = {"new_full_name": "Nia New", "new_username": "nnew", "new_email": "nnew@example.edu"}
+    """An email-only draft naming a shared mailbox the directory lacks, so once
+    submitted its step 3 needs a person (manual) and the order stays open."""
+    values = {
+        "new_full_name": "Nia New",
+        "new_username": "nnew",
+        "new_email": "nnew@example.edu",
+        "shared_mailboxes": ["frontdesk@example.edu"],
+    }
     values.update(data)
     return order_create_draft(
         order_type=OrderType.EMAIL_ONLY,
@@ -122,7 +129,7 @@ def test_submit_copies_actions_and_round_robins_owner(coordinator, queues, make_
         order_submit(order=order, actor=coordinator)
         order.refresh_from_db()
         owners.append(order.owner_id)
-        assert [a.position for a in order.actions.all()] == [1, 2, 3]
+        assert [a.position for a in order.actions.all()] == [1, 2, 3, 4]
     assert owners[0] != owners[1]
     assert owners[0] == owners[2]
 
@@ -138,7 +145,7 @@ def test_default_owner_wins_over_round_robin(coordinator, queues, make_user, dir
     assert order.owner == boss
 
 
-def test_automation_runs_until_manual_then_staff_completes(
+def test_automation_runs_until_the_directory_needs_a_person_then_staff_completes(
     coordinator, queues, directory, technician, django_capture_on_commit_callbacks, mailoutbox
 ):
     order = _email_draft(coordinator, distribution_groups=["staff-all"])
@@ -147,18 +154,23 @@ def test_automation_runs_until_manual_then_staff_completes(
     order.refresh_from_db()
     assert order.status == OrderStatus.IN_PROGRESS
     statuses = [a.status for a in order.actions.all()]
-    assert statuses == [ActionStatus.DONE, ActionStatus.DONE, ActionStatus.PENDING]
-    assert directory.names() == ["create_account"]
+    assert statuses == [ActionStatus.DONE] * 2 + [ActionStatus.PENDING] * 2
+    assert directory.names() == ["create_account", "add_to_groups", "grant_mailboxes"]
     assert directory.calls[0][1]["idempotency_key"].startswith(f"order-{order.number}-action-")
     manual = order.actions.get(position=3)
+    assert manual.kind == "manual"
+    assert manual.instructions.startswith(
+        "Needs a person: The directory has no shared mailbox frontdesk@example.edu."
+    )
     with django_capture_on_commit_callbacks(execute=True):
-        order_action_process(action=manual, actor=technician, note="Groups checked.")
+        order_action_process(action=manual, actor=technician, note="Mailbox created, granted.")
     order.refresh_from_db()
     assert order.status == OrderStatus.COMPLETED
     assert order.completed_at is not None
     transitions = list(order.audits.values_list("transition", flat=True))
     assert transitions[:2] == ["create", "submit"]
     assert "start" in transitions
+    assert "action_needs_person" in transitions
     assert "action_done" in transitions
     assert transitions[-1] == "complete"
 
@@ -256,7 +268,8 @@ def test_skip_needs_a_note_and_counts_as_finished(
     manual = order.actions.get(position=3)
     with pytest.raises(ValidationError):
         order_action_skip(action=manual, actor=technician, note=" ")
-    order_action_skip(action=manual, actor=technician, note="Not needed.")
+    with commit():  # the confirmation step then runs
+        order_action_skip(action=manual, actor=technician, note="Not needed.")
     order.refresh_from_db()
     assert order.status == OrderStatus.COMPLETED
 

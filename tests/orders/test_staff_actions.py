@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications.models import OutboundEmail
-from orders.choices import ActionStatus, OrderStatus
+from orders.choices import ActionKind, ActionStatus, OrderStatus
 from orders.exceptions import OrderTransitionNotAllowed
 from orders.models import OrderAudit
 from orders.services import order_resume
@@ -24,7 +24,7 @@ def order(coordinator, queues, directory, commit):
 
 def test_process_the_manual_step_completes_the_order(client, technician, order, commit):
     client.force_login(technician)
-    action = order.actions.get(status=ActionStatus.PENDING)
+    action = order.actions.get(kind=ActionKind.MANUAL, status=ActionStatus.PENDING)
     with commit():
         response = client.post(
             reverse("orders:staff_action_process", args=[order.number, action.pk]),
@@ -40,7 +40,7 @@ def test_process_the_manual_step_completes_the_order(client, technician, order, 
 
 def test_skip_needs_a_note(client, technician, order):
     client.force_login(technician)
-    action = order.actions.get(status=ActionStatus.PENDING)
+    action = order.actions.get(kind=ActionKind.MANUAL, status=ActionStatus.PENDING)
     url = reverse("orders:staff_action_skip", args=[order.number, action.pk])
     client.post(url, {"note": ""})
     action.refresh_from_db()

@@ -123,7 +123,7 @@ def test_list_shows_counts_per_status_and_the_step_each_order_waits_on(
     client.force_login(technician)
     page = client.get(reverse("orders:staff_list")).content.decode()
     assert "<h1>Order manager</h1>" in page
-    assert "3. Check distribution groups and shared mailboxes" in page
+    assert "3. Grant the shared mailboxes" in page
     assert 'In progress <span class="badge">1</span>' in page
     assert 'Draft <span class="badge">1</span>' in page
 
@@ -176,7 +176,7 @@ def test_step_counts_take_two_queries_whatever_the_orders(
     # the permission check is cached on the user; one grouped count.
     with django_assert_num_queries(1):
         steps = staff_step_counts(user=technician, queue=queue)
-    assert [s["count"] for s in steps] == [0, 0, 6]
+    assert [s["count"] for s in steps] == [0, 0, 6, 0]
 
 
 def test_list_pages_keep_a_fixed_query_count(
@@ -236,7 +236,8 @@ def test_detail_page_shows_the_header_and_keeps_a_fixed_query_count(
         "Planned completion",
         "Owner",
         "Priority",
-        "Process “Check distribution groups and shared mailboxes”",
+        "Process “Grant the shared mailboxes”",
+        "Needs a person: The directory has no shared mailbox frontdesk@example.edu.",
         "Skip this step",
     ):
         assert text in page, text

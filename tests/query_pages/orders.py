@@ -119,7 +119,21 @@ def _appointments(ctx, n):
         booking_create(slot_id=ctx["slot"].pk, booked_object=order)
 
 
+def _people(ctx, n):
+    from tests.accounts.factories import UserFactory
+
+    start = ctx.setdefault("people", 0)
+    for i in range(start, start + n):
+        UserFactory(full_name=f"Avery Garcia {i}", organization=ctx["org"])
+    ctx["people"] = start + n
+
+
+def _people_page(ctx):
+    return reverse("orders:portal_people") + "?q=avery"
+
+
 PAGES: dict[str, Page] = {
+    "orders:portal_people": Page(Role.COORDINATOR, _people_page, _people),
     "orders:portal_list": Page(Role.COORDINATOR, url("orders:portal_list"), _orders),
     "orders:portal_detail": Page(
         Role.COORDINATOR, _order_page("orders:portal_detail"), messages_create

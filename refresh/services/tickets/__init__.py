@@ -11,6 +11,7 @@ below (the one list of the ticket use cases). Helpers the sibling modules share
 from their module.
 """
 
+from .admin_edit import ticket_admin_editable_fields, ticket_admin_update
 from .approval import (
     ticket_approve,
     ticket_file_change_request,
@@ -50,6 +51,8 @@ from .events import (
 )
 
 __all__ = [
+    "ticket_admin_editable_fields",
+    "ticket_admin_update",
     "CLAIMABLE_FIELDS",
     "default_proposed_model",
     "ticket_approve",
