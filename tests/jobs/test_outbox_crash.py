@@ -97,6 +97,14 @@ def _kill(worker: subprocess.Popen) -> None:
     worker.wait(timeout=10)
 
 
+def _broker_forget() -> None:
+    """Leave no message for later worker tests: the queue, and the killed workers'
+    unacknowledged ones (Redis would hand them back after the visibility timeout)."""
+    celery_app.control.purge()
+    with celery_app.connection_for_write() as conn:
+        conn.default_channel.client.delete("unacked", "unacked_index")
+
+
 def _time_passes() -> None:
     """What the clock would do after a crash: the dead worker's leases end (effects
     240 s, emails 240 s, order actions 90 s) and first attempts leave their grace."""
@@ -205,6 +213,7 @@ def test_killed_workers_and_a_flushed_queue_lose_no_effect_and_repeat_none(
     finally:
         if worker.poll() is None:
             _kill(worker)
+        _broker_forget()
 
     assert not Effect.objects.filter(status=EffectStatus.FAILED).exists()
 
