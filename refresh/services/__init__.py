@@ -19,6 +19,7 @@ from .bulk import (
     tickets_assign_replacements_bulk,
     tickets_hold_bulk,
     tickets_reschedule_bulk,
+    tickets_set_tracking_bulk,
 )
 from .configs import config_audit, config_save
 from .systems import UpsertResult, system_upsert, systems_lifecycle_dates_set
@@ -47,6 +48,7 @@ from .tickets import (
     ticket_return_to_customer,
     ticket_save_wizard_progress,
     ticket_send_invite,
+    ticket_set_group,
     ticket_set_itsm_ticket,
     ticket_set_tracking_number,
     ticket_slot_discovered,
@@ -95,6 +97,7 @@ __all__ = [
     "ticket_save_wizard_progress",
     "ticket_send_invite",
     "ticket_set_itsm_ticket",
+    "ticket_set_group",
     "ticket_set_tracking_number",
     "ticket_slot_discovered",
     "ticket_submit_location_info",
@@ -104,4 +107,5 @@ __all__ = [
     "tickets_create_for_systems",
     "tickets_hold_bulk",
     "tickets_reschedule_bulk",
+    "tickets_set_tracking_bulk",
 ]
