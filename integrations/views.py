@@ -12,6 +12,7 @@ from accounts.permissions import role_required
 from common.forms import error_text
 
 from . import selectors
+from .jobs import ITSM_PAGE_JOBS, job_run_request, job_runs_latest
 from .services import (
     stub_asset_create,
     stub_create_timeout_set,
@@ -36,6 +37,7 @@ def itsm_stub(request):
             "stub_settings": selectors.stub_settings(),
             "assets": selectors.stub_assets_recent(),
             "slack": selectors.stub_slack_recent(),
+            "job_lines": job_runs_latest(jobs=ITSM_PAGE_JOBS),
         },
     )
 
@@ -61,8 +63,8 @@ def itsm_stub_ticket_status(request, pk):
     else:
         messages.success(
             request,
-            f"ITSM ticket {pk} is now {status}. The daily poll (run_job refresh-itsm-poll) "
-            "picks it up.",
+            f"ITSM ticket {pk} is now {status}. The daily poll picks it up: "
+            "“Run this job now” on refresh-itsm-poll (or manage.py run_job refresh-itsm-poll).",
         )
     next_url = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(
@@ -109,3 +111,28 @@ def itsm_stub_create_timeout(request):
         else "ITSM creates answer normally again.",
     )
     return redirect("integrations:itsm_stub")
+
+
+def _safe_next(request, fallback: str) -> str:
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return next_url
+    return fallback
+
+
+@require_POST
+@role_required(PERM)
+def job_run(request):
+    """Staff's "Run this job now": recorded (who, when) and run on the worker."""
+    job = request.POST.get("job", "")
+    try:
+        job_run_request(job=job, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(
+            request, f"{job} is queued on the worker; reload in a moment to see when it finished."
+        )
+    return redirect(_safe_next(request, "integrations:itsm_stub"))

@@ -59,6 +59,7 @@ health                                GET  200 200 200 200 200 200 200 200 200 2
 health_full                           GET  500 500 500 500 500 500 500 500 500 500
 home                                  GET  302 200 200 200 200 200 200 200 200 200
 integrations:itsm_stub                GET  302 403 403 403 200 200 403 403 403 200
+integrations:job_run                  POST 302 403 403 403 302 302 403 403 403 302
 integrations:itsm_stub_asset          POST 302 403 403 403 302 302 403 403 403 302
 integrations:itsm_stub_create_timeout POST 302 403 403 403 302 302 403 403 403 302
 integrations:itsm_stub_outage         POST 302 403 403 403 302 302 403 403 403 302

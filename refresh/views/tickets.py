@@ -15,6 +15,7 @@ from django_fsm import can_proceed, has_transition_perm
 
 from accounts.permissions import role_required
 from common.forms import error_text, form_add_service_error
+from integrations.jobs import REFRESH_PAGE_JOBS, job_runs_latest
 from refresh import selectors, services
 from refresh.choices import RefreshStyle, TicketStatus
 from refresh.forms import (
@@ -128,6 +129,9 @@ def ticket_list(request):
             "detail_base": reverse("refresh:ticket_detail", args=[0])[:-2],
             "can_bulk": can_administer(request.user),
             "bulk_form": BulkTicketActionForm(),
+            "job_lines": job_runs_latest(jobs=REFRESH_PAGE_JOBS)
+            if request.user.has_perm("integrations.use_itsm_stub")
+            else [],
         },
     )
 
