@@ -21,11 +21,11 @@ from tests.worker import wait_for
 def test_both_pages_offer_their_jobs_to_staff(client, admin):  # noqa: F811
     client.force_login(admin)
     stub = client.get(reverse("integrations:itsm_stub")).content.decode()
-    assert 'aria-label="Run refresh-itsm-poll now"' in stub
+    assert 'aria-label="Run this job now: refresh-itsm-poll"' in stub
     assert "Not run from this page yet" in stub
     listing = client.get(reverse("refresh:ticket_list")).content.decode()
     for job in ("refresh-invites", "refresh-slot-discovery", "refresh-itsm-poll"):
-        assert f'aria-label="Run {job} now"' in listing
+        assert f'aria-label="Run this job now: {job}"' in listing
 
 
 @pytest.mark.django_db
