@@ -80,6 +80,12 @@ class TestTheCustomersEmail:
         assert "9400111202555842761023 (USPS)" in email.body_text
         assert "tools.usps.com" in email.body_text
 
+    def test_only_plain_letters_and_digits_are_a_number(self, shipped, admin):
+        with pytest.raises(RefreshError, match="is not a tracking number"):
+            services.ticket_set_tracking_number(
+                ticket=shipped, tracking_number="1ZÄÖ9", actor=admin
+            )
+
     def test_only_open_remote_tickets_take_a_number(self, flow, admin):
         on_prem = flow.to(S.PENDING_ORDERING)
         with pytest.raises(RefreshError, match="only remote tickets ship"):

@@ -10,6 +10,8 @@ known, goes once per number, and a changed number sends a correction
 
 from __future__ import annotations
 
+import re
+
 from django.db import transaction
 
 from refresh.choices import Carrier, EventKind, RefreshStyle
@@ -30,7 +32,7 @@ def clean_tracking(*, number: str, carrier: str = "") -> tuple[str, str]:
     number = "".join((number or "").split()).upper()
     if not number:
         raise RefreshError("Type the tracking number.")
-    if len(number) > 120 or not number.isalnum():
+    if len(number) > 120 or not re.fullmatch(r"[A-Z0-9]+", number):
         raise RefreshError(
             f"“{number[:40]}” is not a tracking number (letters and digits, at most 120)."
         )
