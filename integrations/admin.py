@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from .models import (
+    JobRun,
     StubDirectoryAccount,
     StubDirectoryComputer,
     StubITSMAsset,
@@ -26,8 +27,8 @@ class StubITSMTicketAdmin(admin.ModelAdmin):
 
 @admin.register(StubITSMAsset)
 class StubITSMAssetAdmin(admin.ModelAdmin):
-    list_display = ["serial_number", "name", "created_at"]
-    search_fields = ["serial_number", "name"]
+    list_display = ["serial_number", "name", "owner_email", "support_group", "created_at"]
+    search_fields = ["serial_number", "name", "owner_email"]
 
 
 @admin.register(StubDirectoryAccount)
@@ -49,3 +50,15 @@ class StubSlackMessageAdmin(admin.ModelAdmin):
 
 
 admin.site.register(StubSettings)
+
+
+@admin.register(JobRun)
+class JobRunAdmin(admin.ModelAdmin):
+    """'Run this job now' clicks: read-only, the record of who started what."""
+
+    list_display = ["job", "requested_by", "requested_at", "started_at", "finished_at", "result"]
+    list_filter = ["job"]
+    readonly_fields = [f.name for f in JobRun._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

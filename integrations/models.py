@@ -5,6 +5,7 @@ services across processes (web, worker, beat) and can be driven by hand from
 the ITSM stub page.
 """
 
+from django.conf import settings
 from django.db import models
 
 
@@ -70,6 +71,9 @@ class StubITSMAsset(models.Model):
     serial_number = models.CharField(max_length=100, unique=True)
     name = models.CharField(max_length=200, blank=True)
     location = models.CharField(max_length=300, blank=True)
+    owner_email = models.EmailField("owner email", blank=True)
+    owner_name = models.CharField("owner", max_length=200, blank=True)
+    support_group = models.CharField(max_length=200, blank=True)
     tickets = models.ManyToManyField(StubITSMTicket, blank=True, related_name="assets")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -158,3 +162,24 @@ class StubSettings(models.Model):
     @classmethod
     def current(cls) -> "StubSettings":
         return cls.objects.get_or_create(pk=1)[0]
+
+
+class JobRun(models.Model):
+    """A job staff started with "Run this job now": who asked, when it started and finished."""
+
+    job = models.CharField(max_length=80, help_text="The beat schedule entry's name.")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    result = models.CharField(max_length=300, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["job", "-requested_at"], name="jobrun_job_idx")]
+
+    def __str__(self):
+        return f"{self.job} ({self.requested_at:%Y-%m-%d %H:%M})"

@@ -5,6 +5,7 @@ from . import views
 app_name = "integrations"
 urlpatterns = [
     path("itsm/", views.itsm_stub, name="itsm_stub"),
+    path("jobs/run/", views.job_run, name="job_run"),
     path("itsm/tickets/<int:pk>/", views.itsm_stub_ticket, name="itsm_stub_ticket"),
     path(
         "itsm/tickets/<int:pk>/status/",

@@ -15,6 +15,7 @@ from common.forms import error_text
 from common.selectors import effects_needing_attention
 
 from . import selectors
+from .jobs import ITSM_PAGE_JOBS, job_run_request, job_runs_latest
 from .services import (
     stub_asset_create,
     stub_create_timeout_set,
@@ -39,6 +40,7 @@ def itsm_stub(request):
             "stub_settings": selectors.stub_settings(),
             "assets": selectors.stub_assets_recent(),
             "slack": selectors.stub_slack_recent(),
+            "job_lines": job_runs_latest(jobs=ITSM_PAGE_JOBS),
         },
     )
 
@@ -64,8 +66,8 @@ def itsm_stub_ticket_status(request, pk):
     else:
         messages.success(
             request,
-            f"ITSM ticket {pk} is now {status}. The daily poll (run_job refresh-itsm-poll) "
-            "picks it up.",
+            f"ITSM ticket {pk} is now {status}. The daily poll picks it up: "
+            "“Run this job now” on refresh-itsm-poll (or manage.py run_job refresh-itsm-poll).",
         )
     next_url = request.POST.get("next", "")
     # Only a path on this site: anything else ("0", a view name, another host)
@@ -138,3 +140,28 @@ def effect_retry(request, pk):
     effect = effect_retry_now(effect_id=pk, actor=request.user)
     messages.success(request, f"{effect.short_name} for {effect.target} will run again now.")
     return redirect("integrations:effects")
+
+
+def _safe_next(request, fallback: str) -> str:
+    next_url = request.POST.get("next", "")
+    if next_url.startswith("/") and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return next_url
+    return fallback
+
+
+@require_POST
+@role_required(PERM)
+def job_run(request):
+    """Staff's "Run this job now": recorded (who, when) and run on the worker."""
+    job = request.POST.get("job", "")
+    try:
+        job_run_request(job=job, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(
+            request, f"{job} is queued on the worker; reload in a moment to see when it finished."
+        )
+    return redirect(_safe_next(request, "integrations:itsm_stub"))

@@ -99,6 +99,19 @@ class EventKind(models.TextChoices):
     REPLACEMENT_CHANGED = "replacement_changed", "Replacement changed"
     # Booking made, moved or released.
     BOOKING = "booking", "Booking"
+    # Staff entered or changed the shipment's tracking number.
+    TRACKING = "tracking", "Tracking number"
+    # Where the customer, support team and location came from at creation.
+    OWNER_LOOKUP = "owner_lookup", "Owner lookup"
+
+
+class Carrier(models.TextChoices):
+    """Shipping carriers whose tracking pages a customer's email links to."""
+
+    UPS = "ups", "UPS"
+    FEDEX = "fedex", "FedEx"
+    USPS = "usps", "USPS"
+    DHL = "dhl", "DHL"
 
 
 class BatchRowOutcome(models.TextChoices):

@@ -3,7 +3,7 @@
 from django import forms
 
 from accounts.models import Organization, SupportTeam
-from refresh.choices import Platform, RefreshStyle, TicketStatus
+from refresh.choices import Carrier, Platform, RefreshStyle, TicketStatus
 from refresh.models import RefreshBatch, RefreshConfig, System
 from refresh.selectors import FOCUSES, SORTS
 
@@ -138,6 +138,39 @@ class ReplacementForm(forms.Form):
             raise forms.ValidationError(f"No system has the serial number {serial}.")
         self.system = system
         return serial
+
+
+class TrackingForm(forms.Form):
+    """One remote ticket's tracking number (the service checks and cleans it)."""
+
+    tracking_number = forms.CharField(label="Tracking number", max_length=160)
+    carrier = forms.ChoiceField(
+        label="Carrier",
+        required=False,
+        choices=[("", "Guess from the number"), *Carrier.choices],
+    )
+
+
+class TrackingBulkForm(forms.Form):
+    lines = forms.CharField(
+        label="Tracking numbers, one per line",
+        max_length=100_000,
+        widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false"}),
+        help_text=(
+            "Each line: serial or ticket number, tracking number[, carrier] — e.g. "
+            "“RT-00042, 1Z999AA10123456784, UPS” or “C02XK1ABCD12, 9400111202555842761023”. "
+            "Every line is checked first: if one is refused, nothing is saved."
+        ),
+    )
+
+
+class GroupForm(forms.Form):
+    group = forms.CharField(
+        label="Group",
+        max_length=120,
+        required=False,
+        help_text="The group the replacement is placed in. Blank: the config's group.",
+    )
 
 
 class SlotForm(forms.Form):
@@ -297,6 +330,7 @@ class RefreshConfigForm(forms.ModelForm):
             "organization",
             "style",
             "support_team",
+            "replacement_group",
             "requires_approval",
             "approvers",
             "approved_models",

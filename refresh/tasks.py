@@ -83,6 +83,14 @@ def itsm_existence_lookup_task(self, ticket_id: int) -> bool:
         _retry_rate_limited(self, exc)
 
 
+@shared_task(bind=True, **ITSM_RETRY)
+def owner_lookup_task(self, ticket_id: int) -> bool:
+    try:
+        return jobs.ticket_owner_lookup(ticket_id=ticket_id)
+    except ITSMRateLimited as exc:
+        _retry_rate_limited(self, exc)
+
+
 @shared_task(acks_late=True)
 def itsm_existence_lookup_batch_task(ticket_ids: list[int]) -> dict:
     return jobs.tickets_itsm_existence_lookup_batch(ticket_ids=ticket_ids)

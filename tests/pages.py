@@ -211,6 +211,8 @@ def _url_args(o: dict) -> dict[str, list]:
         "refresh:ticket_location": [_pk(o["ticket"])],
         "refresh:ticket_replacement": [_pk(o["ticket"])],
         "refresh:ticket_slot": [_pk(o["ticket"])],
+        "refresh:ticket_tracking": [_pk(o["ticket"])],
+        "refresh:ticket_group": [_pk(o["ticket"])],
         "refresh:batch_detail": [_pk(o["batch"])],
         "refresh:batch_create_tickets": [_pk(o["batch"])],
         "refresh:config_detail": [_pk(o["config"])],

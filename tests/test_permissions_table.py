@@ -61,6 +61,7 @@ home                                  GET  302 200 200 200 200 200 200 200 200 2
 integrations:effect_retry             POST 302 403 403 403 302 302 403 403 302 302
 integrations:effects                  GET  302 403 403 403 200 200 403 403 200 200
 integrations:itsm_stub                GET  302 403 403 403 200 200 403 403 403 200
+integrations:job_run                  POST 302 403 403 403 302 302 403 403 403 302
 integrations:itsm_stub_asset          POST 302 403 403 403 302 302 403 403 403 302
 integrations:itsm_stub_create_timeout POST 302 403 403 403 302 302 403 403 403 302
 integrations:itsm_stub_outage         POST 302 403 403 403 302 302 403 403 403 302
@@ -152,6 +153,9 @@ refresh:ticket_location               GET  302 403 403 403 302 302 403 403 403 3
 refresh:ticket_replacement            GET  302 403 403 403 200 403 403 403 403 200
 refresh:ticket_slot                   GET  302 403 403 403 302 302 403 403 403 302
 refresh:tickets_bulk                  POST 302 403 403 403 302 403 403 403 403 302
+refresh:ticket_tracking               POST 302 403 403 403 400 403 403 403 403 400
+refresh:ticket_group                  POST 302 403 403 403 302 403 403 403 403 302
+refresh:tracking_bulk                 GET  302 403 403 403 200 403 403 403 403 200
 reports:export                        GET  302 403 403 403 200 200 403 403 403 200
 reports:forecast                      GET  302 403 403 403 200 200 403 403 403 200
 reports:forecast_batch                GET  302 403 403 403 200 403 403 403 403 200

@@ -56,12 +56,15 @@ class TicketSerializer(serializers.ModelSerializer):
 
 class TicketDetailSerializer(TicketSerializer):
     delivery_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    group = serializers.CharField(read_only=True, help_text="The replacement's group.")
 
     class Meta(TicketSerializer.Meta):
         fields = [
             *TicketSerializer.Meta.fields,
             "status_before_hold",
             "tracking_number",
+            "tracking_carrier",
+            "group",
             "delivery_at",
             "itsm_ticket_id",
             "location_building",

@@ -128,6 +128,18 @@ class ITSMAsset:
 
 
 @dataclass(frozen=True)
+class ITSMAssetOwner:
+    """Who the ITSM says owns an asset and where it is; blanks where it says nothing."""
+
+    asset_id: str
+    serial_number: str
+    owner_email: str = ""
+    owner_name: str = ""
+    support_group: str = ""
+    location: str = ""
+
+
+@dataclass(frozen=True)
 class ITSMTicketStatus:
     ticket_id: str
     status: str
@@ -258,6 +270,11 @@ class ITSMClient(Protocol):
     ) -> ITSMTask: ...
 
     def find_asset_by_serial(self, *, serial_number: str) -> ITSMAsset | None: ...
+
+    def find_asset_owner(self, *, serial_number: str) -> ITSMAssetOwner | None:
+        """The asset with this serial: its owner, support group and location (None if
+        the ITSM has no such asset)."""
+        ...
 
     def attach_asset(self, *, ticket_id: str, asset_id: str) -> None: ...
 

@@ -32,6 +32,7 @@ from .protocol import (
     CheckLine,
     CheckReport,
     ITSMAsset,
+    ITSMAssetOwner,
     ITSMNotFound,
     ITSMRateLimited,
     ITSMTask,
@@ -262,6 +263,20 @@ class StubITSMClient(RelatedTickets):
             return None
         return ITSMAsset(
             id=str(row.pk), serial_number=row.serial_number, name=row.name, location=row.location
+        )
+
+    def find_asset_owner(self, *, serial_number) -> ITSMAssetOwner | None:
+        self._call("find_asset_owner")
+        row = StubITSMAsset.objects.filter(serial_number__iexact=serial_number.strip()).first()
+        if row is None:
+            return None
+        return ITSMAssetOwner(
+            asset_id=str(row.pk),
+            serial_number=row.serial_number,
+            owner_email=row.owner_email,
+            owner_name=row.owner_name,
+            support_group=row.support_group,
+            location=row.location,
         )
 
     def attach_asset(self, *, ticket_id, asset_id) -> None:

@@ -104,7 +104,7 @@ CONFIGS = [
         "Desktop Support North",
         True,
         {"can_customize_computer": True, "can_customize_peripherals": True,
-         "can_customize_software": True},
+         "can_customize_software": True, "replacement_group": "Medicine desktops"},
         "Standard desk bundle",
     ),
     (
@@ -113,7 +113,8 @@ CONFIGS = [
         RefreshStyle.REMOTE,
         "Desktop Support South",
         False,
-        {"can_customize_platform": True, "can_request_different_device": True},
+        {"can_customize_platform": True, "can_request_different_device": True,
+         "replacement_group": "Cardiology remote laptops"},
         "Remote worker bundle",
     ),
     (

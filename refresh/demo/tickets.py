@@ -64,6 +64,15 @@ def seed_tickets(configs, by_org, labs, stock):
                 ticket.refresh_from_db()
             elif step == "found":
                 ticket = services.ticket_itsm_found(ticket=ticket, job="demo")
+            elif step == "tracking":
+                # A shipped remote replacement: UPS number, the customer emailed once.
+                ticket = services.ticket_set_tracking_number(
+                    ticket=ticket, tracking_number=f"1Z999AA1{ticket.pk:010d}", job="demo"
+                )
+            elif step == "group":
+                ticket = services.ticket_set_group(
+                    ticket=ticket, group="Cardiology executives", actor=None
+                )
             elif step == "discover":
                 ticket = services.ticket_slot_discovered(ticket=ticket, job="demo")
             elif step == "book":
@@ -133,9 +142,9 @@ def seed_tickets(configs, by_org, labs, stock):
         ["invite", "wizard"],
         ["invite", "wizard", "order"],
         ["invite", "wizard", "order", "found"],
-        ["invite", "wizard", "order", "found"],
-        ["invite", "wizard", "order", "found", "installed"],
-        ["invite", "wizard", "order", "found", "installed", "complete"],
+        ["invite", "wizard", "order", "found", "tracking"],
+        ["invite", "wizard", "group", "order", "found", "tracking", "installed"],
+        ["invite", "wizard", "order", "found", "tracking", "installed", "complete"],
         ["invite", "hold"],
     ]
     coordinator = User.objects.filter(email="coordinator@cardio.med.example.edu").first()

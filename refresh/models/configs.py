@@ -75,6 +75,13 @@ class RefreshConfig(models.Model):
         related_name="refresh_configs",
         help_text="Default team for new tickets.",
     )
+    replacement_group = models.CharField(
+        "group",
+        max_length=120,
+        blank=True,
+        help_text="The group each replacement is placed in when assigned (sent to the ITSM); "
+        "a ticket may override it.",
+    )
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -15,9 +15,10 @@ from refresh.choices import FINAL_STATUSES, HOLDABLE_STATUSES, OPEN_STATUSES, Re
 from refresh.choices import TicketStatus as S
 
 from .guards import _has_delivery_details, _has_replacement, _is_config_approver, _was_held
+from .shipping import Shipment
 
 
-class RefreshTicket(ConcurrentTransitionMixin, models.Model):
+class RefreshTicket(ConcurrentTransitionMixin, Shipment):
     """One system being replaced: from invite to the day-1 delivery and ITSM close."""
 
     existing_system = models.ForeignKey(
@@ -83,14 +84,6 @@ class RefreshTicket(ConcurrentTransitionMixin, models.Model):
         "refresh.SoftwareTitle", blank=True, related_name="tickets"
     )
 
-    # Shipping (remote).
-    ship_to_name = models.CharField("recipient name", max_length=200, blank=True)
-    ship_street = models.CharField("street", max_length=200, blank=True)
-    ship_street2 = models.CharField("street (line 2)", max_length=200, blank=True)
-    ship_city = models.CharField("city", max_length=120, blank=True)
-    ship_state = models.CharField("state", max_length=60, blank=True)
-    ship_zip = models.CharField("ZIP code", max_length=20, blank=True)
-
     # Location (on premises, user-specified).
     location_building = models.CharField("building", max_length=160, blank=True)
     location_room = models.CharField("room", max_length=60, blank=True)
@@ -115,7 +108,12 @@ class RefreshTicket(ConcurrentTransitionMixin, models.Model):
             "advance. Use the order group page to assign and advance."
         ),
     )
-    tracking_number = models.CharField(max_length=120, blank=True)
+    replacement_group = models.CharField(
+        "group",
+        max_length=120,
+        blank=True,
+        help_text="The group the replacement is placed in; blank: the config's group.",
+    )
     booking = models.ForeignKey(
         "scheduling.Booking",
         null=True,
@@ -222,6 +220,11 @@ class RefreshTicket(ConcurrentTransitionMixin, models.Model):
     @property
     def has_customer(self) -> bool:
         return self.style != RefreshStyle.NO_CUSTOMER
+
+    @property
+    def group(self) -> str:
+        """The group the replacement is placed in: this ticket's, else the config's."""
+        return self.replacement_group or self.config.replacement_group
 
     @property
     def device_model(self):

@@ -253,6 +253,7 @@ def ticket_list_rows(*, tickets: QuerySet[RefreshTicket]) -> list[dict]:
             "delegate_id",
             "support_team_id",
             "config_id",
+            "replacement_group",
         )
     )
     if not tickets:
@@ -280,11 +281,12 @@ def ticket_list_rows(*, tickets: QuerySet[RefreshTicket]) -> list[dict]:
             pk__in=_in({t["support_team_id"] for t in tickets if t["support_team_id"]})
         ).values_list("pk", "name")
     )
-    configs = dict(
-        RefreshConfig.objects.filter(pk__in=_in({t["config_id"] for t in tickets})).values_list(
-            "pk", "name"
-        )
-    )
+    configs = {
+        pk: (name, group)
+        for pk, name, group in RefreshConfig.objects.filter(
+            pk__in=_in({t["config_id"] for t in tickets})
+        ).values_list("pk", "name", "replacement_group")
+    }
     now = timezone.now()
     stale_before = now - ITSM_EXISTENCE_STALE_AFTER
     styles = dict(RefreshStyle.choices)
@@ -316,7 +318,8 @@ def ticket_list_rows(*, tickets: QuerySet[RefreshTicket]) -> list[dict]:
                 "user": people.get(row["user_id"], ""),
                 "delegate": people.get(row["delegate_id"], ""),
                 "team": teams.get(row["support_team_id"], ""),
-                "config": configs.get(row["config_id"], ""),
+                "config": configs.get(row["config_id"], ("", ""))[0],
+                "group": row["replacement_group"] or configs.get(row["config_id"], ("", ""))[1],
                 "replacement": replacement,
                 "status_changed_at": row["status_changed_at"],
                 "problem": problem,

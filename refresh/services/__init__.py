@@ -22,6 +22,7 @@ from .bulk import (
     tickets_assign_replacements_bulk,
     tickets_hold_bulk,
     tickets_reschedule_bulk,
+    tickets_set_tracking_bulk,
 )
 from .configs import config_audit, config_save
 from .systems import UpsertResult, system_upsert, systems_lifecycle_dates_set
@@ -47,4 +48,5 @@ __all__ = [
     "tickets_hold_bulk",
     "tickets_reschedule_bulk",
     *tickets.__all__,
+    "tickets_set_tracking_bulk",
 ]

@@ -1,5 +1,6 @@
 """Bulk actions on refresh tickets: the order group (assign replacements by
-serial and advance), bulk hold and reschedule. One report row per ticket.
+serial and advance), pasted tracking numbers, bulk hold and reschedule. One
+report row per ticket.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from refresh.choices import TicketStatus
 from refresh.exceptions import TransitionDenied
@@ -23,6 +25,7 @@ from ._core import (
     run_transition,
 )
 from .effects import effects_after_replacement_assigned
+from .tickets import check_trackable, clean_tracking, ticket_set_tracking_number
 from .tickets.creation import validate_replacement
 
 S = TicketStatus
@@ -140,6 +143,90 @@ def tickets_assign_replacements_bulk(*, assignments, actor) -> BulkReport:
             locked=True,
         )
         effects_after_replacement_assigned(ticket_id=ticket.pk)
+    report.applied = True
+    return report
+
+
+# --- tracking numbers pasted per line ----------------------------------------------
+TICKET_NUMBER = re.compile(r"^RT-?(\d+)$", re.IGNORECASE)
+
+
+def _tracking_lines(text: str) -> list[tuple[int, list[str]]]:
+    """(line number, fields) of each non-empty line: comma, tab or semicolon separated."""
+    lines = []
+    for n, line in enumerate((text or "").splitlines(), start=1):
+        if line.strip():
+            lines.append((n, [part.strip() for part in re.split(r"[,;\t]", line)]))
+    return lines
+
+
+def _ticket_for_key(key: str) -> RefreshTicket | None:
+    """The ticket a pasted key names: its number (RT-00042), else an open ticket whose
+    existing or replacement system has this serial."""
+    if match := TICKET_NUMBER.match(key):
+        return RefreshTicket.objects.filter(pk=int(match.group(1))).first()
+    serial = key.upper()
+    return (
+        RefreshTicket.objects.exclude(status__in=CLOSED)
+        .filter(
+            Q(existing_system__serial_number=serial) | Q(replacement_system__serial_number=serial)
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def tickets_set_tracking_bulk(*, text: str, actor) -> BulkReport:
+    """Tracking numbers pasted as "serial or ticket number, tracking number[, carrier]"
+    per line, all or nothing: every line is checked first; if any is refused nothing
+    changes and the report says why for each line (``applied`` False)."""
+    _require_perm(actor, "refresh.assign_replacement_refreshticket", "enter tracking numbers")
+    report = BulkReport()
+    planned: list[tuple[RefreshTicket, str, str]] = []
+    seen: set[int] = set()
+    for n, fields in _tracking_lines(text)[:1000]:
+        key = fields[0] or f"line {n}"
+        if len(fields) < 2 or not fields[1]:
+            report.rows.append(
+                RowResult(
+                    key,
+                    False,
+                    f"Line {n}: write the serial or ticket number, a comma, "
+                    "then the tracking number.",
+                )
+            )
+            continue
+        ticket = _ticket_for_key(fields[0])
+        if ticket is None:
+            report.rows.append(
+                RowResult(key, False, f"Line {n}: no open ticket has the number or serial {key}.")
+            )
+            continue
+        try:
+            check_trackable(ticket)
+            number, carrier = clean_tracking(
+                number=fields[1], carrier=fields[2] if len(fields) > 2 else ""
+            )
+        except ValidationError as exc:
+            report.rows.append(RowResult(key, False, f"Line {n}: {' '.join(exc.messages)}", ticket))
+            continue
+        if ticket.pk in seen:
+            report.rows.append(
+                RowResult(key, False, f"Line {n}: {ticket.number} is named twice here.", ticket)
+            )
+            continue
+        seen.add(ticket.pk)
+        planned.append((ticket, number, carrier))
+        unchanged = (number, carrier) == (ticket.tracking_number, ticket.tracking_carrier)
+        message = f"{number} already recorded." if unchanged else f"{number} saved."
+        report.rows.append(RowResult(key, True, message, ticket))
+    if not report.rows or report.error_count:
+        return report
+    for ticket, number, carrier in planned:
+        ticket_set_tracking_number(
+            ticket=ticket, tracking_number=number, carrier=carrier, actor=actor, job="bulk"
+        )
     report.applied = True
     return report
 

@@ -25,6 +25,9 @@ def effects_after_transition(*, ticket_id: int, source: str, target: str, reason
     customer's or staff's own request (``"slot_deleted"``): the customer's
     email and the ITSM note say so.
     """
+    if not source:
+        # A new ticket: owner, support team and location from the ITSM's asset record.
+        _enqueue("owner_lookup_task", ticket_id=ticket_id)
     if target != S.CANCELLED:
         # Every refresh ticket gets one ITSM ticket with its tasks: one effect per
         # ticket (the key), so two runs never race to create it (the ITSM's "find
@@ -80,3 +83,8 @@ def effects_after_event(*, event_id: int) -> None:
 def effects_after_lookup_requested(*, ticket_id: int) -> None:
     """Staff asked to look the replacement up in the ITSM again now, after commit."""
     _enqueue("itsm_existence_lookup_task", ticket_id=ticket_id)
+
+
+def effects_after_tracking_set(*, ticket_id: int) -> None:
+    """A new or changed tracking number: the customer's tracking email, after commit."""
+    _enqueue("tracking_email_task", ticket_id=ticket_id)

@@ -69,7 +69,7 @@ def ticket_list_body(rows, detail_base: str, can_bulk: bool):
             else ""
         )
         host = (
-            format_html('<br><span class="small muted">{}</span>', row["hostname"])
+            format_html('<br><span class="small muted nowrap">{}</span>', row["hostname"])
             if row["hostname"]
             else ""
         )
@@ -99,14 +99,18 @@ def ticket_list_body(rows, detail_base: str, can_bulk: bool):
             row["team"] or "—",
             row["config"],
             row["replacement"] or "—",
+            format_html('<br><span class="small">Group: {}</span>', row["group"])
+            if row["group"]
+            else "",
             date_filter(row["status_changed_at"], "M j, Y"),
         )
 
     return format_html_join(
         "\n",
-        '<tr>{}<td><a href="{}{}/">{}</a></td><td><span class="mono">{}</span>{}</td>'
+        '<tr>{}<td><a class="nowrap" href="{}{}/">{}</a></td>'
+        '<td><span class="mono nowrap">{}</span>{}</td>'
         "<td>{}{}</td><td>{}</td>"
         '<td><span class="badge {}">{}</span>{}</td><td>{}</td><td>{}</td>'
-        '<td class="mono">{}</td><td>{}</td></tr>',
+        '<td><span class="mono nowrap">{}</span>{}</td><td class="nowrap">{}</td></tr>',
         (cells(row) for row in rows),
     ) or mark_safe("")

@@ -10,6 +10,7 @@ from .bulk import (
     ticket_create,
 )
 from .configs import config_create, config_detail, config_edit, config_list
+from .shipping import ticket_group, ticket_tracking, tracking_bulk
 from .tickets import (
     ticket_action,
     ticket_comment,
@@ -43,4 +44,7 @@ __all__ = [
     "ticket_replacement",
     "ticket_slot",
     "tickets_bulk",
+    "ticket_group",
+    "ticket_tracking",
+    "tracking_bulk",
 ]

@@ -15,16 +15,19 @@ from django_fsm import can_proceed, has_transition_perm
 
 from accounts.permissions import role_required
 from common.forms import error_text, form_add_service_error
+from integrations.jobs import REFRESH_PAGE_JOBS, job_runs_latest
 from refresh import selectors, services
-from refresh.choices import TicketStatus
+from refresh.choices import RefreshStyle, TicketStatus
 from refresh.forms import (
     BulkTicketActionForm,
     CommentForm,
+    GroupForm,
     LocationForm,
     NoteForm,
     ReplacementForm,
     SlotForm,
     TicketFilterForm,
+    TrackingForm,
 )
 from refresh.models import RefreshTicket
 from refresh.roles import can_administer, can_view_tickets
@@ -86,7 +89,7 @@ def _run_action(ticket, name: str, user, note: str):
     raise Http404
 
 
-def _ticket_or_404(user, pk) -> RefreshTicket:
+def ticket_or_404(user, pk) -> RefreshTicket:
     try:
         return selectors.ticket_detail(user=user, ticket_id=pk)
     except RefreshTicket.DoesNotExist as exc:
@@ -126,15 +129,23 @@ def ticket_list(request):
             "detail_base": reverse("refresh:ticket_detail", args=[0])[:-2],
             "can_bulk": can_administer(request.user),
             "bulk_form": BulkTicketActionForm(),
+            "job_lines": job_runs_latest(jobs=REFRESH_PAGE_JOBS)
+            if request.user.has_perm("integrations.use_itsm_stub")
+            else [],
         },
     )
 
 
 @staff_required
 def ticket_detail(request, pk: int):
-    ticket = _ticket_or_404(request.user, pk)
+    return render_ticket_detail(request, ticket_or_404(request.user, pk))
+
+
+def render_ticket_detail(request, ticket: RefreshTicket, *, status: int = 200, **forms):
+    """The ticket page; ``forms`` are bound forms shown again with their errors."""
     timelines = selectors.ticket_timelines(ticket=ticket)
     user = request.user
+    can_ship = user.has_perm("refresh.assign_replacement_refreshticket") and ticket.is_open
     return render(
         request,
         "refresh/staff/ticket_detail.html",
@@ -153,15 +164,27 @@ def ticket_detail(request, pk: int):
             and user.has_perm("refresh.reschedule_refreshticket"),
             "can_edit_replacement": ticket.is_open
             and user.has_perm("refresh.assign_replacement_refreshticket"),
+            "can_track": can_ship and ticket.style == RefreshStyle.REMOTE,
+            "can_set_group": can_ship,
+            "tracking_form": forms.get("tracking_form")
+            or TrackingForm(
+                initial={
+                    "tracking_number": ticket.tracking_number,
+                    "carrier": ticket.tracking_carrier,
+                }
+            ),
+            "group_form": forms.get("group_form")
+            or GroupForm(initial={"group": ticket.replacement_group}),
             **timelines,
         },
+        status=status,
     )
 
 
 @require_POST
 @staff_required
 def ticket_action(request, pk: int, action: str):
-    ticket = _ticket_or_404(request.user, pk)
+    ticket = ticket_or_404(request.user, pk)
     if action not in _ACTIONS_BY_NAME:
         raise Http404
     form = NoteForm(request.POST)
@@ -183,7 +206,7 @@ def ticket_action(request, pk: int, action: str):
 @staff_required
 def ticket_itsm_lookup(request, pk: int):
     """Problems: look the replacement up in the ITSM again now (queued on the worker)."""
-    ticket = _ticket_or_404(request.user, pk)
+    ticket = ticket_or_404(request.user, pk)
     try:
         services.ticket_itsm_lookup_request(ticket=ticket, actor=request.user)
     except ValidationError as exc:
@@ -199,7 +222,7 @@ def ticket_itsm_lookup(request, pk: int):
 @require_POST
 @staff_required
 def ticket_comment(request, pk: int):
-    ticket = _ticket_or_404(request.user, pk)
+    ticket = ticket_or_404(request.user, pk)
     form = CommentForm(request.POST)
     if form.is_valid():
         services.ticket_record_event(
@@ -217,7 +240,7 @@ def ticket_comment(request, pk: int):
 
 @role_required("refresh.fill_location_refreshticket", check=can_view_tickets)
 def ticket_location(request, pk: int):
-    ticket = _ticket_or_404(request.user, pk)
+    ticket = ticket_or_404(request.user, pk)
     if ticket.status != S.PENDING_LOCATION_INFO:
         messages.error(
             request,
@@ -246,7 +269,7 @@ def ticket_location(request, pk: int):
 
 @role_required("refresh.assign_replacement_refreshticket", check=can_view_tickets)
 def ticket_replacement(request, pk: int):
-    ticket = _ticket_or_404(request.user, pk)
+    ticket = ticket_or_404(request.user, pk)
     form = ReplacementForm(
         request.POST or None,
         initial={"serial_number": getattr(ticket.replacement_system, "serial_number", "")},
@@ -270,7 +293,7 @@ def ticket_replacement(request, pk: int):
 def ticket_slot(request, pk: int):
     from scheduling.selectors import slots_bookable
 
-    ticket = _ticket_or_404(request.user, pk)
+    ticket = ticket_or_404(request.user, pk)
     if ticket.status not in (S.PENDING_CUSTOMER_SCHEDULING, S.DELIVERY_SCHEDULED):
         messages.error(
             request, f"{ticket.number} is {ticket.get_status_display()}: no slot can be booked."

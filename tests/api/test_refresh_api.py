@@ -62,8 +62,14 @@ def test_tracking_number_and_replacement(flow, admin_api):
     )
     assert missing.status_code == 400
     assert missing.json()["errors"] == {"serial_number": ["No system has this serial."]}
-    tracked = admin_api.post(
+    # Only remote tickets ship (issue #11): an on-prem ticket refuses a tracking number.
+    refused = admin_api.post(
         f"/api/v1/refresh/tickets/{ticket.pk}/tracking-number/", {"tracking_number": "1Z42"}
+    )
+    assert refused.status_code == 400
+    remote = flow.to(S.PENDING_DELIVERY, style=RefreshStyle.REMOTE)
+    tracked = admin_api.post(
+        f"/api/v1/refresh/tickets/{remote.pk}/tracking-number/", {"tracking_number": "1Z42"}
     )
     assert tracked.json()["tracking_number"] == "1Z42"
 

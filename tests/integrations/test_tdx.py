@@ -638,6 +638,38 @@ def test_asset_search_without_match_is_none(client, api):  # noqa: F811
     assert client.find_asset_by_serial(serial_number="NOPE") is None
 
 
+def test_asset_owner_from_the_asset_search_and_people(client, api):  # noqa: F811
+    api.add(
+        responses.POST,
+        f"{API}/40/assets/search",
+        json=[
+            {
+                "ID": 7002,
+                "SerialNumber": "OLD00001",
+                "OwningCustomerID": "uid-ann",
+                "OwningCustomerName": "Ann Lee",
+                "OwningDepartmentName": "Medical IT",
+                "LocationName": "University Hospital",
+                "LocationRoomName": "B210",
+            }
+        ],
+    )
+    api.add(responses.GET, f"{API}/people/uid-ann", json={"PrimaryEmail": "ann@x.edu"})
+
+    owner = client.find_asset_owner(serial_number="OLD00001")
+
+    assert owner.asset_id == "7002"
+    assert owner.owner_email == "ann@x.edu"
+    assert owner.owner_name == "Ann Lee"
+    assert owner.support_group == "Medical IT"
+    assert owner.location == "University Hospital, B210"
+
+
+def test_asset_owner_of_an_unknown_serial_is_none(client, api):  # noqa: F811
+    api.add(responses.POST, f"{API}/40/assets/search", json=[])
+    assert client.find_asset_owner(serial_number="NOPE") is None
+
+
 # --- environments -------------------------------------------------------------------------
 
 

@@ -20,5 +20,11 @@ def test_demo_seed_covers_every_status_and_is_idempotent():
     statuses = set(RefreshTicket.objects.values_list("status", flat=True))
     assert statuses == set(TicketStatus.values)
     count = RefreshTicket.objects.count()
+    # Shipped remote tickets carry tracking numbers; configs and one ticket name a group.
+    tracked = RefreshTicket.objects.exclude(tracking_number="")
+    assert tracked.count() == 3
+    assert all(t.tracking_number.startswith("1Z") for t in tracked)
+    assert RefreshTicket.objects.filter(replacement_group="Cardiology executives").count() == 1
+    assert RefreshTicket.objects.filter(config__replacement_group__gt="").count() > 10
     demo.seed(out=out)
     assert RefreshTicket.objects.count() == count

@@ -153,6 +153,7 @@ class TestITSM:
         assert ticket.status == S.PENDING_ITSM_EXISTENCE
         assert "unavailable" in ticket.itsm_lookup_error
         StubSettings.objects.filter(pk=1).update(itsm_outage=False)
+        type(ticket).objects.filter(pk=ticket.pk).update(tracking_number="1Z999AA10123456784")
         assert jobs.ticket_itsm_existence_lookup(ticket_id=ticket.pk)
         ticket.refresh_from_db()
         assert ticket.status == S.PENDING_DELIVERY

@@ -24,6 +24,8 @@ def test_existence_sweep_on_a_worker_routes_the_ticket_and_emails_tracking(flow)
     # Built with eager tasks off: the lookup the transition enqueues goes to Redis too.
     ticket = flow.to(TicketStatus.PENDING_ITSM_EXISTENCE, style=RefreshStyle.REMOTE)
     StubITSMAsset.objects.create(serial_number=ticket.replacement_system.serial_number)
+    # Both known (replacement and tracking number): the tracking email goes on arrival.
+    RefreshTicket.objects.filter(pk=ticket.pk).update(tracking_number="1Z999AA10123456784")
 
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         itsm_existence_sweep_task.delay()

@@ -32,7 +32,7 @@ def test_manager_cannot_open_administrator_pages(client, manager):
         assert client.get(reverse(f"refresh:{name}")).status_code == 403
 
 
-LIST_QUERIES = 16
+LIST_QUERIES = 17
 DETAIL_QUERIES = 11
 CONFIG_DETAIL_QUERIES = 11
 

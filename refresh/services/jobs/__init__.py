@@ -34,8 +34,10 @@ from .itsm import (
     tickets_itsm_existence_sweep,
     tickets_itsm_poll,
 )
+from .owner import ticket_owner_lookup
 
 __all__ = [
+    "ticket_owner_lookup",
     "DELIVERY_TASK",
     "ITSM_TASK_TITLES",
     "LOOKUP_BATCH",

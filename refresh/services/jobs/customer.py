@@ -173,21 +173,39 @@ def ticket_send_wizard_submitted(*, ticket_id: int) -> int:
 
 
 def ticket_send_tracking_email(*, ticket_id: int) -> bool:
-    ticket = ticket_for_job(ticket_id)
-    if ticket is None or ticket.status != S.PENDING_DELIVERY:
-        return False
-    email = ticket_customer_email(ticket)
-    if not email:
-        return False
-    return bool(
-        email_queue(
-            key=f"refresh:tracking:{ticket.pk}",
+    """One email when both the replacement and the tracking number are known.
+
+    Runs when the ticket reaches pending_delivery and whenever staff enter or
+    change the number. Under the row lock it compares the number with the one
+    last emailed: the same number sends nothing; a different one sends a
+    correction naming both. Keyed per (number, previous): a retry sends nothing.
+    """
+    with transaction.atomic():
+        locked = RefreshTicket.objects.select_for_update().filter(pk=ticket_id).first()
+        if locked is None or locked.status != S.PENDING_DELIVERY:
+            return False
+        ticket = ticket_for_job(ticket_id)
+        number, previous = ticket.tracking_number, ticket.tracking_emailed_number
+        if not number or not ticket.replacement_system_id or number == previous:
+            return False
+        email = ticket_customer_email(ticket)
+        if not email:
+            return False
+        queued = email_queue(
+            key=f"refresh:tracking:{ticket.pk}:{number}:{previous}",
             template="refresh_job_tracking",
             to=[email],
-            context=email_context(ticket),
+            context=email_context(
+                ticket,
+                replacement=ticket.replacement_system,
+                tracking_url=ticket.tracking_url,
+                carrier=ticket.get_tracking_carrier_display(),
+                previous_number=previous,
+            ),
             related=ticket,
         )
-    )
+        RefreshTicket.objects.filter(pk=ticket.pk).update(tracking_emailed_number=number)
+    return bool(queued)
 
 
 def approvers_send_digests(*, today: dt.date | None = None) -> int:

@@ -6,6 +6,7 @@ retries with backoff; the database keeps the work waiting meanwhile.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 
 from django.conf import settings
@@ -125,6 +126,7 @@ def ticket_replacement_assigned_notify(*, ticket_id: int) -> None:
     if ticket is None or ticket.replacement_system is None:
         return
     replacement = ticket.replacement_system
+    ticket_itsm_note_replacement(ticket=ticket)
     platform = replacement.platform
     if platform == "mac" and ticket.style == RefreshStyle.REMOTE:
         # One email per assigned Mac: a swap to another Mac emails again, the same
@@ -162,6 +164,25 @@ def ticket_replacement_assigned_notify(*, ticket_id: int) -> None:
                 actor_label="itsm",
                 itsm_synced_at=timezone.now(),
             )
+
+
+def ticket_itsm_note_replacement(*, ticket: RefreshTicket) -> None:
+    """The ITSM ticket hears the replacement and the group it is placed in, once per
+    (replacement, group): a swap or a changed group notes again."""
+    replacement = ticket.replacement_system
+    itsm_id = ticket.itsm_ticket_id or ticket_itsm_ticket_ensure(ticket_id=ticket.pk)
+    if not itsm_id or replacement is None:
+        return
+    group = ticket.group
+    digest = hashlib.sha256(group.encode()).hexdigest()[:16]
+    get_itsm_client().update_ticket(
+        ticket_id=itsm_id,
+        comment=(
+            f"Replacement {replacement.serial_number} ({replacement.hardware_model}) assigned. "
+            f"Group: {group or 'none set'}."
+        ),
+        idempotency_key=f"handover-replacement-{ticket.pk}-{replacement.pk}-{digest}",
+    )
 
 
 def ticket_itsm_existence_lookup(*, ticket_id: int) -> bool:

@@ -47,6 +47,12 @@ from .events import (
     ticket_event_mark_synced,
     ticket_record_event,
     ticket_set_itsm_ticket,
+)
+from .owner import ticket_apply_owner_lookup
+from .shipping import (
+    check_trackable,
+    clean_tracking,
+    ticket_set_group,
     ticket_set_tracking_number,
 )
 
@@ -78,7 +84,11 @@ __all__ = [
     "ticket_save_wizard_progress",
     "ticket_send_invite",
     "ticket_set_itsm_ticket",
+    "ticket_set_group",
+    "ticket_apply_owner_lookup",
     "ticket_set_tracking_number",
+    "clean_tracking",
+    "check_trackable",
     "ticket_slot_discovered",
     "ticket_submit_location_info",
     "ticket_submit_wizard",

@@ -1,5 +1,5 @@
 """Ticket events (ITSM pushes, changed locations, comments) and the job
-bookkeeping: claim-once stamps, the ITSM ticket id, the tracking number.
+bookkeeping: claim-once stamps, the ITSM ticket id.
 """
 
 from __future__ import annotations
@@ -128,15 +128,4 @@ def ticket_set_itsm_ticket(
     current.itsm_ticket_id = str(itsm_ticket_id)[:60]
     current.itsm_ticket_url = itsm_ticket_url
     current.save(update_fields=["itsm_ticket_id", "itsm_ticket_url", "updated_at"])
-    return current
-
-
-@transaction.atomic
-def ticket_set_tracking_number(
-    *, ticket: RefreshTicket, tracking_number: str, job: str = "itsm_poll"
-) -> RefreshTicket:
-    """Record the shipment tracking number of a remote delivery."""
-    current = lock_ticket(ticket)
-    current.tracking_number = tracking_number.strip()[:120]
-    current.save(update_fields=["tracking_number", "updated_at"])
     return current
