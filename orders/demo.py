@@ -214,7 +214,44 @@ def seed(*, out) -> list[str]:
             f"{order.get_status_display():<12} ({key}, {org_name})"
         )
     lines += _book_appointment(orgs.get("School of Medicine"), team)
+    lines += _canned_responses()
     return lines
+
+
+CANNED_RESPONSES = [
+    (
+        "Account ready",
+        "email_only",
+        "Account for {customer_name} is ready",
+        "Hello {coordinator_name},\n\nThe account of {customer_name} (order {order_number}) "
+        "is ready. The set-password link went to you in the confirmation.\n\n{my_name}",
+    ),
+    (
+        "Need more information",
+        "",
+        "A question about order {order_number}",
+        "Hello {coordinator_name},\n\nTo go on with order {order_number} ({order_type}) we "
+        "need one more detail: \n\nThank you,\n{my_name}",
+    ),
+    (
+        "Visit booked",
+        "install_software",
+        "Visit booked for {customer_name}",
+        "Hello {coordinator_name},\n\nThe install visit for {customer_name} is booked; "
+        "{owner_name} will come by.\n\n{my_name}",
+    ),
+]
+
+
+def _canned_responses() -> list[str]:
+    """Reply templates for the order page's Template picker (kept in the admin)."""
+    from orders.models import CannedResponse
+
+    for name, order_type, subject, body in CANNED_RESPONSES:
+        CannedResponse.objects.get_or_create(
+            name=name, defaults={"order_type": order_type, "subject": subject, "body": body}
+        )
+    return [f"  {len(CANNED_RESPONSES)} canned responses for replies (admin: Canned responses)"]
 
 
 def _book_appointment(org, team) -> list[str]:

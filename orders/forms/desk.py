@@ -112,6 +112,8 @@ def compose_form_class():
             help_text="Email addresses, separated by commas; it starts with the order's "
             "contacts and subscribers (empty: them).",
         )
+        # The To the page started with: unchanged, the chosen kind's defaults apply.
+        to_initial = forms.CharField(required=False, widget=forms.HiddenInput)
         cc = forms.CharField(label="CC", required=False, max_length=2000)
         subject = forms.CharField(label="Subject", required=False, max_length=300)
         assign_order_to = forms.ModelChoiceField(
@@ -136,6 +138,7 @@ def compose_form_class():
             "subscribe",
             "attachments",
             "quoted",
+            "to_initial",
         ]
 
         def __init__(self, *args, **kwargs):
@@ -147,6 +150,17 @@ def compose_form_class():
 
         def clean_cc(self):
             return _address_list(self.cleaned_data.get("cc", ""))
+
+        def clean_to_initial(self):
+            try:
+                return _address_list(self.cleaned_data.get("to_initial", ""))
+            except forms.ValidationError:
+                return []
+
+        def to_edited(self) -> bool:
+            """Did the writer change the To the page started with?"""
+            data = self.cleaned_data
+            return [a.lower() for a in data["to"]] != [a.lower() for a in data["to_initial"]]
 
     return ComposeForm
 

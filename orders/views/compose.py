@@ -16,10 +16,12 @@ from orders.services.replies import (
 def compose_forms(request, *, order, kind: str, quote=None) -> dict:
     """``message_form`` (initial values for ``kind``) and ``template_form`` for the page."""
     responses = canned_responses_for(order=order)
+    to = ", ".join(message_recipients_default(order=order, kind=kind, author=request.user))
     initial = {
         "kind": kind,
         "quoted": quote.pk if quote else None,
-        "to": ", ".join(message_recipients_default(order=order, kind=kind, author=request.user)),
+        "to": to,
+        "to_initial": to,
         "subject": message_subject_default(order=order),
     }
     picked = request.GET.get("template", "")
@@ -36,10 +38,12 @@ def compose_forms(request, *, order, kind: str, quote=None) -> dict:
 
 
 def compose_post_kwargs(form) -> dict:
-    """The compose form's extra fields as ``order_message_post`` keywords."""
+    """The compose form's extra fields as ``order_message_post`` keywords. A To left as
+    the page offered it means "the default people of the kind chosen" (switching a
+    reply to an internal comment then reaches staff only)."""
     data = form.cleaned_data
     return {
-        "to": data["to"],
+        "to": data["to"] if form.to_edited() else None,
         "cc": data["cc"],
         "subject": data["subject"],
         "assign_order_to": data["assign_order_to"],

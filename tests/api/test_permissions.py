@@ -25,6 +25,8 @@ ROLES = [
 # Shorthands: refresh staff only, orders people, scheduling viewers.
 REFRESH_READ = dict.fromkeys(["refresh_manager", "refresh_admin"], 200)
 SLOTS_READ = dict.fromkeys(["refresh_manager", "refresh_admin"], 200)
+ORDERS_STAFF_404 = dict.fromkeys(["orders_technician", "orders_manager"], 404)
+ORDERS_STAFF_400 = dict.fromkeys(["orders_technician", "orders_manager"], 400)
 
 # (method, path template, body, {role: status}); roles left out answer 403,
 # anonymous always 401.
@@ -205,6 +207,11 @@ TABLE = [
     ),
     ("get", "/api/v1/scheduling/slots/", None, SLOTS_READ),
     ("get", "/api/v1/scheduling/slots/{slot}/", None, SLOTS_READ),
+    # An install's appointment (orders staff; the world's order is an email-only draft:
+    # nothing booked, nothing to book).
+    ("get", "/api/v1/orders/{order}/appointment/", None, ORDERS_STAFF_404),
+    ("post", "/api/v1/orders/{order}/appointment/", {"slot_id": "{slot}"}, ORDERS_STAFF_400),
+    ("delete", "/api/v1/orders/{order}/appointment/", {}, ORDERS_STAFF_400),
 ]
 
 

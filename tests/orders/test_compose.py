@@ -157,3 +157,24 @@ def test_order_managers_manage_canned_responses_in_the_admin(client, manager, te
     assert CannedResponse.objects.get().body == "Hi {customer_name}"
     client.force_login(technician)
     assert client.get(reverse("admin:orders_cannedresponse_add")).status_code == 403
+
+
+def test_switching_to_an_internal_comment_with_the_to_untouched_reaches_staff_only(
+    client, technician, order, coordinator, watcher, commit, mailoutbox
+):
+    mailoutbox.clear()
+    offered = f"{coordinator.email}, {watcher.email}"  # what the page offered for a reply
+    client.force_login(technician)
+    with commit():
+        response = client.post(
+            reverse("orders:staff_message", args=[order.number]),
+            {"kind": "internal_comment", "to": offered, "to_initial": offered, "body": "Hmm."},
+        )
+    assert response.status_code == 302
+    assert [m.to for m in mailoutbox] == [[watcher.email]]
+
+
+def test_the_page_remembers_the_to_it_offered(client, technician, order, coordinator):
+    client.force_login(technician)
+    page = client.get(reverse("orders:staff_detail", args=[order.number])).content.decode()
+    assert f'type="hidden" name="to_initial" value="{coordinator.email}"' in page
