@@ -65,9 +65,8 @@ def _query_key(queryset) -> str | None:
     return f"{queryset.db}|{sql}|{params!r}"
 
 
-class ShownRowsPaginator(Paginator):
-    """A ``Paginator`` whose count is cached and whose pages compute extras only
-    for the rows shown (two queries per page: keys, then rows)."""
+class CachedCountPaginator(Paginator):
+    """A ``Paginator`` whose count is cached per query in ``namespace``."""
 
     def __init__(self, object_list, per_page, *, namespace: str, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
@@ -79,6 +78,11 @@ class ShownRowsPaginator(Paginator):
         if key is None:
             return 0
         return cached_value(self.namespace, "count|" + key, self.object_list.count)
+
+
+class ShownRowsPaginator(CachedCountPaginator):
+    """A ``CachedCountPaginator`` whose pages compute extras only for the rows
+    shown (two queries per page: keys, then rows)."""
 
     def page(self, number):
         number = self.validate_number(number)
