@@ -29,6 +29,22 @@ _PATTERN = (
 _STYLES = [RefreshStyle.ON_PREM, RefreshStyle.REMOTE, RefreshStyle.USER_SPECIFIED_LOCATION]
 
 
+def _customer_dates(status: str, i: int, now) -> dict:
+    """Invite, reminder and deadline times for tickets waiting on the customer:
+    spread over the next two weeks, about one in ten already due."""
+    day = dt.timedelta(days=1)
+    offset = ((i // len(_PATTERN)) % 10 - 1) * day + dt.timedelta(minutes=i % 1440)
+    if status == TicketStatus.PENDING_INVITE:
+        return {"invite_at": now + offset}
+    if status == TicketStatus.PENDING_CUSTOMER:
+        return {
+            "first_reminder_at": now + offset,
+            "second_reminder_at": now + offset + 4 * day,
+            "deadline_at": now + offset + 10 * day,
+        }
+    return {}
+
+
 def _status(i: int) -> str:
     picked = _PATTERN[i % len(_PATTERN)]
     return picked or OPEN_STATUSES[(i // len(_PATTERN)) % len(OPEN_STATUSES)]
@@ -85,6 +101,7 @@ def scale_tickets_seed(
                         status=_status(i),
                         status_changed_at=now - dt.timedelta(minutes=i),
                         created_at=now - dt.timedelta(minutes=i),
+                        **_customer_dates(_status(i), i, now),
                     )
                     for i, system in zip(range(start, stop), systems, strict=True)
                 ],

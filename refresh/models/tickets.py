@@ -206,6 +206,28 @@ class RefreshTicket(ConcurrentTransitionMixin, models.Model):
             models.Index(
                 fields=["status", "-status_changed_at", "-id"], name="refresh_tkt_status_chg_idx"
             ),
+            # The customer jobs read only the tickets that are due (issue #17): a
+            # range scan of these small partial indexes, whatever the table's size.
+            models.Index(
+                fields=["invite_at"],
+                condition=Q(status=S.PENDING_INVITE),
+                name="refresh_tkt_invite_due_idx",
+            ),
+            models.Index(
+                fields=["first_reminder_at"],
+                condition=Q(status=S.PENDING_CUSTOMER, first_reminder_sent_at__isnull=True),
+                name="refresh_tkt_remind1_due_idx",
+            ),
+            models.Index(
+                fields=["second_reminder_at"],
+                condition=Q(status=S.PENDING_CUSTOMER, second_reminder_sent_at__isnull=True),
+                name="refresh_tkt_remind2_due_idx",
+            ),
+            models.Index(
+                fields=["deadline_at"],
+                condition=Q(status=S.PENDING_CUSTOMER),
+                name="refresh_tkt_deadline_due_idx",
+            ),
             # The Problems tab: stale or failing ITSM existence lookups.
             models.Index(
                 fields=["status", "status_changed_at", "itsm_lookup_attempts"],
