@@ -31,16 +31,17 @@ _STYLES = [RefreshStyle.ON_PREM, RefreshStyle.REMOTE, RefreshStyle.USER_SPECIFIE
 
 def _customer_dates(status: str, i: int, now) -> dict:
     """Invite, reminder and deadline times for tickets waiting on the customer:
-    spread over the next two weeks, about one in ten already due."""
+    spread over the next ten days, some already due (a few past the deadline)."""
     day = dt.timedelta(days=1)
-    offset = ((i // len(_PATTERN)) % 10 - 1) * day + dt.timedelta(minutes=i % 1440)
+    cycle = i // (len(_PATTERN) * len(OPEN_STATUSES))  # one turn through every open status
+    offset = (cycle % 12 - 3) * day + dt.timedelta(minutes=i % 1440)
     if status == TicketStatus.PENDING_INVITE:
         return {"invite_at": now + offset}
     if status == TicketStatus.PENDING_CUSTOMER:
         return {
             "first_reminder_at": now + offset,
-            "second_reminder_at": now + offset + 4 * day,
-            "deadline_at": now + offset + 10 * day,
+            "second_reminder_at": now + offset + day,
+            "deadline_at": now + offset + 2 * day,
         }
     return {}
 
