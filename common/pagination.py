@@ -82,7 +82,14 @@ class CachedCountPaginator(Paginator):
 
 class ShownRowsPaginator(CachedCountPaginator):
     """A ``CachedCountPaginator`` whose pages compute extras only for the rows
-    shown (two queries per page: keys, then rows)."""
+    shown: one query for the page's keys, then ``load_rows(keys)`` (a dict of
+    pk -> row; by default the list's own queryset filtered to those keys)."""
+
+    def __init__(self, object_list, per_page, *, namespace: str, load_rows=None, **kwargs):
+        super().__init__(object_list, per_page, namespace=namespace, **kwargs)
+        self.load_rows = load_rows or (
+            lambda keys: {row.pk: row for row in self.object_list.filter(pk__in=keys).order_by()}
+        )
 
     def page(self, number):
         number = self.validate_number(number)
@@ -91,7 +98,5 @@ class ShownRowsPaginator(CachedCountPaginator):
         # (plus orphans on the last page), rather than trust it for the slice.
         size = self.per_page + (self.orphans if number == self.num_pages else 0)
         keys = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + size])
-        rows = (
-            {row.pk: row for row in self.object_list.filter(pk__in=keys).order_by()} if keys else {}
-        )
+        rows = self.load_rows(keys) if keys else {}
         return self._get_page([rows[k] for k in keys if k in rows], number, self)

@@ -31,6 +31,8 @@ from orders.models import (
 )
 from orders.roles import can_work_orders
 
+from .rows import staff_rows_load
+
 WAITING_STATUSES = (OrderStatus.SUBMITTED, OrderStatus.IN_PROGRESS, OrderStatus.ON_HOLD)
 # The cache namespace of the lists' totals and page counts; orders services drop
 # it on every audited write (orders.services._core.order_counts_changed).
@@ -104,9 +106,12 @@ def staff_orders(
 
 def staff_orders_page(*, orders: QuerySet[Order], number, per_page: int):
     """Page ``number`` of ``staff_orders(...)``: the page's keys first through the
-    sort index, then the full rows with their "waiting on" step for those keys only;
-    the page count is cached (``common.pagination``). Three queries when cold, two warm."""
-    return ShownRowsPaginator(orders, per_page, namespace=ORDERS_COUNTS).get_page(number)
+    sort index, then the shown rows with their related rows and "waiting on" step
+    (``rows.staff_rows_load``, six queries); the page count is cached
+    (``common.pagination``)."""
+    return ShownRowsPaginator(
+        orders, per_page, namespace=ORDERS_COUNTS, load_rows=staff_rows_load
+    ).get_page(number)
 
 
 def staff_status_counts(*, user, queue_id: int | None = None) -> dict[str, int]:

@@ -20,8 +20,8 @@ from .staff_helpers import draft_email_order, submitted_email_order
 pytestmark = pytest.mark.django_db
 
 # Exact query counts of the staff pages, the same at any data size.
-LIST_QUERIES = 13
-QUEUE_QUERIES = 14  # its queue sidebar counts are cached by the list page just before
+LIST_QUERIES = 18
+QUEUE_QUERIES = 19  # its queue sidebar counts are cached by the list page just before
 DETAIL_QUERIES = 14
 
 
@@ -197,7 +197,8 @@ def test_list_pages_keep_a_fixed_query_count(
     queue_id = Order.objects.get().queue_id
 
     def load():
-        # session + user, permission checks (2), the page's keys, its rows, the page
+        # session + user, permission checks (2), the page's keys, its rows and their
+        # organizations, people, queues, placeholders and waiting steps, the page
         # count, status counts, queues + their open counts, follow-ups, the group
         # check, the filter form's queue choices; the queue page adds the queue,
         # its steps and step counts. Totals and counts are cached (a second load
