@@ -87,7 +87,9 @@ def _free_port() -> int:
 def _production_env(tmp_path: Path) -> dict:
     db = connection.settings_dict
     auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    redis = os.environ["REDIS_URL"].rsplit("/", 1)[0]
+    # The caller's Redis database serves as broker and cache (their keys differ),
+    # so the run touches no database another process uses.
+    redis = os.environ["REDIS_URL"]
     host, port = db["HOST"] or "127.0.0.1", db["PORT"] or 5432
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     env.update(
@@ -95,8 +97,8 @@ def _production_env(tmp_path: Path) -> dict:
         DEBUG="false",
         SECRET_KEY="load-bench-" + "x" * 50,
         ALLOWED_HOSTS="127.0.0.1,localhost",
-        CACHE_URL=f"{redis}/10",
-        REDIS_URL=f"{redis}/11",
+        CACHE_URL=redis,
+        REDIS_URL=redis,
         CONN_MAX_AGE="600",
         STATIC_ROOT=str(tmp_path / "static"),
         HANDOVER_VAR_DIR=str(tmp_path / "var"),
