@@ -130,3 +130,22 @@ def test_orders_purge_secrets(manage):
 
 def test_orders_run_automation(manage):
     assert "order(s) looked at." in manage("orders_run_automation").stdout
+
+
+def test_seed_scale_adds_tickets_and_orders_in_bulk(manage):
+    from refresh.models import RefreshTicket
+
+    result = manage("seed_scale", "--tickets", "120", "--orders", "90", "--batch", "50")
+    assert "Added 120 tickets and 90 orders" in result.stdout
+    if not manage.migrated:
+        return  # SQLite: the child's database is not the one this process reads
+    tagged = Order.objects.filter(organization__name__startswith="Scale ")
+    assert tagged.count() == 90
+    assert RefreshTicket.objects.filter(config__name__startswith="Scale ").count() == 120
+    # Realistic: most orders finished, some open and waiting on a step, unique numbers.
+    assert tagged.filter(status="completed").count() > 45
+    assert tagged.filter(status__in=["submitted", "in_progress"]).exists()
+    assert tagged.values("number").distinct().count() == 90
+    # A second run adds more under a new tag.
+    manage("seed_scale", "--orders", "10")
+    assert Order.objects.filter(organization__name__startswith="Scale ").count() == 100

@@ -122,6 +122,18 @@ class Order(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["status", "-created_at"], name="orders_order_status_idx"),
             models.Index(fields=["queue", "status"], name="orders_order_queue_idx"),
             models.Index(fields=["organization", "status"], name="orders_order_org_idx"),
+            # The staff lists' sort, alone and under each filter (status tab, queue,
+            # "mine"): page 1 and the page keys are an index range scan (issue #17).
+            models.Index(fields=["-created_at", "-id"], name="orders_order_created_idx"),
+            models.Index(
+                fields=["status", "-created_at", "-id"], name="orders_order_status_sort_idx"
+            ),
+            models.Index(
+                fields=["queue", "-created_at", "-id"], name="orders_order_queue_sort_idx"
+            ),
+            models.Index(
+                fields=["owner", "-created_at", "-id"], name="orders_order_owner_sort_idx"
+            ),
         ]
 
     def __str__(self):

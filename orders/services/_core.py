@@ -15,6 +15,7 @@ from django.utils import timezone
 from django_fsm import can_proceed, has_transition_perm
 
 from common.effects import enqueue_on_commit
+from common.pagination import counts_changed
 from common.services import model_update
 from orders.choices import OrderStatus
 from orders.exceptions import OrderPermissionDenied, OrderTransitionNotAllowed
@@ -84,7 +85,13 @@ def order_audit_add(
     note: str = "",
     changes: dict[str, list[str]] | None = None,
 ) -> OrderAudit:
-    """One audit row on ``order``: who (a user, or a named job) did what."""
+    """One audit row on ``order``: who (a user, or a named job) did what.
+
+    Every write staff lists show (creation, transitions, field changes, steps)
+    writes one, so this is also where the lists' cached counts are dropped: now,
+    and again after commit (a reader between the two would cache old numbers).
+    """
+    order_counts_changed()
     return OrderAudit.objects.create(
         order=order,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
@@ -95,6 +102,12 @@ def order_audit_add(
         note=note,
         changes=changes or {},
     )
+
+
+def order_counts_changed() -> None:
+    """Forget the cached totals and page counts of the staff order lists."""
+    counts_changed("orders")
+    transaction.on_commit(lambda: counts_changed("orders"))
 
 
 def order_fields_update(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -82,7 +81,7 @@ def _list_context(request, *, queue_id=None, step: int = 0) -> dict:
     orders = sel.staff_orders(
         user=request.user, queue_id=queue_id, status=status, search=q, step=step, owner=owner
     )
-    page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = sel.staff_orders_page(orders=orders, number=request.GET.get("page"), per_page=PAGE_SIZE)
     params = {k: v for k, v in request.GET.items() if k != "page" and v}
     counts = sel.staff_status_counts(user=request.user, queue_id=queue_id)
     without_status = {k: v for k, v in params.items() if k != "status"}

@@ -60,6 +60,7 @@ from .lists import (
     ticket_problems,
     tickets_by_ids_for_staff,
     tickets_for_staff,
+    tickets_page,
     tickets_pending_ordering,
 )
 from .systems import (
@@ -102,6 +103,7 @@ __all__ = [
     "config_for_edit",
     "configs_for_staff",
     "counts_changed",
+    "tickets_page",
     "focus_counts",
     "problem_reason",
     "status_counts",

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from common import pagination
 from common.cache import cache_get, cache_set, cache_version_bump
 from refresh.choices import RefreshStyle, TicketStatus
 from refresh.models import (
@@ -157,9 +158,23 @@ _COUNTS_VERSION_KEY = "refresh:status-counts-version"
 
 
 def counts_changed() -> None:
-    """Forget cached status counts (services call it on every status change)."""
+    """Forget cached status counts and page counts (services call it on every
+    status change)."""
     # Now and after commit, retried; a cache outage never fails the change.
     cache_version_bump(_COUNTS_VERSION_KEY)
+    pagination.counts_changed(TICKET_COUNTS)
+
+
+# The cache namespace of the list's page counts (common.pagination).
+TICKET_COUNTS = "refresh-tickets"
+
+
+def tickets_page(*, tickets: QuerySet[RefreshTicket], number, per_page: int):
+    """Page ``number`` of ``tickets_for_staff(...)``; the page count (a COUNT over
+    every matching ticket) is cached like the status counts."""
+    return pagination.CachedCountPaginator(tickets, per_page, namespace=TICKET_COUNTS).get_page(
+        number
+    )
 
 
 def _counts_key(filters: TicketFilters) -> str:

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -102,7 +101,9 @@ def ticket_list(request):
     values = form.filter_values()
     filters = selectors.TicketFilters(**values)
     tickets = selectors.tickets_for_staff(user=request.user, filters=filters)
-    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.tickets_page(
+        tickets=tickets, number=request.GET.get("page"), per_page=PAGE_SIZE
+    )
     rows = selectors.ticket_list_rows(tickets=page.object_list)
     counts = selectors.status_counts(user=request.user, filters=filters)
     focus_counts = selectors.focus_counts(user=request.user, filters=filters, counts=counts)
