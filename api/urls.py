@@ -8,7 +8,7 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import DefaultRouter
 
-from . import orders, refresh, scheduling
+from . import order_attachments, orders, refresh, scheduling
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -24,5 +24,15 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path(
+        "orders/<int:number>/attachments/",
+        order_attachments.attachment_list,
+        name="order-attachments",
+    ),
+    path(
+        "orders/<int:number>/attachments/<int:pk>/",
+        order_attachments.attachment_download,
+        name="order-attachment-download",
+    ),
     path("", include(router.urls)),
 ]
