@@ -130,6 +130,9 @@ def test_internal_files_and_other_organizations_stay_hidden(
     assert [a["filename"] for a in staff_api.get(base).json()] == ["shared.pdf", "internal.pdf"]
     assert [a["filename"] for a in coordinator_api.get(base).json()] == ["shared.pdf"]
     assert coordinator_api.get(f"{base}{internal.pk}/").status_code == 404
+    hidden = coordinator_api.get(f"{base}{internal.pk}/", HTTP_ACCEPT="application/pdf")
+    assert (hidden.status_code, hidden["Content-Type"]) == (404, "application/problem+json")
+    assert hidden.json()["detail"] == "No such attachment."
     assert staff_api.get(f"{base}{internal.pk}/").status_code == 200
 
     stranger = key_client(make_user(Role.COORDINATOR, organization=OrganizationFactory()))
