@@ -8,7 +8,7 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import DefaultRouter
 
-from . import order_appointments, orders, refresh, scheduling
+from . import order_appointments, order_attachments, orders, refresh, scheduling
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -28,6 +28,16 @@ urlpatterns = [
         "orders/<int:number>/appointment/",
         order_appointments.OrderAppointmentView.as_view(),
         name="order-appointment",
+    ),
+    path(
+        "orders/<int:number>/attachments/",
+        order_attachments.attachment_list,
+        name="order-attachments",
+    ),
+    path(
+        "orders/<int:number>/attachments/<int:pk>/",
+        order_attachments.attachment_download,
+        name="order-attachment-download",
     ),
     path("", include(router.urls)),
 ]

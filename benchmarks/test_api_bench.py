@@ -101,10 +101,10 @@ def _seed():
     return token
 
 
-def _deep_cursor(url: str, model) -> str:
-    """The cursor of the page ~90% of the way down (ids descending)."""
-    ids = model.objects.order_by("-id").values_list("id", flat=True)
-    position = ids[int(ROWS * 0.9)]
+def _deep_cursor(url: str, model, filters: dict) -> str:
+    """The cursor of the page ~90% of the way down the (filtered) list, ids descending."""
+    ids = model.objects.filter(**filters).order_by("-id").values_list("id", flat=True)
+    position = ids[int(ids.count() * 0.9)]
     paginator = ApiCursorPagination()
     paginator.base_url = url
     return paginator.encode_cursor(Cursor(offset=0, reverse=False, position=str(position)))
@@ -121,14 +121,17 @@ def test_api_lists_at_depth():
     ApiRateThrottle.THROTTLE_RATES = {"api": "1000000/min"}
     handler = ClientHandler(enforce_csrf_checks=False)
     factory = RequestFactory(HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_HOST="localhost")
-    lists = {
-        "/api/v1/refresh/tickets/": RefreshTicket,
-        "/api/v1/refresh/systems/": System,
-        "/api/v1/orders/": Order,
-    }
+    # (url, model, the filter the url applies): each list unfiltered and by status.
+    lists = [
+        ("/api/v1/refresh/tickets/", RefreshTicket, {}),
+        ("/api/v1/refresh/tickets/?status=on_hold", RefreshTicket, {"status": "on_hold"}),
+        ("/api/v1/refresh/systems/", System, {}),
+        ("/api/v1/orders/", Order, {}),
+        ("/api/v1/orders/?status=on_hold", Order, {"status": "on_hold"}),
+    ]
     failures = []
-    for url, model in lists.items():
-        deep = _deep_cursor("http://localhost" + url, model)
+    for url, model, filters in lists:
+        deep = _deep_cursor("http://localhost" + url, model, filters)
         counts = []
         for label, target in (("page 1", url), ("deep cursor", deep)):
             handler(factory.get(target).environ)  # warm up

@@ -84,6 +84,7 @@ NOT_LIST_PAGES: dict[str, str] = {
         [
             "orders:portal_attachment",
             "orders:staff_attachment",
+            "api:order-attachment-download",
             "orders:appointments_feed",
             "reports:export",
             "scheduling:feed_all",

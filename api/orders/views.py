@@ -13,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from api.listing import FastListMixin, ListRows
 from api.permissions import OrdersPortalOrStaff
 from api.schema import NoteSerializer, problems
 from orders import selectors as staff_selectors
@@ -67,9 +68,10 @@ ORDER_FILTERS = [
         responses={200: OrderDetailSerializer, **problems(404)},
     ),
 )
-class OrderViewSet(viewsets.ReadOnlyModelViewSet):
+class OrderViewSet(FastListMixin, viewsets.ReadOnlyModelViewSet):
     permission_classes = [OrdersPortalOrStaff]
     serializer_class = OrderSerializer
+    list_rows = ListRows(OrderSerializer)
     queryset = Order.objects.none()
     lookup_field = "number"
     lookup_value_regex = "[0-9]+"

@@ -3,16 +3,19 @@ serial number) over the API."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
+from api.listing import Computed, FastListMixin, ListRows
 from api.permissions import HasPerm
 from api.schema import problems
 from refresh import selectors
 from refresh.choices import Platform, SystemStatus
-from refresh.models import RefreshConfig, System
+from refresh.models import HardwareModel, RefreshConfig, System
 from refresh.selectors import (
     hardware_model_by_id,
     organization_by_id,
@@ -130,6 +133,13 @@ class SystemUpsertSerializer(serializers.Serializer):
         return {renames.get(k, k): v for k, v in data.items()}
 
 
+def _hardware_model_name(pk, manufacturer, name):
+    """``str()`` of the hardware model, by the model's own rule, without building one."""
+    if pk is None:
+        return None
+    return HardwareModel.__str__(SimpleNamespace(manufacturer=manufacturer, name=name))
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="Systems (devices)",
@@ -146,9 +156,18 @@ class SystemUpsertSerializer(serializers.Serializer):
         responses={200: SystemSerializer, **problems(404)},
     ),
 )
-class SystemViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class SystemViewSet(FastListMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     permission_classes = [HasPerm.of("refresh.view_system")]
     serializer_class = SystemSerializer
+    list_rows = ListRows(
+        SystemSerializer,
+        computed={
+            "hardware_model": Computed(
+                ("hardware_model_id", "hardware_model__manufacturer", "hardware_model__name"),
+                _hardware_model_name,
+            )
+        },
+    )
     queryset = System.objects.none()
     lookup_field = "serial_number"
     lookup_value_regex = "[^/]+"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
@@ -9,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from api.listing import Computed, FastListMixin, ListRows
 from api.permissions import CanViewTickets
 from api.schema import NoteSerializer, problems
 from refresh import selectors, services
@@ -127,9 +130,18 @@ def _action_schema(summary: str, request=NoteSerializer):
         summary="One refresh ticket", responses={200: TicketDetailSerializer, **problems(404)}
     ),
 )
-class TicketViewSet(viewsets.ReadOnlyModelViewSet):
+class TicketViewSet(FastListMixin, viewsets.ReadOnlyModelViewSet):
     permission_classes = [CanViewTickets]
     serializer_class = TicketSerializer
+    list_rows = ListRows(
+        TicketSerializer,
+        # The model's own rule on a bare object: a model instance per row costs ~0.2 ms.
+        computed={
+            "number": Computed(
+                ("id",), lambda pk: RefreshTicket.number.fget(SimpleNamespace(pk=pk))
+            )
+        },
+    )
     queryset = RefreshTicket.objects.none()
 
     def get_queryset(self):

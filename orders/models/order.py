@@ -134,6 +134,10 @@ class Order(ConcurrentTransitionMixin, models.Model):
             models.Index(
                 fields=["owner", "-created_at", "-id"], name="orders_order_owner_sort_idx"
             ),
+            # The API's cursor (newest id first) under its filters: an index range scan
+            # at any depth however the statuses are spread (docs/performance-api.md).
+            models.Index(fields=["status", "-id"], name="orders_order_api_status_idx"),
+            models.Index(fields=["queue", "-id"], name="orders_order_api_queue_idx"),
         ]
 
     def __str__(self):

@@ -6,6 +6,7 @@ someone who may not see it.
 
 from .attachments import (
     attachment_for_download,
+    order_attachments_visible,
     portal_attachment_get,
     staff_attachment_get,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "STAFF_ORDER_ROLES",
     "WAITING_STATUSES",
     "attachment_for_download",
+    "order_attachments_visible",
     "order_for_link",
     "order_get_for_portal",
     "order_messages_for_client",

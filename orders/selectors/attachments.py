@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
+
 from orders.choices import CLIENT_VISIBLE_MESSAGE_KINDS
 from orders.models import OrderAttachment
 from orders.roles import can_work_orders
@@ -28,6 +30,17 @@ def staff_attachment_get(*, user, pk: int) -> OrderAttachment | None:
     if not can_work_orders(user):
         return None
     return OrderAttachment.objects.select_related("message__order").filter(pk=pk).first()
+
+
+def order_attachments_visible(*, order, client_only: bool) -> QuerySet[OrderAttachment]:
+    """The attachments of ``order`` (the caller has already checked it may see the order).
+
+    ``client_only``: only those of client-viewable messages, as the portal shows them.
+    """
+    qs = OrderAttachment.objects.filter(message__order=order)
+    if client_only:
+        qs = qs.filter(message__kind__in=CLIENT_VISIBLE_MESSAGE_KINDS)
+    return qs.select_related("message").order_by("created_at", "id")
 
 
 def attachment_for_download(*, user, pk: int, number: int | None = None):

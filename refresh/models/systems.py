@@ -48,7 +48,11 @@ class System(models.Model):
 
     class Meta:
         ordering = ["serial_number"]
-        indexes = [models.Index(fields=["status", "platform"], name="refresh_system_stock_idx")]
+        indexes = [
+            models.Index(fields=["status", "platform"], name="refresh_system_stock_idx"),
+            # The API's cursor (newest id first) under its status filter.
+            models.Index(fields=["status", "-id"], name="refresh_system_api_status_idx"),
+        ]
 
     def __str__(self):
         return f"{self.serial_number} ({self.name})" if self.name else self.serial_number

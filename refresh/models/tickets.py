@@ -231,6 +231,8 @@ class RefreshTicket(ConcurrentTransitionMixin, Shipment):
                 fields=["status", "status_changed_at", "itsm_lookup_attempts"],
                 name="refresh_tkt_itsm_wait_idx",
             ),
+            # The API's cursor (newest id first) under its status filter (docs/performance-api.md).
+            models.Index(fields=["status", "-id"], name="refresh_tkt_api_status_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

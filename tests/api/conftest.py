@@ -31,9 +31,15 @@ def api_as():
 
 
 @pytest.fixture
-def world(db, make_user, support_team):
+def world(db, make_user, support_team, settings, tmp_path):
     """One of everything the endpoints read, and a person of each role."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from orders.choices import MessageKind
+    from orders.services import order_message_post
     from refresh.services import batch_create, ticket_create
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
 
     org, other_org = OrganizationFactory(), OrganizationFactory()
     people = {
@@ -63,6 +69,20 @@ def world(db, make_user, support_team):
     world.config, world.ticket, world.order, world.slot = config, ticket, order, slot
     world.system = ticket.existing_system
     world.stock = StockSystemFactory()
+    # One attachment the coordinator sees (a reply) and one only staff see (internal).
+    world.attachment, world.internal_attachment = (
+        order_message_post(
+            order=order,
+            author=people["orders_technician"],
+            kind=kind,
+            body="See the file.",
+            files=[SimpleUploadedFile(name, b"hello", content_type="text/plain")],
+        ).attachments.get()
+        for kind, name in (
+            (MessageKind.REPLY, "quote.txt"),
+            (MessageKind.INTERNAL_COMMENT, "internal.txt"),
+        )
+    )
     world.batch = batch_create(
         name="Spring", config=config, serials_text="X1", actor=people["refresh_admin"]
     )

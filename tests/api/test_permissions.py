@@ -6,6 +6,8 @@ A new endpoint must add a row: ``test_every_route_has_a_row`` fails otherwise.
 import re
 
 import pytest
+from django.core.files import File
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from rest_framework.test import APIClient
 
@@ -205,6 +207,50 @@ TABLE = [
             "orders_manager": 201,
         },
     ),
+    (
+        "get",
+        "/api/v1/orders/{order}/attachments/",
+        None,
+        {
+            "coordinator": 200,
+            "other_org_coordinator": 404,
+            "orders_technician": 200,
+            "orders_manager": 200,
+        },
+    ),
+    (
+        "post",
+        "/api/v1/orders/{order}/attachments/",
+        {"kind": "reply", "body": "The signed form.", "attachments": "{file}"},
+        {
+            "coordinator": 403,
+            "other_org_coordinator": 403,
+            "orders_technician": 201,
+            "orders_manager": 201,
+        },
+    ),
+    (
+        "get",
+        "/api/v1/orders/{order}/attachments/{attachment}/",
+        None,
+        {
+            "coordinator": 200,
+            "other_org_coordinator": 404,
+            "orders_technician": 200,
+            "orders_manager": 200,
+        },
+    ),
+    (
+        "get",
+        "/api/v1/orders/{order}/attachments/{internal_attachment}/",
+        None,
+        {
+            "coordinator": 404,
+            "other_org_coordinator": 404,
+            "orders_technician": 200,
+            "orders_manager": 200,
+        },
+    ),
     ("get", "/api/v1/scheduling/slots/", None, SLOTS_READ),
     ("get", "/api/v1/scheduling/slots/{slot}/", None, SLOTS_READ),
     # An install's appointment (orders staff; the world's order is an email-only draft:
@@ -224,7 +270,11 @@ def _fill(value, world):
         "slot": world.slot.pk,
         "stock": world.stock.serial_number,
         "batch": world.batch.pk,
+        "attachment": world.attachment.pk,
+        "internal_attachment": world.internal_attachment.pk,
     }
+    if value == "{file}":  # a fresh upload for each request (multipart)
+        return SimpleUploadedFile("form.pdf", b"%PDF-1.4 signed", content_type="application/pdf")
     if isinstance(value, str):
         return value.format(**names)
     if isinstance(value, dict):
@@ -243,8 +293,11 @@ def test_permission_table(world, method, path, body, expected):
         for name in ("slot_id", "config_id"):
             if isinstance(data, dict) and name in data:
                 data[name] = int(data[name])
+        files = isinstance(data, dict) and any(isinstance(v, File) for v in data.values())
         with transaction.atomic():
-            response = getattr(clients[role], method)(_fill(path, world), data=data, format="json")
+            response = getattr(clients[role], method)(
+                _fill(path, world), data=data, format="multipart" if files else "json"
+            )
             transaction.set_rollback(True)
         got[role] = response.status_code
         if response.status_code >= 400:

@@ -64,6 +64,24 @@ def _orders(ctx, n):
     orders.queued_orders_create(ctx, n)
 
 
+def _attachments(ctx, n):
+    from orders.models import OrderAttachment, OrderMessage
+
+    message = OrderMessage.objects.create(
+        order=ctx["order"], kind="reply", body="files", author=ctx["user"]
+    )
+    OrderAttachment.objects.bulk_create(
+        OrderAttachment(
+            message=message,
+            file=f"orders/attachments/f{i}.pdf",
+            filename=f"form-{i}.pdf",
+            size=100,
+            content_type="application/pdf",
+        )
+        for i in range(n)
+    )
+
+
 def _slot(ctx):
     from tests.scheduling.factories import ScheduleSlotFactory
 
@@ -86,6 +104,9 @@ PAGES: dict[str, Page] = {
     "api:order-detail": Page(Role.ORDERS_MANAGER, _order("api:order-detail"), _order_steps),
     "api:order-messages": Page(
         Role.ORDERS_MANAGER, _order("api:order-messages"), orders.messages_create
+    ),
+    "api:order-attachments": Page(
+        Role.ORDERS_MANAGER, _order("api:order-attachments"), _attachments
     ),
     "api:slot-list": Page(
         MANAGER, url("api:slot-list", "start=2026-11-23&end=2026-11-30"), scheduling.slots_create
