@@ -214,6 +214,9 @@ def seed(*, out) -> list[str]:
             f"{order.get_status_display():<12} ({key}, {org_name})"
         )
     lines += _book_appointment(orgs.get("School of Medicine"), team)
+    from orders.demo_requests import seed as seed_request_types
+
+    lines += seed_request_types(out=out)
     return lines
 
 

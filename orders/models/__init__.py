@@ -4,6 +4,8 @@ from .catalog import InstallableSoftware, OrderActionTemplate, OrderNumberCounte
 from .messages import OrderAttachment, OrderMessage, OrderSubscription, validate_attachment_size
 from .order import Order, OrderAction, OrderAudit
 from .records import EndUserSecret, OrderITSMTicket, WorkstationPlaceholder
+from .request_types import AssignmentRule, CustomField, RequestType
+from .time import TimeEntry
 from .validators import (
     FIRST_ORDER_NUMBER,
     USERNAME_RE,
@@ -26,6 +28,10 @@ __all__ = [
     "OrderNumberCounter",
     "OrderQueue",
     "OrderSubscription",
+    "RequestType",
+    "TimeEntry",
+    "AssignmentRule",
+    "CustomField",
     "WorkstationPlaceholder",
     "username_validator",
     "validate_attachment_size",

@@ -99,6 +99,16 @@ class Order(ConcurrentTransitionMixin, models.Model):
     workstation = models.CharField(max_length=31, blank=True, validators=[workstation_validator])
     software = models.ManyToManyField(InstallableSoftware, blank=True, related_name="orders")
     notes = models.TextField(blank=True)
+    # Request types (issue 13): the staff-defined type and the answers to its
+    # custom fields, by field key (GIN-indexed on PostgreSQL, migration 0004).
+    request_type = models.ForeignKey(
+        "orders.RequestType",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders",
+    )
+    custom_values = models.JSONField(default=dict, blank=True)
 
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)

@@ -8,12 +8,14 @@
 """
 
 from ._core import COMPLETION_DATE_MAX_DAYS, order_audit_add, order_number_allocate
+from .assignment import order_assignment_choose
 from .automation import (
     MAX_ATTEMPTS,
     directory_username_exists,
     order_actions_advance,
     order_actions_sweep,
 )
+from .custom_fields import custom_answers
 from .drafts import (
     order_create_draft,
     order_submission_errors,
@@ -44,6 +46,15 @@ from .orders import (
 )
 from .portal import order_account_password_set, order_client_reply
 from .queues import order_queues_ensure_defaults
+from .request_types import (
+    custom_field_add,
+    custom_field_remove,
+    custom_field_update,
+    order_custom_values_update,
+    request_save,
+    request_type_save,
+    request_type_usable,
+)
 from .secrets import (
     enduser_link_submit,
     enduser_secret_live,
@@ -61,8 +72,21 @@ from .staff import (
     order_unsubscribe,
     require_orders_staff,
 )
+from .time_entries import time_entry_delete, time_entry_log, time_entry_update
 
 __all__ = [
+    "custom_answers",
+    "custom_field_add",
+    "custom_field_remove",
+    "custom_field_update",
+    "order_assignment_choose",
+    "order_custom_values_update",
+    "request_save",
+    "request_type_save",
+    "request_type_usable",
+    "time_entry_delete",
+    "time_entry_log",
+    "time_entry_update",
     "COMPLETION_DATE_MAX_DAYS",
     "MAX_ATTACHMENTS_PER_MESSAGE",
     "MAX_ATTEMPTS",

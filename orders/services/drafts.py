@@ -29,6 +29,8 @@ from ._core import (
     run_transition,
     status_label,
 )
+from .assignment import order_assignment_choose
+from .custom_fields import order_custom_value_errors
 
 # What each order type keeps; everything else stays empty.
 TYPE_FIELDS: dict[str, tuple[str, ...]] = {
@@ -52,6 +54,8 @@ TYPE_FIELDS: dict[str, tuple[str, ...]] = {
         "preferences",
     ),
     OrderType.INSTALL_SOFTWARE: ("software", "existing_user", "workstation"),
+    # Staff-defined request types keep their answers in custom_values (request_types).
+    OrderType.REQUEST: (),
 }
 COMMON_FIELDS = ("requested_completion_date", "notes")
 
@@ -75,6 +79,7 @@ REQUIRED_ON_SUBMIT: dict[str, dict[str, str]] = {
         "existing_user": "Choose the end user.",
         "workstation": "Enter the end user's workstation.",
     },
+    OrderType.REQUEST: {},
 }
 
 
@@ -185,6 +190,7 @@ def order_submission_errors(*, order: Order) -> dict[str, str]:
     ):
         errors["software"] = "A chosen title can no longer be requested; remove it."
     errors.update(_check_scope(order))
+    errors.update(order_custom_value_errors(order=order))
     return errors
 
 
@@ -294,18 +300,20 @@ def order_submit(*, order: Order, actor) -> Order:
     errors = order_submission_errors(order=order)
     if errors:
         raise ValidationError(errors)
-    queue = (
-        OrderQueue.objects.select_for_update()
-        .filter(order_type=order.order_type, active=True)
-        .first()
-    )
+    queue_filter = {"order_type": order.order_type, "active": True}
+    if order.request_type_id and order.request_type.queue_id:  # the request type's queue
+        queue_filter = {"pk": order.request_type.queue_id}
+    queue = OrderQueue.objects.select_for_update().filter(**queue_filter).first()
     if queue is None:
         raise OrderError(
             f"No queue processes {order.get_order_type_display()} orders yet; contact IT."
         )
     order.queue = queue
+    assigned_by = ""
     if order.owner_id is None:
-        order.owner = _next_owner(queue)
+        order.owner, assigned_by, ruled = order_assignment_choose(order=order, queue=queue)
+        if order.owner is None and not ruled:
+            order.owner = _next_owner(queue)
     if order.existing_user_id:
         order.existing_username = order.existing_user.email.split("@", 1)[0].lower()
     elif order.existing_placeholder_id and not order.workstation:
@@ -316,7 +324,9 @@ def order_submit(*, order: Order, actor) -> Order:
         actor=actor,
         check_permission=False,
         extra_fields=["queue", "owner", "existing_username", "workstation"],
-        note=f"Queued in {queue.name}" + (f", owner {order.owner}." if order.owner else "."),
+        note=f"Queued in {queue.name}"
+        + (f", owner {order.owner}" if order.owner else "")
+        + (f" ({assigned_by})." if assigned_by else "."),
     )
     OrderAction.objects.bulk_create(
         OrderAction(
