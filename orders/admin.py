@@ -288,3 +288,6 @@ class OrderITSMTicketAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["itsm_id", "title", "=order__number"]
     raw_id_fields = ["order"]
+
+
+from . import admin_request_types  # noqa: E402,F401  (request types, issue 13)

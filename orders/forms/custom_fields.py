@@ -200,6 +200,8 @@ class CustomFieldForm(forms.ModelForm):
 
     def __init__(self, *args, request_type: RequestType, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.request_type_id is None:
+            self.instance.request_type = request_type  # the model's checks need it
         if self.instance.pk and isinstance(self.instance.choices, list):
             self.initial["choices"] = "\n".join(self.instance.choices)
         others = CustomField.objects.filter(

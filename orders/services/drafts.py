@@ -8,6 +8,7 @@ from django.db import transaction
 
 from orders.choices import (
     LINK_PURPOSE_ORDER_FINISH,
+    ActionKind,
     OrderStatus,
     OrderType,
 )
@@ -340,6 +341,11 @@ def order_submit(*, order: Order, actor) -> Order:
         )
         for template in queue.action_templates.order_by("position")
     )
+    if order.order_type == OrderType.REQUEST and not order.actions.exists():
+        # A request queue with no steps still waits for staff (never completes at once).
+        OrderAction.objects.create(
+            order=order, position=1, name="Handle the request", kind=ActionKind.MANUAL
+        )
     from notifications.links import access_links_revoke_for
 
     access_links_revoke_for(

@@ -117,6 +117,8 @@ def test_coordinator_submits_a_request_and_sees_the_answers(
         "what_is_broken": "Screen",
     }
     assert order.queue.name == "Hardware desk"
+    # A queue without steps still leaves the request for staff to handle.
+    assert [a.name for a in order.actions.all()] == ["Handle the request"]
     assert order.owner == technician
     detail = coordinator_client.get(reverse("orders:portal_detail", args=[order.number]))
     assert "Your answers" in detail.content.decode()
