@@ -176,6 +176,9 @@ def orders_dashboard(request):
         ),
         "css": CSS,
     }
+    from .time_logged import dashboard_time_logged  # issue 13: time logged on requests
+
+    context["time_logged"] = dashboard_time_logged(queue_id=int(queue) if queue.isdigit() else None)
     return render(request, "reports/orders_dashboard.html", context)
 
 

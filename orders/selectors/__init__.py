@@ -33,6 +33,7 @@ from .request_types import (
     request_types_for_portal,
     request_types_for_staff,
     requests_for_staff,
+    time_entries_for_export,
     time_entry_for_staff,
     time_logged_between,
 )
@@ -68,6 +69,7 @@ __all__ = [
     "request_types_for_portal",
     "request_types_for_staff",
     "requests_for_staff",
+    "time_entries_for_export",
     "time_entry_for_staff",
     "time_logged_between",
     "STAFF_ORDER_ROLES",

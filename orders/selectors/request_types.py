@@ -219,18 +219,33 @@ def order_time_totals(*, order: Order) -> TimeTotals:
     )
 
 
+def time_entries_for_export(*, user, start=None, end=None) -> QuerySet[TimeEntry]:
+    """Every time entry (orders staff only), newest day first, for the export."""
+    if not can_work_orders(user):
+        return TimeEntry.objects.none()
+    entries = TimeEntry.objects.all()
+    if start:
+        entries = entries.filter(worked_on__gte=start)
+    if end:
+        entries = entries.filter(worked_on__lte=end)
+    return entries.order_by("-worked_on", "-id")
+
+
 def time_entry_for_staff(*, user, pk: int) -> TimeEntry | None:
     if not can_work_orders(user):
         return None
     return TimeEntry.objects.select_related("order", "person", "action").filter(pk=pk).first()
 
 
-def time_logged_between(*, start, end) -> list[dict]:
-    """Minutes per person between two days (inclusive), billable and total, for reports."""
+def time_logged_between(*, start, end, queue_id: int | None = None) -> list[dict]:
+    """Minutes per person between two days (inclusive), billable and total, for reports
+    (one query)."""
+    entries = TimeEntry.objects.filter(worked_on__gte=start, worked_on__lte=end)
+    if queue_id:
+        entries = entries.filter(order__queue_id=queue_id)
     return list(
-        TimeEntry.objects.filter(worked_on__gte=start, worked_on__lte=end)
-        .values("person__email", "person__full_name")
-        .annotate(minutes=Sum("minutes"), billable=Sum("minutes", filter=Q(billable=True)))
+        entries.values("person__email", "person__full_name")
+        .annotate(total=Sum("minutes"), billable_total=Sum("minutes", filter=Q(billable=True)))
         .order_by("person__full_name", "person__email")
     )
 
@@ -247,6 +262,7 @@ __all__ = [
     "request_types_for_portal",
     "request_types_for_staff",
     "requests_for_staff",
+    "time_entries_for_export",
     "time_entry_for_staff",
     "time_logged_between",
 ]
