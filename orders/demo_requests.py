@@ -3,7 +3,14 @@ an account team, assignment rules and logged time. Idempotent; called by ``demo.
 
 from __future__ import annotations
 
+from accounts.choices import PortalAccess, PortalVisibility
 from accounts.models import Organization, User
+from accounts.roles import Role
+from accounts.services import (
+    organization_get_or_create,
+    organization_portal_options_set,
+    user_create,
+)
 from orders.choices import OrderType
 from orders.models import AssignmentRule, Order, OrderQueue, RequestType, TimeEntry
 from orders.request_choices import AssignmentRuleKind, FieldKind
@@ -47,6 +54,38 @@ def _type(name: str, description: str, icon: str, colour: str, queue, fields) ->
             field = custom_field_add(request_type=request_type, data=spec)
             made[field.key] = field
     return request_type
+
+
+# An organization with open visibility and a contact at each access level.
+MUSIC = "School of Music"
+CONTACTS = [
+    ("music.none@example.edu", "Nadia None", PortalAccess.NONE),
+    ("music.own@example.edu", "Oscar Own", PortalAccess.OWN),
+    ("music.org@example.edu", "Olga Organization", PortalAccess.ORGANIZATION),
+    ("music.subs@example.edu", "Sid Subs", PortalAccess.ORGANIZATION_SUBS),
+]
+
+
+def _access_levels_demo() -> list[str]:
+    music = organization_get_or_create(name=MUSIC)
+    organization_portal_options_set(
+        organization=music,
+        portal_visibility=PortalVisibility.ALL,
+        default_portal_access=PortalAccess.OWN,
+    )
+    for email, name, access in CONTACTS:
+        if not User.objects.filter(email=email).exists():
+            user_create(
+                email=email,
+                full_name=name,
+                organization=music,
+                roles=[Role.COORDINATOR],
+                portal_access=access,
+            )
+    return [
+        f"  {MUSIC}: open visibility; contacts at each access level "
+        + ", ".join(f"{email} ({access.label})" for email, _, access in CONTACTS)
+    ]
 
 
 def seed(*, out) -> list[str]:
@@ -93,7 +132,8 @@ def seed(*, out) -> list[str]:
     if medicine is None or coordinator is None:
         return lines
     if technician:
-        medicine.account_team.add(technician)
+        organization_portal_options_set(organization=medicine, account_team=[technician])
+    lines += _access_levels_demo()
     if manager and not AssignmentRule.objects.filter(request_type=hardware).exists():
         AssignmentRule.objects.create(
             request_type=hardware,

@@ -129,6 +129,7 @@ request_type_urls = [
     path("staff/requests/", request_staff.staff_requests, name="staff_requests"),
     path("staff/<int:number>/answers/", request_staff.staff_answers, name="staff_answers"),
     path("staff/<int:number>/time/", request_staff.staff_time_log, name="staff_time_log"),
+    path("staff/<int:number>/plan/", request_staff.staff_action_plan, name="staff_action_plan"),
     path("staff/time/<int:pk>/", request_staff.staff_time_edit, name="staff_time_edit"),
     path("staff/time/<int:pk>/delete/", request_staff.staff_time_delete, name="staff_time_delete"),
 ]

@@ -278,6 +278,7 @@ def _url_args(o: dict) -> dict[str, list]:
         "orders:staff_custom_field_remove": [_pk(o["custom_field"])],
         "orders:staff_answers": [_request_number(o)],
         "orders:staff_time_log": [number],
+        "orders:staff_action_plan": [number],
         "orders:staff_time_edit": [_pk(o["time_entry"])],
         "orders:staff_time_delete": [_pk(o["time_entry"])],
     }

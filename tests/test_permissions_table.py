@@ -126,6 +126,7 @@ orders:staff_custom_field             GET  302 403 403 403 403 403 403 403 200 2
 orders:staff_custom_field_remove      POST 302 403 403 403 403 403 403 403 302 302
 orders:staff_requests                 GET  302 403 403 403 403 403 403 200 200 200
 orders:staff_answers                  GET  302 403 403 403 403 403 403 200 200 200
+orders:staff_action_plan              POST 302 403 403 403 403 403 403 302 302 302
 orders:staff_time_log                 POST 302 403 403 403 403 403 403 302 302 302
 orders:staff_time_edit                GET  302 403 403 403 403 403 403 200 200 200
 orders:staff_time_delete              POST 302 403 403 403 403 403 403 302 302 302

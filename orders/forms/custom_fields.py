@@ -249,3 +249,25 @@ class TimeEntryForm(forms.ModelForm):
         data = dict(self.cleaned_data)
         data["action"] = self.actions.get(data.get("action"))
         return data
+
+
+class PlannedActionForm(forms.Form):
+    """A step staff add to a request: title, owner, planned date."""
+
+    name = forms.CharField(label="Title", max_length=160)
+    owner = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    planned_date = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Planned date"
+    )
+
+    def __init__(self, *args, staff=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.staff = {u.pk: u for u in staff}
+        self.fields["owner"].choices = [("", "—")] + [
+            (u.pk, u.display_name) for u in self.staff.values()
+        ]
+
+    def service_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["owner"] = self.staff.get(data.get("owner"))
+        return data

@@ -218,6 +218,15 @@ class OrderAction(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
     result = models.JSONField(default=dict, blank=True, help_text="What the adapter returned.")
+    # Planned work (issue 13): staff add actions to a request, each with an owner and a date.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="planned_order_actions",
+    )
+    planned_date = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["order", "position"]

@@ -44,6 +44,7 @@ from .orders import (
     order_hold,
     order_resume,
 )
+from .planned_work import order_action_plan
 from .portal import order_account_password_set, order_client_reply
 from .queues import order_queues_ensure_defaults
 from .request_types import (
@@ -75,6 +76,7 @@ from .staff import (
 from .time_entries import time_entry_delete, time_entry_log, time_entry_update
 
 __all__ = [
+    "order_action_plan",
     "custom_answers",
     "custom_field_add",
     "custom_field_remove",

@@ -30,6 +30,7 @@ from ._core import (
     run_transition,
     status_label,
 )
+from .account_teams import order_account_team_notify
 from .assignment import order_assignment_choose
 from .custom_fields import order_custom_value_errors
 
@@ -352,6 +353,7 @@ def order_submit(*, order: Order, actor) -> Order:
         target=order, purpose=LINK_PURPOSE_ORDER_FINISH, reason="The order was submitted."
     )
     order_advance_schedule(order=order)
+    order_account_team_notify(order=order)
     return order
 
 

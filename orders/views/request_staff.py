@@ -19,6 +19,7 @@ from orders import selectors as sel
 from orders.forms.custom_fields import (
     CustomFieldForm,
     CustomFieldsForm,
+    PlannedActionForm,
     RequestTypeForm,
     TimeEntryForm,
 )
@@ -26,6 +27,7 @@ from orders.services import (
     custom_field_add,
     custom_field_remove,
     custom_field_update,
+    order_action_plan,
     order_custom_values_update,
     request_type_save,
     time_entry_delete,
@@ -287,3 +289,21 @@ def staff_time_delete(request, pk: int):
     time_entry_delete(entry=entry, actor=request.user)
     messages.success(request, "The time entry is deleted.")
     return back_to_order(order, "time")
+
+
+@orders_staff
+@require_POST
+def staff_action_plan(request, number: int):
+    """Add a planned action (title, owner, date) at the end of the request's actions."""
+    order = order_or_404(request, number)
+    form = PlannedActionForm(request.POST, staff=sel.orders_staff_users(), prefix="plan")
+    if form.is_valid():
+        try:
+            action = order_action_plan(order=order, actor=request.user, **form.service_data())
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+        else:
+            messages.success(request, f"Action {action.position} “{action.name}” is planned.")
+    else:
+        messages.error(request, "Nothing was planned: " + error_text(ValidationError(form.errors)))
+    return back_to_order(order, "plan")

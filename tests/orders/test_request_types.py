@@ -393,3 +393,87 @@ def test_manager_creates_a_type_and_adds_fields(client, manager, technician, req
     client.force_login(technician)
     assert client.get(reverse("orders:staff_request_type", args=[rt.pk])).status_code == 403
     assert client.get(reverse("orders:staff_request_types")).status_code == 200
+
+
+def test_seed_demo_has_request_types_access_levels_an_account_team_and_time():
+    import io
+
+    from django.core.management import call_command
+
+    from accounts.choices import PortalAccess, PortalVisibility
+    from accounts.models import Organization, User
+    from orders.models import TimeEntry
+
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())  # idempotent
+    hardware = RequestType.objects.get(name="Hardware problem")
+    assert [f.kind for f in hardware.fields.order_by("position")] == ["person", "choice", "file"]
+    website = RequestType.objects.get(name="Website change")
+    assert website.fields.get(key="page_title").show_when.key == "new_page"
+    music = Organization.objects.get(name="School of Music")
+    assert music.portal_visibility == PortalVisibility.ALL
+    levels = set(User.objects.filter(organization=music).values_list("portal_access", flat=True))
+    assert levels == set(PortalAccess.values)
+    assert Organization.objects.get(name="School of Medicine").account_team.exists()
+    assert TimeEntry.objects.filter(order__request_type=hardware).count() == 1
+    assert Order.objects.filter(request_type=website, status=OrderStatus.DRAFT).count() == 1
+
+
+def test_account_team_is_told_of_new_requests_of_its_organizations(
+    coordinator, hardware, make_user, technician
+):
+    from notifications.models import OutboundEmail
+
+    parent = OrganizationFactory()
+    coordinator.organization.parent = parent
+    coordinator.organization.save()
+    watcher = make_user(Role.ORDERS_TECHNICIAN, is_staff=True, email="watch@example.edu")
+    parent.account_team.add(watcher, technician)  # the parent's team looks after it too
+    order = request_save(
+        request_type=hardware,
+        organization=coordinator.organization,
+        author=coordinator,
+        values={"still_works": "yes"},
+        submit=True,
+    )
+    email = OutboundEmail.objects.get(template="orders_account_team_new_request")
+    assert email.to == ["watch@example.edu"]  # the owner (technician) is not told twice
+    assert f"New request {order.number}" in email.subject
+
+
+def test_staff_split_a_request_into_planned_actions(client, coordinator, hardware, technician):
+    from orders.services import order_action_plan
+
+    order = request_save(
+        request_type=hardware,
+        organization=coordinator.organization,
+        author=coordinator,
+        values={"still_works": "yes"},
+        submit=True,
+    )
+    client.force_login(technician)
+    day = timezone.localdate() + timedelta(days=3)
+    response = client.post(
+        reverse("orders:staff_action_plan", args=[order.number]),
+        {"plan-name": "Order a new screen", "plan-owner": technician.pk, "plan-planned_date": day},
+    )
+    assert response.status_code == 302
+    action = order.actions.get(position=2)
+    assert (action.name, action.owner, action.planned_date, action.kind) == (
+        "Order a new screen",
+        technician,
+        day,
+        "manual",
+    )
+    assert order.audits.filter(transition="action_planned").exists()
+    page = client.get(reverse("orders:staff_detail", args=[order.number])).content.decode()
+    assert "Planned work" in page
+    assert f"planned {day:%b} {day.day}, {day.year}" in page
+    draft = request_save(
+        request_type=hardware,
+        organization=coordinator.organization,
+        author=coordinator,
+        values={},
+    )
+    with pytest.raises(ValidationError, match="Actions are planned on submitted requests"):
+        order_action_plan(order=draft, actor=technician, name="Too early")

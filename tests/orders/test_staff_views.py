@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 # Exact query counts of the staff pages, the same at any data size.
 LIST_QUERIES = 11
 QUEUE_QUERIES = 13
-DETAIL_QUERIES = 15  # 14 + the time entries of the order (issue 13)
+DETAIL_QUERIES = 16  # 14 + time entries and the planned-work owners (issue 13)
 
 
 @pytest.fixture
