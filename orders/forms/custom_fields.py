@@ -82,6 +82,77 @@ def _from_json(field: CustomField, value):
     return value
 
 
+def add_custom_fields(form, custom_fields, *, organization, values) -> dict:
+    """Add the custom fields to ``form`` (in order, with the stored answers as initial
+    values); returns the people offered by person fields, by id (read once)."""
+    people = []
+    if any(f.kind == FieldKind.PERSON for f in custom_fields):
+        people = list(order_user_choices(organization=organization))
+    for field in custom_fields:
+        form_field = _form_field(field, people=people)
+        if field.required:
+            form_field.help_text = f"{REQUIRED_HELP} {form_field.help_text}".strip()
+            form_field.widget.attrs["aria-required"] = "true"
+        if field.show_when_id:
+            controller = field.show_when
+            hint = f"Only when “{controller.label}” is “{field.show_when_value}”."
+            form_field.help_text = f"{form_field.help_text} {hint}".strip()
+            form_field.widget.attrs["data-show-when"] = controller.key
+            form_field.widget.attrs["data-show-value"] = field.show_when_value
+        if field.key in values:
+            form_field.initial = _from_json(field, values[field.key])
+        form.fields[field.key] = form_field
+    return {p.pk: p for p in people}
+
+
+def custom_values_from(custom_fields, cleaned_data: dict, *, people: dict) -> dict:
+    """The answers of a cleaned form as stored (JSON), files left out."""
+    result = {}
+    for field in custom_fields:
+        if field.kind == FieldKind.FILE:
+            continue
+        value = cleaned_data.get(field.key)
+        if field.kind == FieldKind.PERSON and value is not None:
+            value = people.get(value)
+        value = _to_json(value)
+        if value is not None:
+            result[field.key] = value
+    return result
+
+
+def with_custom_fields(form_class):
+    """The built-in type's form plus the custom fields staff gave the type (files
+    excepted: the built-in forms take no uploads). Their answers go to the services
+    as ``custom_values``."""
+    from orders.selectors import builtin_custom_fields
+
+    custom_fields = [
+        f for f in builtin_custom_fields(order_type=form_class.order_type) if f.kind != "file"
+    ]
+    if not custom_fields:
+        return form_class
+
+    class WithCustomFields(form_class):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            values = self.order.custom_values if self.order is not None else {}
+            self.people = add_custom_fields(
+                self, custom_fields, organization=self.organization, values=values
+            )
+
+        def order_data(self) -> dict:
+            data = super().order_data()
+            for field in custom_fields:
+                data.pop(field.key, None)
+            data["custom_values"] = custom_values_from(
+                custom_fields, self.cleaned_data, people=self.people
+            )
+            return data
+
+    WithCustomFields.__name__ = form_class.__name__
+    return WithCustomFields
+
+
 class CustomFieldsForm(forms.Form):
     """The type's custom fields (and notes for staff-defined types), in form order."""
 
@@ -89,24 +160,9 @@ class CustomFieldsForm(forms.Form):
         self.custom_fields = list(custom_fields)
         values = values or {}
         super().__init__(*args, **kwargs)
-        people = []
-        if any(f.kind == FieldKind.PERSON for f in self.custom_fields):
-            people = list(order_user_choices(organization=organization))
-        self.people = {p.pk: p for p in people}
-        for field in self.custom_fields:
-            form_field = _form_field(field, people=people)
-            if field.required:
-                form_field.help_text = f"{REQUIRED_HELP} {form_field.help_text}".strip()
-                form_field.widget.attrs["aria-required"] = "true"
-            if field.show_when_id:
-                controller = field.show_when
-                hint = f"Only when “{controller.label}” is “{field.show_when_value}”."
-                form_field.help_text = f"{form_field.help_text} {hint}".strip()
-                form_field.widget.attrs["data-show-when"] = controller.key
-                form_field.widget.attrs["data-show-value"] = field.show_when_value
-            if field.key in values:
-                form_field.initial = _from_json(field, values[field.key])
-            self.fields[field.key] = form_field
+        self.people = add_custom_fields(
+            self, self.custom_fields, organization=organization, values=values
+        )
         if with_notes:
             self.fields["notes"] = forms.CharField(
                 required=False,
@@ -117,17 +173,7 @@ class CustomFieldsForm(forms.Form):
 
     def custom_values(self) -> dict:
         """The answers as stored (JSON); files are in ``files_by_key``."""
-        result = {}
-        for field in self.custom_fields:
-            if field.kind == FieldKind.FILE:
-                continue
-            value = self.cleaned_data.get(field.key)
-            if field.kind == FieldKind.PERSON and value is not None:
-                value = self.people.get(value)
-            value = _to_json(value)
-            if value is not None:
-                result[field.key] = value
-        return result
+        return custom_values_from(self.custom_fields, self.cleaned_data, people=self.people)
 
     def files_by_key(self) -> dict:
         return {

@@ -25,6 +25,7 @@ from .portal import (
     user_is_orders_staff,
 )
 from .request_types import (
+    builtin_custom_fields,
     custom_field_for_staff,
     order_time_totals,
     request_type_fields,
@@ -61,6 +62,7 @@ from .staff import (
 )
 
 __all__ = [
+    "builtin_custom_fields",
     "custom_field_for_staff",
     "order_time_totals",
     "request_type_fields",

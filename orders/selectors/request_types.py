@@ -133,6 +133,15 @@ def request_type_fields(*, request_type: RequestType, include_archived=False) ->
     return list(qs.order_by("position", "id"))
 
 
+def builtin_custom_fields(*, order_type: str) -> list[CustomField]:
+    """The live custom fields staff gave a built-in type (one query)."""
+    return list(
+        CustomField.objects.filter(request_type__builtin_type=order_type, archived_at__isnull=True)
+        .select_related("show_when")
+        .order_by("position", "id")
+    )
+
+
 def request_types_for_staff(*, user) -> QuerySet[RequestType]:
     if not can_work_orders(user):
         return RequestType.objects.none()
@@ -251,6 +260,7 @@ def time_logged_between(*, start, end, queue_id: int | None = None) -> list[dict
 
 
 __all__ = [
+    "builtin_custom_fields",
     "BUILTIN_DESCRIPTIONS",
     "ChooserEntry",
     "TimeTotals",

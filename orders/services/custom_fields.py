@@ -13,6 +13,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
+
 from orders.models import CustomField, Order
 from orders.request_choices import FieldKind
 
@@ -127,11 +129,45 @@ def custom_values_check(
     return kept, errors
 
 
+def _builtin_type(order_type: str):
+    from orders.models import RequestType
+
+    return RequestType.objects.filter(builtin_type=order_type).first()
+
+
+def builtin_custom_values(*, order_type: str, values: dict, order: Order | None = None) -> dict:
+    """A built-in type's draft ``values`` with its custom answers checked on the server
+    (hidden fields dropped, ranges and options checked) and the type's row named;
+    answers to removed fields stay as they were."""
+    if "custom_values" not in values:
+        return values
+    values = dict(values)
+    answers = values.pop("custom_values") or {}
+    request_type = _builtin_type(order_type)
+    if request_type is None:
+        return values
+    fields = [f for f in fields_for(request_type) if f.kind != FieldKind.FILE]
+    kept, errors = custom_values_check(fields=fields, values=answers, for_submit=False)
+    if errors:
+        raise ValidationError(errors)
+    live = {f.key for f in fields}
+    old = (order.custom_values or {}) if order is not None else {}
+    values["custom_values"] = {k: v for k, v in old.items() if k not in live} | kept
+    values["request_type"] = request_type
+    return values
+
+
 def order_custom_value_errors(*, order: Order) -> dict[str, str]:
-    """What the order's custom answers still lack for a submission, by field key."""
-    if order.request_type_id is None:
+    """What the order's custom answers still lack for a submission, by field key
+    (a built-in type's order is checked against that type's fields)."""
+    request_type = order.request_type if order.request_type_id else None
+    if request_type is None and order.order_type != "request":
+        request_type = _builtin_type(order.order_type)
+    if request_type is None:
         return {}
-    fields = fields_for(order.request_type)
+    fields = fields_for(request_type)
+    if request_type.builtin_type:
+        fields = [f for f in fields if f.kind != FieldKind.FILE]
     _, errors = custom_values_check(
         fields=fields, values=order.custom_values or {}, for_submit=True
     )

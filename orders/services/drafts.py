@@ -32,7 +32,7 @@ from ._core import (
 )
 from .account_teams import order_account_team_notify
 from .assignment import order_assignment_choose
-from .custom_fields import order_custom_value_errors
+from .custom_fields import builtin_custom_values, order_custom_value_errors
 
 # What each order type keeps; everything else stays empty.
 TYPE_FIELDS: dict[str, tuple[str, ...]] = {
@@ -59,7 +59,7 @@ TYPE_FIELDS: dict[str, tuple[str, ...]] = {
     # Staff-defined request types keep their answers in custom_values (request_types).
     OrderType.REQUEST: (),
 }
-COMMON_FIELDS = ("requested_completion_date", "notes")
+COMMON_FIELDS = ("requested_completion_date", "notes", "custom_values")
 
 REQUIRED_ON_SUBMIT: dict[str, dict[str, str]] = {
     OrderType.EMAIL_ONLY: {
@@ -207,7 +207,10 @@ def order_create_draft(*, order_type: str, organization, submitted_by, data: dic
     submission needs, so the coordinator sees the form's errors instead of an
     empty order in their list.
     """
+    if order_type == OrderType.REQUEST:  # their form and service: request_types.request_save
+        raise OrderError("Requests of a staff-defined type are started from their own form.")
     values, software = _draft_values(order_type, data or {})
+    values = builtin_custom_values(order_type=order_type, values=values)
     if not software and not any(values.values()):
         raise ValidationError({"__all__": NOTHING_FILLED, **REQUIRED_ON_SUBMIT[order_type]})
     order = Order(
@@ -248,6 +251,7 @@ def order_update_draft(*, order: Order, actor, data: dict) -> Order:
             action="edit",
         )
     values, software = _draft_values(order.order_type, data)
+    values = builtin_custom_values(order_type=order.order_type, values=values, order=order)
     errors = _scope_errors(
         organization_id=order.organization_id,
         existing_user=values.get("existing_user", order.existing_user),

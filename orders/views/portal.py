@@ -22,6 +22,7 @@ from orders.choices import (
     OrderStatus,
     OrderType,
 )
+from orders.forms.custom_fields import with_custom_fields
 from orders.forms.portal import (
     ERROR_FIELD_ALIASES,
     FORMS_BY_TYPE,
@@ -135,7 +136,7 @@ def portal_create(request, order_type: str):
     if order_type not in FORMS_BY_TYPE:
         raise Http404("No such order type.")
     organization = _organization_for(request)
-    form_class = FORMS_BY_TYPE[order_type]
+    form_class = with_custom_fields(FORMS_BY_TYPE[order_type])
     order = None
     if request.method == "POST":
         form = form_class(request.POST, organization=organization)
@@ -192,7 +193,7 @@ def portal_edit(request, number: int):
     if order.status != OrderStatus.DRAFT:
         messages.info(request, f"Order {order.number} is submitted; it can no longer be edited.")
         return redirect("orders:portal_detail", number=order.number)
-    form_class = FORMS_BY_TYPE[order.order_type]
+    form_class = with_custom_fields(FORMS_BY_TYPE[order.order_type])
     if request.method == "POST":
         form = form_class(request.POST, organization=order.organization, order=order)
         if form.is_valid():

@@ -52,7 +52,10 @@ def test_manager_defines_a_type_and_a_coordinator_submits_it(page, live_server, 
     page.goto(f"{live_server.url}/orders/new/")
     page.get_by_role("link", name="Start: Website change").click()
     page.get_by_label("Page address").fill("https://music.example.edu/concerts")
+    # The conditional field shows only for its value (static/js/request_form.js).
+    expect(page.get_by_label("Page title")).to_be_hidden()
     page.get_by_label("Yes").check()
+    expect(page.get_by_label("Page title")).to_be_visible()
     page.get_by_role("button", name="Submit request").click()
     # The conditional field showed (New page = yes) and is required.
     expect(page.get_by_text("Page title: this is required.")).to_be_visible()

@@ -477,3 +477,39 @@ def test_staff_split_a_request_into_planned_actions(client, coordinator, hardwar
     )
     with pytest.raises(ValidationError, match="Actions are planned on submitted requests"):
         order_action_plan(order=draft, actor=technician, name="Too early")
+
+
+def test_builtin_type_keeps_its_form_and_adds_the_custom_fields(coordinator_client, queues):
+    email_only = RequestType.objects.get(builtin_type=OrderType.EMAIL_ONLY)
+    custom_field_add(
+        request_type=email_only,
+        data={
+            "label": "Cost centre",
+            "kind": FieldKind.NUMBER,
+            "required": True,
+            "max_number": 9999,
+        },
+    )
+    url = reverse("orders:portal_create", args=[OrderType.EMAIL_ONLY])
+    page = coordinator_client.get(url).content.decode()
+    assert "User&#x27;s name" in page or "User's name" in page
+    assert "Cost centre" in page
+    base = {
+        "new_full_name": "Nia New",
+        "new_username": "nnew",
+        "new_email": "nnew@example.edu",
+        "intent": "submit",
+    }
+    response = coordinator_client.post(url, {**base, "cost_centre": "99999"})
+    assert "Ensure this value is less than or equal to 9999" in response.content.decode()
+    response = coordinator_client.post(url, base, follow=True)
+    assert "Cost centre: this is required." in response.content.decode()
+    order = Order.objects.get(new_username="nnew")
+    assert order.status == OrderStatus.DRAFT
+    response = coordinator_client.post(
+        reverse("orders:portal_edit", args=[order.number]), {**base, "cost_centre": "4410"}
+    )
+    order.refresh_from_db()
+    assert order.status == OrderStatus.SUBMITTED
+    assert order.custom_values == {"cost_centre": "4410"}
+    assert order.request_type == email_only
