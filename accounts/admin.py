@@ -36,7 +36,7 @@ class UserAdmin(BaseUserAdmin):
     autocomplete_fields = ["organization"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        ("Person", {"fields": ("full_name", "phone", "organization")}),
+        ("Person", {"fields": ("full_name", "phone", "organization", "portal_access")}),
         (
             "Access",
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
@@ -52,6 +52,14 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
     )
+
+    def save_model(self, request, obj, form, change):
+        # Created here too, a user joins the organization of their email domain.
+        if not change and obj.organization_id is None:
+            from .selectors import organization_for_email
+
+            obj.organization = organization_for_email(email=obj.email)
+        super().save_model(request, obj, form, change)
 
 
 class OrganizationDomainInline(admin.TabularInline):

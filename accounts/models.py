@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from .choices import PortalVisibility
+from .choices import PortalAccess, PortalVisibility
 from .roles import Role
 
 
@@ -53,6 +53,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         on_delete=models.SET_NULL,
         related_name="members",
         help_text="Customer organization this user belongs to (coordinators, end users).",
+    )
+    portal_access = models.CharField(
+        max_length=20,
+        choices=PortalAccess.choices,
+        blank=True,
+        help_text="Which requests this contact sees in the portal; empty: the "
+        "organization's default access level.",
     )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(
@@ -121,6 +128,13 @@ class Organization(models.Model):
     )
     portal_visibility = models.CharField(
         max_length=20, choices=PortalVisibility.choices, default=PortalVisibility.ORGANIZATION
+    )
+    default_portal_access = models.CharField(
+        max_length=20,
+        choices=PortalAccess.choices,
+        default=PortalAccess.ORGANIZATION_SUBS,
+        help_text="The access level of contacts who have none of their own (new users "
+        "joining by email domain included).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

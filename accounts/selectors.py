@@ -46,6 +46,18 @@ _ORG_WIDE_ROLES = (
 )
 
 
+def portal_access_of(user) -> str:
+    """The contact's portal access level: their own, else their organization's default
+    (``PortalAccess``); "none" for someone outside every organization."""
+    from .choices import PortalAccess
+
+    if getattr(user, "portal_access", ""):
+        return user.portal_access
+    if getattr(user, "organization_id", None) is None:
+        return PortalAccess.NONE
+    return user.organization.default_portal_access
+
+
 def organization_for_email(*, email: str) -> Organization | None:
     """The organization whose registered domain matches the email's domain, if any.
 

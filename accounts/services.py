@@ -22,6 +22,7 @@ def user_create(
     organization=None,
     roles: list[Role | str] = (),
     is_staff: bool = False,
+    portal_access: str = "",
 ) -> User:
     """Create a user; with no organization given, place them by email domain.
 
@@ -37,6 +38,7 @@ def user_create(
         phone=phone,
         organization=organization,
         is_staff=is_staff,
+        portal_access=portal_access,
     )
     if not password:
         user.set_unusable_password()
@@ -44,6 +46,42 @@ def user_create(
     if roles:
         user_set_roles(user=user, roles=roles)
     return user
+
+
+def organization_get_or_create(*, name: str, parent=None):
+    """The organization of this name, made (under ``parent``) when missing."""
+    from .models import Organization
+
+    organization, _ = Organization.objects.get_or_create(name=name, defaults={"parent": parent})
+    return organization
+
+
+@transaction.atomic
+def organization_portal_options_set(
+    *,
+    organization,
+    portal_visibility: str | None = None,
+    default_portal_access: str | None = None,
+    account_team=(),
+):
+    """Set an organization's portal visibility and default access level, and add
+    people to its account team (issue 13). Changed fields only."""
+    fields = []
+    if portal_visibility is not None and organization.portal_visibility != portal_visibility:
+        organization.portal_visibility = portal_visibility
+        fields.append("portal_visibility")
+    if (
+        default_portal_access is not None
+        and organization.default_portal_access != default_portal_access
+    ):
+        organization.default_portal_access = default_portal_access
+        fields.append("default_portal_access")
+    if fields:
+        organization.full_clean(exclude=["parent", "primary_contact", "account_team"])
+        organization.save(update_fields=fields)
+    if account_team:
+        organization.account_team.add(*account_team)
+    return organization
 
 
 def user_set_roles(*, user: User, roles) -> None:

@@ -293,3 +293,5 @@ class OrderITSMTicketAdmin(admin.ModelAdmin):
 
 
 from orders.admin_responses import CannedResponseAdmin  # noqa: E402, F401  (registers it)
+
+from . import admin_request_types  # noqa: E402,F401  (request types, issue 13)

@@ -13,6 +13,8 @@ class OrderType(models.TextChoices):
     DEACTIVATE_REPLACEMENT_NOW = "deactivate_replacement_now", "Deactivate with replacement now"
     # Install software on an end user's workstation, with an appointment.
     INSTALL_SOFTWARE = "install_software", "Install software"
+    # A request of a staff-defined request type (its custom fields hold the answers).
+    REQUEST = "request", "Request"
 
 
 class OrderStatus(models.TextChoices):

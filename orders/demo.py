@@ -215,6 +215,9 @@ def seed(*, out) -> list[str]:
         )
     lines += _book_appointment(orgs.get("School of Medicine"), team)
     lines += _canned_responses()
+    from orders.demo_requests import seed as seed_request_types
+
+    lines += seed_request_types(out=out)
     return lines
 
 

@@ -14,3 +14,7 @@ NAV_ITEMS = [
     NavItem("Order manager", "orders:staff_list", visible=can_work_orders, order=20),
     NavItem("My appointments", "orders:staff_appointments", visible=can_work_orders, order=21),
 ]
+NAV_ITEMS.append(
+    # Request types and the requests filtered by an answer (issue 13).
+    NavItem("Request types", "orders:staff_request_types", visible=can_work_orders, order=22)
+)

@@ -33,6 +33,14 @@ _TECHNICIAN = [
     "orders.delete_ordersubscription",
     "orders.add_orderitsmticket",
     "orders.change_orderitsmticket",
+    # Request types (issue 13): technicians read them and log time.
+    "orders.view_requesttype",
+    "orders.view_customfield",
+    "orders.view_assignmentrule",
+    "orders.view_timeentry",
+    "orders.add_timeentry",
+    "orders.change_timeentry",
+    "orders.delete_timeentry",
 ]
 
 ROLE_PERMISSIONS = {
@@ -51,6 +59,13 @@ ROLE_PERMISSIONS = {
         "orders.add_cannedresponse",
         "orders.change_cannedresponse",
         "orders.delete_cannedresponse",
+        "orders.add_requesttype",
+        "orders.change_requesttype",
+        "orders.add_customfield",
+        "orders.change_customfield",
+        "orders.add_assignmentrule",
+        "orders.change_assignmentrule",
+        "orders.delete_assignmentrule",
     ],
 }
 

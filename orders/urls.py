@@ -9,6 +9,8 @@ from .views import (
     links,
     people,
     portal,
+    request_portal,
+    request_staff,
     staff,
     staff_appointment,
     staff_information,
@@ -20,8 +22,10 @@ app_name = "orders"
 
 portal_urls = [
     path("", portal.portal_list, name="portal_list"),
-    path("new/", portal.portal_new, name="portal_new"),
+    path("new/", request_portal.portal_chooser, name="portal_new"),
     path("people/", people.portal_people, name="portal_people"),
+    path("new/r/<slug:slug>/", request_portal.portal_request_create, name="portal_request_create"),
+    path("r/<int:number>/edit/", request_portal.portal_request_edit, name="portal_request_edit"),
     path("new/<slug:order_type>/", portal.portal_create, name="portal_create"),
     path("<int:number>/", portal.portal_detail, name="portal_detail"),
     path("<int:number>/edit/", portal.portal_edit, name="portal_edit"),
@@ -114,4 +118,40 @@ staff_urls = [
     path("staff/<int:number>/send-link/", staff_links.staff_send_link, name="staff_send_link"),
 ]
 
-urlpatterns = [*portal_urls, *link_urls, *staff_urls]
+# Request types (issue 13): defined by managers; requests filtered by answers; time.
+request_type_urls = [
+    path("staff/request-types/", request_staff.staff_request_types, name="staff_request_types"),
+    path(
+        "staff/request-types/new/",
+        request_staff.staff_request_type_create,
+        name="staff_request_type_create",
+    ),
+    path(
+        "staff/request-types/<int:pk>/",
+        request_staff.staff_request_type,
+        name="staff_request_type",
+    ),
+    path(
+        "staff/request-types/<int:pk>/fields/",
+        request_staff.staff_custom_field_add,
+        name="staff_custom_field_add",
+    ),
+    path(
+        "staff/request-types/fields/<int:pk>/",
+        request_staff.staff_custom_field,
+        name="staff_custom_field",
+    ),
+    path(
+        "staff/request-types/fields/<int:pk>/remove/",
+        request_staff.staff_custom_field_remove,
+        name="staff_custom_field_remove",
+    ),
+    path("staff/requests/", request_staff.staff_requests, name="staff_requests"),
+    path("staff/<int:number>/answers/", request_staff.staff_answers, name="staff_answers"),
+    path("staff/<int:number>/time/", request_staff.staff_time_log, name="staff_time_log"),
+    path("staff/<int:number>/plan/", request_staff.staff_action_plan, name="staff_action_plan"),
+    path("staff/time/<int:pk>/", request_staff.staff_time_edit, name="staff_time_edit"),
+    path("staff/time/<int:pk>/delete/", request_staff.staff_time_delete, name="staff_time_delete"),
+]
+
+urlpatterns = [*portal_urls, *link_urls, *staff_urls, *request_type_urls]

@@ -329,3 +329,16 @@ SPECS: dict[str, ExportSpec] = {
         ),
     )
 }
+
+# Time logged on requests (issue 13): every time entry, from/to a day.
+from .time_logged import TIME_COLUMNS, time_export_cells, time_export_rows  # noqa: E402
+
+SPECS["time"] = ExportSpec(
+    "time",
+    "Time logged",
+    TIME_COLUMNS,
+    can_work_orders,
+    time_export_rows,
+    time_export_cells,
+    "orders:staff_requests",
+)

@@ -115,7 +115,20 @@ def _demo_objects() -> dict:
         .order_by("number")
         .first()
     )
+    from orders.models import CustomField, RequestType, TimeEntry
+
+    request = (
+        Order.objects.filter(request_type__builtin_type="", status="draft")
+        .order_by("number")
+        .first()
+    )
     return {
+        "request_type": RequestType.objects.filter(builtin_type="").order_by("pk").first(),
+        "custom_field": CustomField.objects.filter(request_type__builtin_type="")
+        .order_by("pk")
+        .first(),
+        "request": request,
+        "time_entry": TimeEntry.objects.order_by("pk").first(),
         "order": order,
         "action": OrderAction.objects.filter(order=order).order_by("pk").first(),
         "attachment": OrderAttachment.objects.order_by("pk").first(),
@@ -279,4 +292,20 @@ def _url_args(o: dict) -> dict[str, list]:
         "saml_sls": ["idp-saml"],
         "webhooks:endpoint_edit": [_pk(o["webhook"])],
         "webhooks:redeliver": [_pk(o["delivery"])],
+        # Request types (issue 13): the demo's "Website change" request and its pieces.
+        "orders:portal_request_create": [o["request_type"].slug if o["request_type"] else "x"],
+        "orders:portal_request_edit": [_request_number(o)],
+        "orders:staff_request_type": [_pk(o["request_type"])],
+        "orders:staff_custom_field_add": [_pk(o["request_type"])],
+        "orders:staff_custom_field": [_pk(o["custom_field"])],
+        "orders:staff_custom_field_remove": [_pk(o["custom_field"])],
+        "orders:staff_answers": [_request_number(o)],
+        "orders:staff_time_log": [number],
+        "orders:staff_action_plan": [number],
+        "orders:staff_time_edit": [_pk(o["time_entry"])],
+        "orders:staff_time_delete": [_pk(o["time_entry"])],
     }
+
+
+def _request_number(o) -> int:
+    return o["request"].number if o["request"] is not None else 999999

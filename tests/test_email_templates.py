@@ -295,6 +295,21 @@ def _report_context():
     }
 
 
+def _account_team_context(organization):
+    """Issue 13: an account team is told of a new request (orders/services/account_teams.py)."""
+    from orders.models import OrderQueue
+
+    queue = OrderQueue.objects.create(name="Hardware desk", order_type=OrderType.REQUEST)
+    order = OrderFactory(organization=organization, queue=queue, status=OrderStatus.SUBMITTED)
+    return {
+        "order": order,
+        "kind": "Hardware problem",
+        "organization": organization.name,
+        "owner": "Taylor Tech",
+        "order_url": f"https://handover.example.edu/orders/staff/{order.number}/",
+    }
+
+
 def test_every_email_template_renders_prose(
     people, organization, django_capture_on_commit_callbacks
 ):
@@ -308,6 +323,7 @@ def test_every_email_template_renders_prose(
         for template, context in {
             **_refresh_contexts(people),
             "reports_report": _report_context(),
+            "orders_account_team_new_request": _account_team_context(organization),
         }.items():
             rendered.setdefault(template, []).append(
                 render_email(template=template, context=context)

@@ -124,6 +124,20 @@ orders:staff_secret                   POST 302 403 403 403 403 403 403 403 403 3
 orders:staff_send_link                GET  302 403 403 403 403 403 403 200 200 200
 orders:staff_subscribe                POST 302 403 403 403 403 403 403 302 302 302
 orders:staff_unsubscribe              POST 302 403 403 403 403 403 403 302 302 302
+orders:portal_request_create          GET  302 200 200 403 403 403 403 403 403 403
+orders:portal_request_edit            GET  302 200 404 403 403 403 403 403 403 200
+orders:staff_request_types            GET  302 403 403 403 403 403 403 200 200 200
+orders:staff_request_type_create      GET  302 403 403 403 403 403 403 403 200 200
+orders:staff_request_type             GET  302 403 403 403 403 403 403 403 200 200
+orders:staff_custom_field_add         POST 302 403 403 403 403 403 403 403 400 400
+orders:staff_custom_field             GET  302 403 403 403 403 403 403 403 200 200
+orders:staff_custom_field_remove      POST 302 403 403 403 403 403 403 403 302 302
+orders:staff_requests                 GET  302 403 403 403 403 403 403 200 200 200
+orders:staff_answers                  GET  302 403 403 403 403 403 403 200 200 200
+orders:staff_action_plan              POST 302 403 403 403 403 403 403 302 302 302
+orders:staff_time_log                 POST 302 403 403 403 403 403 403 302 302 302
+orders:staff_time_edit                GET  302 403 403 403 403 403 403 200 200 200
+orders:staff_time_delete              POST 302 403 403 403 403 403 403 302 302 302
 password_change                       GET  302 200 200 200 200 200 200 200 200 200
 password_reset                        GET  200 200 200 200 200 200 200 200 200 200
 refresh:approval_approve              POST 302 403 403 404 403 403 403 403 403 302
@@ -262,3 +276,71 @@ def test_every_role_gets_the_expected_status_on_every_url(client, settings, tmp_
     if printing:
         print("\n".join(lines))  # noqa: T201
     assert wrong == [], "statuses that differ from the table:\n" + "\n".join(wrong)
+
+
+# Access per contact (issue 13): which requests a coordinator opens, by access level
+# (a column per request: their own, a colleague's in the organization, one of a
+# sub-organization, one of the parent organization). 200 = shown, 404 = not theirs;
+# "none" has no portal at all (403).
+ACCESS_TABLE = """
+none               403 403 403 403
+own                200 404 404 404
+organization       200 200 404 404
+organization_subs  200 200 200 404
+open_visibility    200 200 200 404
+primary_contact    200 200 200 404
+"""
+
+
+def test_every_access_level_sees_exactly_its_requests(client):
+    from accounts.choices import PortalAccess, PortalVisibility
+    from tests.accounts.factories import OrganizationFactory, UserFactory
+    from tests.orders.factories import OrderFactory
+
+    parent = OrganizationFactory(name="Parent org")
+    org = OrganizationFactory(name="Contact org", parent=parent)
+    sub = OrganizationFactory(name="Sub org", parent=org)
+    colleague = UserFactory(roles=["coordinator"], organization=org)
+    levels = [line.split()[0] for line in ACCESS_TABLE.strip().splitlines()]
+    assert set(PortalAccess.values) <= set(levels), "an access level without a row"
+    for line in ACCESS_TABLE.strip().splitlines():
+        level, *expected = line.split()
+        org.portal_visibility = (
+            PortalVisibility.ALL if level == "open_visibility" else PortalVisibility.ORGANIZATION
+        )
+        org.primary_contact = None
+        org.save()
+        person = UserFactory(
+            roles=["coordinator"],
+            organization=org,
+            portal_access=level if level in PortalAccess.values else PortalAccess.OWN,
+        )
+        if level == "primary_contact":
+            org.primary_contact = person
+            org.save()
+        orders = [
+            OrderFactory(organization=org, submitted_by=person),
+            OrderFactory(organization=org, submitted_by=colleague),
+            OrderFactory(organization=sub, submitted_by=colleague),
+            OrderFactory(organization=parent, submitted_by=colleague),
+        ]
+        client.force_login(person)
+        got = [
+            str(client.get(reverse("orders:portal_detail", args=[o.number])).status_code)
+            for o in orders
+        ]
+        assert got == expected, f"{level}: {got} != {expected}"
+
+
+def test_a_new_user_joins_the_organization_of_their_email_domain_with_its_access(client):
+    from accounts.choices import PortalAccess
+    from accounts.selectors import portal_access_of
+    from accounts.services import user_create
+    from tests.accounts.factories import OrganizationDomainFactory
+
+    domain = OrganizationDomainFactory(domain="dept.example.edu")
+    domain.organization.default_portal_access = PortalAccess.OWN
+    domain.organization.save()
+    user = user_create(email="new.person@dept.example.edu")
+    assert user.organization == domain.organization
+    assert portal_access_of(user) == PortalAccess.OWN

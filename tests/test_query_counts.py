@@ -52,7 +52,6 @@ OTHER = {
 NOT_LIST_PAGES: dict[str, str] = {
     **dict.fromkeys(
         [
-            "orders:portal_new",
             "orders:portal_create",
             "orders:portal_edit",
             "orders:staff_cancel",

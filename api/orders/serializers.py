@@ -70,7 +70,10 @@ class OrderDetailSerializer(OrderSerializer):
 
 
 class OrderCreateSerializer(serializers.Serializer):
-    order_type = serializers.ChoiceField(choices=OrderType.choices)
+    # Requests of staff-defined types (issue 13) have their own form; not offered here.
+    order_type = serializers.ChoiceField(
+        choices=[c for c in OrderType.choices if c[0] != OrderType.REQUEST]
+    )
     submit = serializers.BooleanField(
         default=False, help_text="Submit at once; false saves a draft."
     )

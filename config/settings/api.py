@@ -36,6 +36,7 @@ SPECTACULAR_SETTINGS = {
         "ActionStatusEnum": "orders.choices.ActionStatus",
         "ActionKindEnum": "orders.choices.ActionKind",
         "MessageKindEnum": "orders.choices.MessageKind",
+        "OrderTypeEnum": "orders.choices.OrderType",
     },
 }
 # Outbound webhook deliveries: per-attempt timeout and the retry horizon.

@@ -4,7 +4,9 @@ from .catalog import InstallableSoftware, OrderActionTemplate, OrderNumberCounte
 from .messages import OrderAttachment, OrderMessage, OrderSubscription, validate_attachment_size
 from .order import Order, OrderAction, OrderAudit
 from .records import EndUserSecret, OrderITSMTicket, WorkstationPlaceholder
+from .request_types import AssignmentRule, CustomField, RequestType
 from .responses import CannedResponse
+from .time import TimeEntry
 from .validators import (
     FIRST_ORDER_NUMBER,
     USERNAME_RE,
@@ -28,6 +30,10 @@ __all__ = [
     "OrderNumberCounter",
     "OrderQueue",
     "OrderSubscription",
+    "RequestType",
+    "TimeEntry",
+    "AssignmentRule",
+    "CustomField",
     "WorkstationPlaceholder",
     "username_validator",
     "validate_attachment_size",

@@ -85,7 +85,8 @@ class OrderQueue(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["order_type"],
-                condition=Q(active=True),
+                # Request queues (staff-defined request types) may be many.
+                condition=Q(active=True) & ~Q(order_type=OrderType.REQUEST),
                 name="orders_queue_one_active_per_type",
                 violation_error_message="Another active queue already processes this order type.",
             ),

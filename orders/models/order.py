@@ -99,6 +99,16 @@ class Order(ConcurrentTransitionMixin, models.Model):
     workstation = models.CharField(max_length=31, blank=True, validators=[workstation_validator])
     software = models.ManyToManyField(InstallableSoftware, blank=True, related_name="orders")
     notes = models.TextField(blank=True)
+    # Request types (issue 13): the staff-defined type and the answers to its
+    # custom fields, by field key (GIN-indexed on PostgreSQL, migration 0004).
+    request_type = models.ForeignKey(
+        "orders.RequestType",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders",
+    )
+    custom_values = models.JSONField(default=dict, blank=True)
 
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -234,6 +244,15 @@ class OrderAction(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
     result = models.JSONField(default=dict, blank=True, help_text="What the adapter returned.")
+    # Planned work (issue 13): staff add actions to a request, each with an owner and a date.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="planned_order_actions",
+    )
+    planned_date = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["order", "position"]

@@ -26,6 +26,20 @@ from .portal import (
     user_is_coordinator,
     user_is_orders_staff,
 )
+from .request_types import (
+    builtin_custom_fields,
+    custom_field_for_staff,
+    order_time_totals,
+    request_type_fields,
+    request_type_for_portal,
+    request_type_for_staff,
+    request_types_for_portal,
+    request_types_for_staff,
+    requests_for_staff,
+    time_entries_for_export,
+    time_entry_for_staff,
+    time_logged_between,
+)
 from .staff import (
     WAITING_STATUSES,
     orders_staff_users,
@@ -51,6 +65,18 @@ from .staff import (
 )
 
 __all__ = [
+    "builtin_custom_fields",
+    "custom_field_for_staff",
+    "order_time_totals",
+    "request_type_fields",
+    "request_type_for_portal",
+    "request_type_for_staff",
+    "request_types_for_portal",
+    "request_types_for_staff",
+    "requests_for_staff",
+    "time_entries_for_export",
+    "time_entry_for_staff",
+    "time_logged_between",
     "STAFF_ORDER_ROLES",
     "WAITING_STATUSES",
     "attachment_for_download",

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from accounts.choices import PortalVisibility
+from accounts.choices import PortalAccess, PortalVisibility
 from accounts.models import User
 from accounts.roles import Role, user_has_role
-from accounts.selectors import organization_descendant_ids, organizations_visible_to
+from accounts.selectors import (
+    organization_descendant_ids,
+    organizations_visible_to,
+    portal_access_of,
+)
 from orders.choices import CLIENT_VISIBLE_MESSAGE_KINDS, OrderStatus
 from orders.models import (
     InstallableSoftware,
@@ -29,7 +33,14 @@ def user_is_orders_staff(user) -> bool:
 
 
 def user_is_coordinator(user) -> bool:
-    return getattr(user, "is_authenticated", False) and user_has_role(user, Role.COORDINATOR)
+    """A coordinator whose access level is not "none" (issue 13: access per contact)."""
+    if not (getattr(user, "is_authenticated", False) and user_has_role(user, Role.COORDINATOR)):
+        return False
+    return (
+        user.is_superuser
+        or user.organization_id is None
+        or (portal_access_of(user) != PortalAccess.NONE)
+    )
 
 
 def orders_for_portal(*, user, status: str = "") -> QuerySet[Order]:
@@ -40,8 +51,26 @@ def orders_for_portal(*, user, status: str = "") -> QuerySet[Order]:
         return Order.objects.none()
     visible = organizations_visible_to(user=user)
     own = Q(organization__in=visible, submitted_by=user)
-    if user.organization_id and user.organization.portal_visibility == PortalVisibility.OWN:
+    access = portal_access_of(user) if not user.is_superuser else PortalAccess.ORGANIZATION_SUBS
+    organization = user.organization if user.organization_id else None
+    if (
+        organization is not None
+        and access != PortalAccess.NONE
+        and (
+            organization.portal_visibility == PortalVisibility.ALL
+            or organization.primary_contact_id == user.pk
+        )
+    ):
+        # Open visibility, or the primary contact (copied on every request): all of them.
+        org_wide = Q(organization__in=visible)
+    elif access == PortalAccess.OWN or (
+        organization is not None and organization.portal_visibility == PortalVisibility.OWN
+    ):
         org_wide = Q(pk__in=[])
+    elif access == PortalAccess.ORGANIZATION:
+        org_wide = Q(organization_id=user.organization_id) & ~Q(
+            organization__portal_visibility=PortalVisibility.OWN
+        )
     else:
         org_wide = Q(organization__in=visible) & ~Q(
             organization__portal_visibility=PortalVisibility.OWN

@@ -9,12 +9,14 @@
 
 from ._core import COMPLETION_DATE_MAX_DAYS, order_audit_add, order_number_allocate
 from .admin_edit import order_admin_editable_fields, order_admin_update
+from .assignment import order_assignment_choose
 from .automation import (
     MAX_ATTEMPTS,
     directory_username_exists,
     order_actions_advance,
     order_actions_sweep,
 )
+from .custom_fields import custom_answers
 from .drafts import (
     order_create_draft,
     order_submission_errors,
@@ -42,9 +44,19 @@ from .orders import (
     order_hold,
     order_resume,
 )
+from .planned_work import order_action_plan
 from .portal import order_account_password_set, order_client_reply
 from .queue_config import order_queue_for_type, order_queue_save, order_queue_type_clashes
 from .queues import order_queues_ensure_defaults
+from .request_types import (
+    custom_field_add,
+    custom_field_remove,
+    custom_field_update,
+    order_custom_values_update,
+    request_save,
+    request_type_save,
+    request_type_usable,
+)
 from .secrets import (
     enduser_link_submit,
     enduser_secret_live,
@@ -63,8 +75,22 @@ from .staff import (
     order_unsubscribe,
     require_orders_staff,
 )
+from .time_entries import time_entry_delete, time_entry_log, time_entry_update
 
 __all__ = [
+    "order_action_plan",
+    "custom_answers",
+    "custom_field_add",
+    "custom_field_remove",
+    "custom_field_update",
+    "order_assignment_choose",
+    "order_custom_values_update",
+    "request_save",
+    "request_type_save",
+    "request_type_usable",
+    "time_entry_delete",
+    "time_entry_log",
+    "time_entry_update",
     "COMPLETION_DATE_MAX_DAYS",
     "MAX_ATTACHMENTS_PER_MESSAGE",
     "MAX_ATTEMPTS",

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from orders.choices import (
     LINK_PURPOSE_ORDER_FINISH,
+    ActionKind,
     OrderStatus,
     OrderType,
 )
@@ -29,6 +30,9 @@ from ._core import (
     run_transition,
     status_label,
 )
+from .account_teams import order_account_team_notify
+from .assignment import order_assignment_choose
+from .custom_fields import builtin_custom_values, order_custom_value_errors
 from .queue_config import order_queue_for_type
 
 # What each order type keeps; everything else stays empty.
@@ -53,8 +57,10 @@ TYPE_FIELDS: dict[str, tuple[str, ...]] = {
         "preferences",
     ),
     OrderType.INSTALL_SOFTWARE: ("software", "existing_user", "workstation"),
+    # Staff-defined request types keep their answers in custom_values (request_types).
+    OrderType.REQUEST: (),
 }
-COMMON_FIELDS = ("requested_completion_date", "notes")
+COMMON_FIELDS = ("requested_completion_date", "notes", "custom_values")
 
 REQUIRED_ON_SUBMIT: dict[str, dict[str, str]] = {
     OrderType.EMAIL_ONLY: {
@@ -76,6 +82,7 @@ REQUIRED_ON_SUBMIT: dict[str, dict[str, str]] = {
         "existing_user": "Choose the end user.",
         "workstation": "Enter the end user's workstation.",
     },
+    OrderType.REQUEST: {},
 }
 
 
@@ -186,6 +193,7 @@ def order_submission_errors(*, order: Order) -> dict[str, str]:
     ):
         errors["software"] = "A chosen title can no longer be requested; remove it."
     errors.update(_check_scope(order))
+    errors.update(order_custom_value_errors(order=order))
     return errors
 
 
@@ -200,7 +208,10 @@ def order_create_draft(*, order_type: str, organization, submitted_by, data: dic
     submission needs, so the coordinator sees the form's errors instead of an
     empty order in their list.
     """
+    if order_type == OrderType.REQUEST:  # their form and service: request_types.request_save
+        raise OrderError("Requests of a staff-defined type are started from their own form.")
     values, software = _draft_values(order_type, data or {})
+    values = builtin_custom_values(order_type=order_type, values=values)
     if not software and not any(values.values()):
         raise ValidationError({"__all__": NOTHING_FILLED, **REQUIRED_ON_SUBMIT[order_type]})
     order = Order(
@@ -241,6 +252,7 @@ def order_update_draft(*, order: Order, actor, data: dict) -> Order:
             action="edit",
         )
     values, software = _draft_values(order.order_type, data)
+    values = builtin_custom_values(order_type=order.order_type, values=values, order=order)
     errors = _scope_errors(
         organization_id=order.organization_id,
         existing_user=values.get("existing_user", order.existing_user),
@@ -295,14 +307,22 @@ def order_submit(*, order: Order, actor) -> Order:
     errors = order_submission_errors(order=order)
     if errors:
         raise ValidationError(errors)
-    queue = order_queue_for_type(order_type=order.order_type, lock=True)
+    if order.request_type_id and order.request_type.queue_id:  # the request type's queue
+        queue = (
+            OrderQueue.objects.select_for_update().filter(pk=order.request_type.queue_id).first()
+        )
+    else:
+        queue = order_queue_for_type(order_type=order.order_type, lock=True)
     if queue is None:
         raise OrderError(
             f"No queue processes {order.get_order_type_display()} orders yet; contact IT."
         )
     order.queue = queue
+    assigned_by = ""
     if order.owner_id is None:
-        order.owner = _next_owner(queue)
+        order.owner, assigned_by, ruled = order_assignment_choose(order=order, queue=queue)
+        if order.owner is None and not ruled:
+            order.owner = _next_owner(queue)
     if order.existing_user_id:
         order.existing_username = order.existing_user.email.split("@", 1)[0].lower()
     elif order.existing_placeholder_id and not order.workstation:
@@ -313,7 +333,9 @@ def order_submit(*, order: Order, actor) -> Order:
         actor=actor,
         check_permission=False,
         extra_fields=["queue", "owner", "existing_username", "workstation"],
-        note=f"Queued in {queue.name}" + (f", owner {order.owner}." if order.owner else "."),
+        note=f"Queued in {queue.name}"
+        + (f", owner {order.owner}" if order.owner else "")
+        + (f" ({assigned_by})." if assigned_by else "."),
     )
     OrderAction.objects.bulk_create(
         OrderAction(
@@ -327,12 +349,18 @@ def order_submit(*, order: Order, actor) -> Order:
         )
         for template in queue.action_templates.order_by("position")
     )
+    if order.order_type == OrderType.REQUEST and not order.actions.exists():
+        # A request queue with no steps still waits for staff (never completes at once).
+        OrderAction.objects.create(
+            order=order, position=1, name="Handle the request", kind=ActionKind.MANUAL
+        )
     from notifications.links import access_links_revoke_for
 
     access_links_revoke_for(
         target=order, purpose=LINK_PURPOSE_ORDER_FINISH, reason="The order was submitted."
     )
     order_advance_schedule(order=order)
+    order_account_team_notify(order=order)
     return order
 
 

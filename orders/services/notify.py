@@ -31,8 +31,10 @@ def _coordinator_emails(order: Order) -> list[str]:
     emails = []
     if order.submitted_by_id and order.submitted_by.email:
         emails.append(order.submitted_by.email)
-    elif order.organization.primary_contact_id:
-        emails.append(order.organization.primary_contact.email)
+    # The primary contact is copied on every request of the organization (issue 13).
+    primary = order.organization.primary_contact if order.organization.primary_contact_id else None
+    if primary is not None and primary.email and primary.email not in emails:
+        emails.append(primary.email)
     return emails
 
 

@@ -22,6 +22,7 @@ from orders.choices import (
     OrderStatus,
     OrderType,
 )
+from orders.forms.custom_fields import with_custom_fields
 from orders.forms.portal import (
     ERROR_FIELD_ALIASES,
     FORMS_BY_TYPE,
@@ -132,10 +133,10 @@ def _save(request, *, form, order_type: str, order: Order | None):
 @coordinator_only
 @require_http_methods(["GET", "POST"])
 def portal_create(request, order_type: str):
-    if order_type not in OrderType.values:
+    if order_type not in FORMS_BY_TYPE:
         raise Http404("No such order type.")
     organization = _organization_for(request)
-    form_class = FORMS_BY_TYPE[order_type]
+    form_class = with_custom_fields(FORMS_BY_TYPE[order_type])
     order = None
     if request.method == "POST":
         form = form_class(request.POST, organization=organization)
@@ -187,10 +188,12 @@ def _form_with_submission_errors(form_class, *, order: Order):
 @require_http_methods(["GET", "POST"])
 def portal_edit(request, number: int):
     order = _order_or_404(request, number)
+    if order.order_type == OrderType.REQUEST:  # a staff-defined request type's own form
+        return redirect("orders:portal_request_edit", number=order.number)
     if order.status != OrderStatus.DRAFT:
         messages.info(request, f"Order {order.number} is submitted; it can no longer be edited.")
         return redirect("orders:portal_detail", number=order.number)
-    form_class = FORMS_BY_TYPE[order.order_type]
+    form_class = with_custom_fields(FORMS_BY_TYPE[order.order_type])
     if request.method == "POST":
         form = form_class(request.POST, organization=order.organization, order=order)
         if form.is_valid():

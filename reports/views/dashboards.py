@@ -19,6 +19,7 @@ from reports.roles import (
     can_view_orders_dashboard,
     can_view_refresh_dashboard,
 )
+from reports.time_logged import dashboard_time_logged
 
 CSS = "css/reports.css"
 
@@ -150,5 +151,7 @@ def orders_dashboard(request):
             ],
         ),
         "css": CSS,
+        # Time logged on requests and their actions (issue 13).
+        "time_logged": dashboard_time_logged(queue_id=int(queue) if queue.isdigit() else None),
     }
     return render(request, "reports/orders_dashboard.html", context)

@@ -101,3 +101,49 @@ def commit(django_capture_on_commit_callbacks):
         return django_capture_on_commit_callbacks(execute=True)
 
     return _commit
+
+
+# Request types (issue 13): a request queue and a staff-defined type with a choice,
+# a required yes/no, a required long text shown only when "Still works" is "no", and
+# a number between 1 and 5.
+@pytest.fixture
+def request_queue(technician):
+    from orders.choices import OrderType
+    from orders.models import OrderQueue
+
+    queue = OrderQueue.objects.create(name="Hardware desk", order_type=OrderType.REQUEST)
+    queue.team.add(technician)
+    return queue
+
+
+@pytest.fixture
+def hardware(request_queue):
+    from orders.request_choices import FieldKind
+    from orders.services import custom_field_add, request_type_save
+
+    rt = request_type_save(
+        data={"name": "Hardware problem", "description": "Broken device", "queue": request_queue}
+    )
+    custom_field_add(
+        request_type=rt,
+        data={"label": "Urgency", "kind": FieldKind.CHOICE, "choices": ["Low", "High"]},
+    )
+    broken = custom_field_add(
+        request_type=rt,
+        data={"label": "Still works", "kind": FieldKind.YES_NO, "required": True},
+    )
+    custom_field_add(
+        request_type=rt,
+        data={
+            "label": "What is broken",
+            "kind": FieldKind.LONG_TEXT,
+            "required": True,
+            "show_when": broken,
+            "show_when_value": "no",
+        },
+    )
+    custom_field_add(
+        request_type=rt,
+        data={"label": "Copies", "kind": FieldKind.NUMBER, "min_number": 1, "max_number": 5},
+    )
+    return rt

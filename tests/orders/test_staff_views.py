@@ -18,8 +18,9 @@ pytestmark = pytest.mark.django_db
 LIST_QUERIES = 18
 QUEUE_QUERIES = 19  # its queue sidebar counts are cached by the list page just before
 # The detail page: 14, plus the compose form (the To it starts with, the canned
-# responses offered, the staff to assign the order to).
-DETAIL_QUERIES = 17
+# responses offered, the staff to assign the order to), plus time entries and
+# the planned-work owners (issue 13).
+DETAIL_QUERIES = 19
 
 
 @pytest.fixture

@@ -146,3 +146,69 @@ PAGES: dict[str, Page] = {
     "orders:staff_organization": Page(Role.ORDERS_TECHNICIAN, _organization_search, _organizations),
     "orders:staff_appointments": Page(Role.ORDERS_TECHNICIAN, _appointments_page, _appointments),
 }
+
+
+# Request types (issue 13): the chooser grows by types, the form by fields, the
+# filtered staff list by requests with the answer looked for.
+def _request_types(ctx, n):
+    from orders.services import request_type_save
+
+    start = ctx.setdefault("request_types", 0)
+    for i in range(start, start + n):
+        request_type_save(data={"name": f"Request type {i}"})
+    ctx["request_types"] = start + n
+
+
+def _request_form(ctx):
+    from orders.services import custom_field_add, request_type_save
+
+    ctx["rt"] = request_type_save(data={"name": "Form type"})
+    ctx["choice"] = custom_field_add(
+        request_type=ctx["rt"], data={"label": "Pick", "kind": "choice", "choices": ["A", "B"]}
+    )
+    return reverse("orders:portal_request_create", args=[ctx["rt"].slug])
+
+
+def _request_fields(ctx, n):
+    from orders.services import custom_field_add
+
+    for i in range(n):
+        kind = ["person", "number", "date", "choice", "text", "yes_no"][i % 6]
+        custom_field_add(
+            request_type=ctx["rt"],
+            data={
+                "label": f"Field {kind} {ctx['rt'].fields.count()}",
+                "kind": kind,
+                "choices": ["A", "B"] if kind == "choice" else [],
+                "show_when": ctx["choice"],
+                "show_when_value": "A",
+            },
+        )
+
+
+def _requests_page(ctx):
+    url = _request_form(ctx)
+    del url
+    return reverse("orders:staff_requests") + f"?type={ctx['rt'].pk}&field=pick&value=A"
+
+
+def _requests(ctx, n):
+    from orders.choices import OrderType
+    from tests.orders.factories import OrderFactory
+
+    for _ in range(n):
+        OrderFactory(
+            organization=ctx["org"],
+            order_type=OrderType.REQUEST,
+            request_type=ctx["rt"],
+            custom_values={"pick": "A"},
+            new_username="",
+        )
+
+
+REQUEST_TYPE_PAGES: dict[str, Page] = {
+    "orders:portal_new": Page(Role.COORDINATOR, url("orders:portal_new"), _request_types),
+    "orders:portal_request_create": Page(Role.COORDINATOR, _request_form, _request_fields),
+    "orders:staff_requests": Page(Role.ORDERS_TECHNICIAN, _requests_page, _requests),
+}
+PAGES.update(REQUEST_TYPE_PAGES)

@@ -6,8 +6,8 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('refresh', '0006_api_list_indexes'),
-        ('refresh', '0008_merge_20261130_0806'),
+        ('notifications', '0003_access_link_resend'),
+        ('notifications', '0003_email_sending_lease'),
     ]
 
     operations = [
