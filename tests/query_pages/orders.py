@@ -206,7 +206,16 @@ def _requests(ctx, n):
         )
 
 
+def _request_type_page(ctx):
+    _request_form(ctx)
+    return reverse("orders:staff_request_type", args=[ctx["rt"].pk])
+
+
 REQUEST_TYPE_PAGES: dict[str, Page] = {
+    "orders:staff_request_types": Page(
+        Role.ORDERS_MANAGER, url("orders:staff_request_types"), _request_types
+    ),
+    "orders:staff_request_type": Page(Role.ORDERS_MANAGER, _request_type_page, _request_fields),
     "orders:portal_new": Page(Role.COORDINATOR, url("orders:portal_new"), _request_types),
     "orders:portal_request_create": Page(Role.COORDINATOR, _request_form, _request_fields),
     "orders:staff_requests": Page(Role.ORDERS_TECHNICIAN, _requests_page, _requests),
