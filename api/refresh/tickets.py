@@ -15,7 +15,7 @@ from api.listing import Computed, FastListMixin, ListRows
 from api.permissions import CanViewTickets
 from api.schema import NoteSerializer, problems
 from refresh import selectors, services
-from refresh.choices import RefreshStyle, TicketStatus
+from refresh.choices import Carrier, RefreshStyle, TicketStatus
 from refresh.models import RefreshTicket
 from refresh.selectors import system_for_staff
 from scheduling.selectors import slots_bookable
@@ -60,6 +60,17 @@ class TicketSerializer(serializers.ModelSerializer):
 class TicketDetailSerializer(TicketSerializer):
     delivery_at = serializers.DateTimeField(read_only=True, allow_null=True)
     group = serializers.CharField(read_only=True, help_text="The replacement's group.")
+    # Declared, not derived from the model: a read-only model choice field loses
+    # allow_blank, and both are empty most of the time.
+    status_before_hold = serializers.ChoiceField(
+        choices=TicketStatus.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="The status a resume returns to; empty unless the ticket is on hold.",
+    )
+    tracking_carrier = serializers.ChoiceField(
+        choices=Carrier.choices, allow_blank=True, read_only=True, help_text="Empty until known."
+    )
 
     class Meta(TicketSerializer.Meta):
         fields = [
