@@ -34,8 +34,9 @@ def _submitted_email_order(coordinator, username="lease"):
     return order
 
 
-def _provision(order):
-    return order.actions.get(automation=AutomationKey.PROVISION_MAILBOX)
+def _create_account(order):
+    """The email-only queue's first step (issue 12 item 8: every step automated)."""
+    return order.actions.get(automation=AutomationKey.CREATE_ACCOUNT)
 
 
 @pytest.mark.django_db
@@ -47,7 +48,7 @@ def test_a_dead_workers_action_is_reclaimed_within_five_minutes_and_runs_once(
     with time_machine.travel(crash, tick=False):
         # A worker claims the action and dies in the directory call (no heartbeat after).
         claimed = automation._claim_next(order.pk, automation.AdvanceOutcome())
-        assert claimed.automation == AutomationKey.PROVISION_MAILBOX
+        assert claimed.automation == AutomationKey.CREATE_ACCOUNT
     with time_machine.travel(crash + automation.ACTION_LEASE - dt.timedelta(seconds=1)):
         assert order_actions_sweep() == []  # still leased: it may be alive
         assert order_actions_advance(order_id=order.pk).ran == []
@@ -56,8 +57,8 @@ def test_a_dead_workers_action_is_reclaimed_within_five_minutes_and_runs_once(
     assert reclaim - crash <= dt.timedelta(minutes=5)
     with time_machine.travel(reclaim):
         assert order_actions_sweep() == [order.pk]
-        assert order_actions_advance(order_id=order.pk).ran[0] == AutomationKey.PROVISION_MAILBOX
-    action = _provision(order)
+        assert order_actions_advance(order_id=order.pk).ran[0] == AutomationKey.CREATE_ACCOUNT
+    action = _create_account(order)
     assert (action.status, action.attempts, action.lease_until) == (ActionStatus.DONE, 2, None)
     assert directory.names().count("create_account") == 1
     done = OrderAudit.objects.filter(order=order, transition="action_done")
@@ -70,7 +71,7 @@ def test_a_run_that_lost_its_action_records_nothing(coordinator, queues, directo
     first = automation._claim_next(order.pk, automation.AdvanceOutcome())
     with time_machine.travel(timezone.now() + automation.ACTION_LEASE + dt.timedelta(seconds=1)):
         order_actions_advance(order_id=order.pk)  # the reclaiming run finishes it
-    action = _provision(order)
+    action = _create_account(order)
     before = (action.status, action.attempts, action.processed_at, action.last_error)
     # The first run comes back late (its call failed): its outcome is not recorded.
     late = automation._record(
@@ -104,7 +105,7 @@ def test_the_heartbeat_keeps_a_slow_calls_action_from_being_reclaimed(
     monkeypatch.setattr(directory, "create_account", slow_create_account)
     outcome = order_actions_advance(order_id=order.pk)
     assert seen_by_sweep == [[]]  # the sweep never took the running action
-    assert outcome.ran[0] == AutomationKey.PROVISION_MAILBOX
-    action = _provision(order)
+    assert outcome.ran[0] == AutomationKey.CREATE_ACCOUNT
+    action = _create_account(order)
     assert (action.status, action.attempts, action.lease_until) == (ActionStatus.DONE, 1, None)
     assert directory.names().count("create_account") == 1
