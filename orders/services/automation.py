@@ -379,7 +379,7 @@ def _hand_to_person(action: OrderAction, order: Order, error: Exception) -> None
     action.status = ActionStatus.PENDING
     action.instructions = instructions[:4000]
     action.last_error = str(error)[:2000]
-    action.save(update_fields=["kind", "status", "instructions", "last_error"])
+    action.save(update_fields=["kind", "status", "instructions", "last_error", "lease_until"])
     order_audit_add(
         order=order,
         job=JOB,
