@@ -91,8 +91,8 @@ def test_the_heartbeat_keeps_a_slow_calls_action_from_being_reclaimed(
     coordinator, queues, directory, monkeypatch
 ):
     monkeypatch.setattr("common.effects._hurry", lambda *a, **k: None)  # run it here, below
-    monkeypatch.setattr(automation, "ACTION_LEASE", dt.timedelta(seconds=0.4))
-    monkeypatch.setattr(automation, "HEARTBEAT", dt.timedelta(seconds=0.1))
+    monkeypatch.setattr(automation.lease, "ACTION_LEASE", dt.timedelta(seconds=0.4))
+    monkeypatch.setattr(automation.lease, "HEARTBEAT", dt.timedelta(seconds=0.1))
     order = _submitted_email_order(coordinator)
     seen_by_sweep = []
 

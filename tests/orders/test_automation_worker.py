@@ -57,7 +57,7 @@ def test_email_only_completes_without_a_person_retrying_a_transient_error(
         username="frontdesk", full_name="Front desk", email="frontdesk@example.edu"
     )
     # The directory times out once on the groups step; retries wait 1 s here.
-    monkeypatch.setattr("orders.services.automation.retry_delay", lambda attempts: 1)
+    monkeypatch.setattr("orders.services.automation.policy.retry_delay", lambda attempts: 1)
     real_add = StubDirectoryClient.add_to_groups
     calls = []
 
