@@ -213,3 +213,17 @@ def test_a_transient_error_run_by_the_outbox_waits_the_actions_own_delay(
         assert effect_run(effect_id=effect.pk) == "done"
     action.refresh_from_db()
     assert (action.status, action.attempts) == (ActionStatus.DONE, 2)
+
+
+@pytest.mark.django_db
+def test_the_sweep_leaves_a_transient_retry_to_its_backoff(coordinator, queues, directory):
+    directory.fail["create_account"] = TransientDirectoryError("The directory timed out.")
+    order = _submitted_email_order(coordinator)
+    failed_at = timezone.now()
+    with time_machine.travel(failed_at, tick=False):
+        assert order_actions_advance(order_id=order.pk).retry_in == automation.retry_delay(1)
+    delay = dt.timedelta(seconds=automation.retry_delay(1))
+    with time_machine.travel(failed_at + delay - dt.timedelta(seconds=1)):
+        assert order_actions_sweep() == []  # its effect runs it when the delay is over
+    with time_machine.travel(failed_at + delay):
+        assert order_actions_sweep() == [order.pk]  # and the sweep is the backstop

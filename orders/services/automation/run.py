@@ -4,6 +4,7 @@ the sweep that finds orders whose automated action waits."""
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
@@ -11,6 +12,7 @@ from django.utils import timezone
 from orders.choices import FINISHED_ACTION_STATUSES, ActionKind, ActionStatus, OrderStatus
 from orders.models import Order, OrderAction
 
+from . import policy
 from .lease import _claim_next, _heartbeat
 from .policy import AdvanceOutcome, _classify
 from .record import _record
@@ -54,7 +56,8 @@ def order_actions_advance(*, order_id: int, max_steps: int = 25) -> AdvanceOutco
 
 def order_actions_sweep(*, limit: int = 200) -> list[int]:
     """Order ids whose next automated action waits (missed task, a dead worker's
-    action whose lease lapsed)."""
+    action whose lease lapsed). An action waiting out the backoff of a transient
+    error is left to its advance effect until the delay has passed."""
     now = timezone.now()
     current_position = (
         OrderAction.objects.filter(order=OuterRef("order"))
@@ -62,7 +65,7 @@ def order_actions_sweep(*, limit: int = 200) -> list[int]:
         .order_by("position")
         .values("position")[:1]
     )
-    return list(
+    waiting = (
         OrderAction.objects.filter(
             kind=ActionKind.AUTOMATED,
             order__status__in=[OrderStatus.SUBMITTED, OrderStatus.IN_PROGRESS],
@@ -71,6 +74,20 @@ def order_actions_sweep(*, limit: int = 200) -> list[int]:
         )
         .exclude(status=ActionStatus.RUNNING, lease_until__gt=now)
         .order_by("order_id")
-        .values_list("order_id", flat=True)
-        .distinct()[:limit]
+        .values_list("order_id", "status", "attempts", "started_at", "last_error")
     )
+    due: list[int] = []
+    for order_id, status, attempts, started_at, last_error in waiting.iterator():
+        if _backing_off(status, attempts, started_at, last_error, now) or order_id in due:
+            continue
+        due.append(order_id)
+        if len(due) >= limit:
+            break
+    return due
+
+
+def _backing_off(status, attempts, started_at, last_error, now) -> bool:
+    """A pending action whose last try hit a transient error, inside its retry delay."""
+    if status != ActionStatus.PENDING or not (attempts and started_at and last_error):
+        return False
+    return started_at + timedelta(seconds=policy.retry_delay(attempts)) > now
