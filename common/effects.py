@@ -12,7 +12,8 @@ A worker runs an effect with :func:`effect_run`: it claims the row (row lock
 with ``skip_locked`` + a lease), calls the task's function synchronously, and
 marks the row done once the function returned. Errors the task declares as
 transient (its ``autoretry_for``), :class:`EffectNotReady` (a dependency such as
-the ITSM ticket does not exist yet), Celery ``Retry``, the soft time limit,
+the ITSM ticket does not exist yet), :class:`EffectRetryLater` (the task's own
+backoff, its ``retry_after``), Celery ``Retry``, the soft time limit,
 database connection errors and unique-key races (IntegrityError) schedule
 the next attempt with exponential backoff and a cap; any other error marks
 the row failed with the error, for staff to retry.
@@ -56,6 +57,15 @@ KEEP_DONE = timedelta(days=7)
 
 class EffectNotReady(Exception):
     """Retry later: the effect needs another effect's result that does not exist yet."""
+
+
+class EffectRetryLater(Exception):
+    """Retry after ``retry_after`` seconds: the task keeps its own backoff (e.g. an
+    order action's retry delay) instead of the outbox's."""
+
+    def __init__(self, message: str = "", *, retry_after: float):
+        super().__init__(message or f"the task asked to run again in {retry_after:g} s")
+        self.retry_after = retry_after
 
 
 def task_by_name(name: str):
@@ -132,6 +142,7 @@ def _is_transient(task, exc: BaseException) -> bool:
     # attempt re-reads the state and finds the work done.
     transient = (
         EffectNotReady,
+        EffectRetryLater,
         Retry,
         SoftTimeLimitExceeded,
         OperationalError,

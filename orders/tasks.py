@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from common.effects import EffectRetryLater
 from orders.services import (
     MAX_ATTEMPTS,
     enduser_secrets_purge_expired,
@@ -15,6 +16,12 @@ def order_actions_advance_task(self, order_id: int):
     """Run the order's next automated actions; retry later on a transient directory error."""
     outcome = order_actions_advance(order_id=order_id)
     if outcome.retry_in is not None and not self.request.is_eager:
+        if self.request.called_directly:
+            # Run by the outbox (common.effects.effect_run), where Celery's retry
+            # would lose the countdown: the effect runs again after the action's delay.
+            raise EffectRetryLater(
+                f"order {order_id}: a transient directory error", retry_after=outcome.retry_in
+            )
         raise self.retry(countdown=outcome.retry_in)
     return {"ran": outcome.ran, "completed": outcome.completed, "retry_in": outcome.retry_in}
 

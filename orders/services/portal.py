@@ -38,7 +38,7 @@ def order_account_password_set(*, order: Order, link, password: str) -> None:
     """
     from notifications.links import access_link_revoke
 
-    from .automation import directory_client
+    from .automation.policy import directory_client  # looked up per call (tests patch it)
 
     if order.status == OrderStatus.CANCELLED or not order.new_username:
         raise OrderError("This order has no new account to set a password for.")

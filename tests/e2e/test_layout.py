@@ -24,7 +24,7 @@ class _Directory:
 
 
 def test_long_values_wrap_and_ticket_numbers_stay_whole(page, live_server, login, monkeypatch):
-    monkeypatch.setattr("orders.services.automation.directory_client", _Directory)
+    monkeypatch.setattr("orders.services.automation.policy.directory_client", _Directory)
     organization = OrganizationFactory(name="Department of Extraordinarily Long Names")
     coordinator = UserFactory(
         email="maximiliana.featherstonehaugh-cholmondeley.administrator@cardio.med.example.edu",

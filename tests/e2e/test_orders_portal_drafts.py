@@ -24,7 +24,7 @@ class _Directory:
 def test_failed_submit_keeps_one_draft_and_the_fix_submits_it(
     page, live_server, login, monkeypatch
 ):
-    monkeypatch.setattr("orders.services.automation.directory_client", _Directory)
+    monkeypatch.setattr("orders.services.automation.policy.directory_client", _Directory)
     organization = OrganizationFactory(name="School of Nursing")
     coordinator = UserFactory(organization=organization, roles=[Role.COORDINATOR])
     order_queues_ensure_defaults(team=[UserFactory(roles=[Role.ORDERS_TECHNICIAN])])

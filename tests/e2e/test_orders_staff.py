@@ -31,7 +31,7 @@ class _Directory:
 def test_coordinator_submits_and_technician_completes_the_order(
     page, live_server, login, monkeypatch
 ):
-    monkeypatch.setattr("orders.services.automation.directory_client", _Directory)
+    monkeypatch.setattr("orders.services.automation.policy.directory_client", _Directory)
     organization = OrganizationFactory(name="School of Nursing")
     coordinator = UserFactory(
         full_name="Cora Coordinator", organization=organization, roles=[Role.COORDINATOR]

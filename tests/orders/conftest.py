@@ -63,7 +63,7 @@ class FakeDirectory:
 @pytest.fixture
 def directory(monkeypatch):
     fake = FakeDirectory()
-    monkeypatch.setattr("orders.services.automation.directory_client", lambda: fake)
+    monkeypatch.setattr("orders.services.automation.policy.directory_client", lambda: fake)
     return fake
 
 

@@ -259,7 +259,7 @@ def test_first_password_page_says_when_the_directory_cannot_set_one(client, monk
     class NoPasswords:
         pass
 
-    monkeypatch.setattr("orders.services.automation.directory_client", lambda: NoPasswords())
+    monkeypatch.setattr("orders.services.automation.policy.directory_client", lambda: NoPasswords())
     issued = access_link_issue(target=order, purpose=LINK_PURPOSE_ACCOUNT_ACCESS, email="a@b.c")
     url = reverse("orders:account_access", args=[issued.token])
     response = client.post(url, {"password1": "long-enough-pass", "password2": "long-enough-pass"})
