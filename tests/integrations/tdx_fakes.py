@@ -15,6 +15,8 @@ import pytest
 import responses
 from responses import matchers
 
+from integrations.itsm import NewTicket
+
 BASE = "https://tdx.example.edu"
 API = f"{BASE}/TDWebApi/api"
 LOGIN = f"{API}/auth/loginadmin"
@@ -136,3 +138,33 @@ def api():
             match=[matchers.json_params_matcher({"BEID": "beid-guid", "WebServicesKey": "ws-key"})],
         )
         yield mock
+
+
+# --- what the client sends (tests/integrations/tdx/) --------------------------------
+
+NEW = NewTicket(
+    title="Device refresh RT-1: OLD00001",
+    description="Replace the Latitude",
+    requestor_email="ann@med.example.edu",
+    requestor_name="Ann Arbor",
+    location="UH 1210",
+    building="UH",
+    support_team="Medical Campus",
+)
+CREATE = f"{API}/31/tickets"
+SEARCH = f"{API}/31/tickets/search"
+LOOKUP = f"{API}/people/lookup"
+
+
+def calls(api, method, url):  # noqa: F811
+    return [
+        c for c in api.calls if c.request.method == method and c.request.url.split("?")[0] == url
+    ]
+
+
+def sent(call) -> dict:
+    return json.loads(call.request.body)
+
+
+def marked(ticket_id, key, **extra):
+    return ticket_body(ticket_id, Description=f"Replace it\n\nHandover reference: {key}", **extra)
