@@ -130,19 +130,22 @@ def ticket_replacement_assigned_notify(*, ticket_id: int) -> None:
     platform = replacement.platform
     # The email first: the ITSM note and the prestage below wait for the ITSM
     # ticket (EffectNotReady), the email does not (its key makes a retry a no-op).
-    if platform == "mac" and ticket.style == RefreshStyle.REMOTE:
-        # One email per assigned Mac: a swap to another Mac emails again, the same
-        # assignment (or a retried job) does not.
-        if email_queue(
+    # One email per assigned Mac: a swap to another Mac emails again, the same
+    # assignment (or a retried job) does not.
+    if (
+        platform == "mac"
+        and ticket.style == RefreshStyle.REMOTE
+        and email_queue(
             key=f"refresh:mac-engineering:{ticket.pk}:{replacement.pk}",
             template="refresh_job_mac_engineering",
             to=[settings.MAC_ENGINEERING_EMAIL],
             context=email_context(ticket),
             related=ticket,
-        ):
-            RefreshTicket.objects.filter(pk=ticket.pk).update(
-                mac_engineering_notified_at=timezone.now()
-            )
+        )
+    ):
+        RefreshTicket.objects.filter(pk=ticket.pk).update(
+            mac_engineering_notified_at=timezone.now()
+        )
     ticket_itsm_note_replacement(ticket=ticket)
     if platform == "windows" and not ticket.prestage_closed_at:
         itsm_id = itsm_ticket_required(ticket)
