@@ -100,6 +100,20 @@ class StubITSMClient(RelatedTickets):
         except (StubITSMTicket.DoesNotExist, ValueError, TypeError) as exc:
             raise ITSMNotFound(f"ITSM ticket {ticket_id} does not exist.") from exc
 
+    def _locked(self, ticket_id) -> StubITSMTicket:
+        """The ticket row locked for a change (inside the caller's transaction).
+
+        TDX changes a ticket field by field (a PATCH of the fields, a POST to the
+        feed), so two updates of one ticket at the same moment both land. The
+        stub's read-then-save must not lose one: two workers updating one ticket
+        (the appointment push and the replacement note, woken together when the
+        ITSM ticket appears) take turns, and each writes only what it changed.
+        """
+        try:
+            return StubITSMTicket.objects.select_for_update().get(pk=int(ticket_id))
+        except (StubITSMTicket.DoesNotExist, ValueError, TypeError) as exc:
+            raise ITSMNotFound(f"ITSM ticket {ticket_id} does not exist.") from exc
+
     def ticket_url(self, *, ticket_id) -> str:
         return f"{settings.SITE_URL}{STUB_URL.format(id=ticket_id)}"
 
@@ -195,16 +209,20 @@ class StubITSMClient(RelatedTickets):
         self._call("update_ticket")
         if status is not None and status not in TicketState.ALL:
             raise PermanentITSMError(f"The ITSM has no status {status!r}.")
-        row = self._get(ticket_id)
+        row = self._locked(ticket_id)
         seen = StubIdempotencyKey.objects.filter(service="itsm", key=idempotency_key).exists()
         if not seen:
+            changed = ["modified_at"]
             if comment:
                 row.feed = [*row.feed, _feed_entry(comment, private=private)]
+                changed.append("feed")
             if status:
                 row.status = status
+                changed.append("status")
             if appointment_start:
                 row.appointment_start, row.appointment_end = appointment_start, appointment_end
-            row.save()
+                changed += ["appointment_start", "appointment_end"]
+            row.save(update_fields=changed)
             StubIdempotencyKey.objects.create(service="itsm", key=idempotency_key, result_id=row.pk)
         return _ticket(self._get(row.pk))
 
@@ -242,7 +260,7 @@ class StubITSMClient(RelatedTickets):
         return _task(task)
 
     def _task_comment(self, task: StubITSMTask, comment: str, *, private: bool) -> None:
-        ticket = task.ticket
+        ticket = self._locked(task.ticket_id)  # a concurrent update's feed entry stays
         ticket.feed = [
             *ticket.feed,
             _feed_entry(f"Task “{task.title}”: {comment}", private=private),

@@ -11,7 +11,13 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from integrations.models import StubITSMAsset, StubITSMTicket, StubSettings, StubSlackMessage
+from integrations.models import (
+    StubIdempotencyKey,
+    StubITSMAsset,
+    StubITSMTicket,
+    StubSettings,
+    StubSlackMessage,
+)
 from notifications.models import AccessLink, OutboundEmail
 from refresh.choices import RefreshStyle, TicketStatus
 from refresh.models import RefreshTicket
@@ -183,6 +189,28 @@ class TestITSM:
         assert mac.serial_number in sent[0].body_text
         assert second.serial_number in sent[1].body_text
         assert mac.serial_number not in sent[1].body_text
+
+    def test_the_replacement_note_waits_for_the_create_effect_and_never_creates(
+        self, flow, admin, effects
+    ):
+        """Only the create effect makes the ITSM ticket (two creators race the ITSM's
+        find-before-create): the note waits; the Mac Engineering email does not."""
+        from common.effects import EffectNotReady
+        from refresh.services import ticket_assign_replacement
+
+        ticket = flow.to(S.PENDING_ORDERING, style=RefreshStyle.REMOTE)
+        mac = StockSystemFactory(hardware_model=HardwareModelFactory(platform="mac"))
+        ticket_assign_replacement(ticket=ticket, system=mac, actor=admin)
+        # As if the create effect had not run yet.
+        StubITSMTicket.objects.all().delete()
+        StubIdempotencyKey.objects.all().delete()
+        RefreshTicket.objects.filter(pk=ticket.pk).update(itsm_ticket_id="")
+        emails("refresh_job_mac_engineering").delete()
+
+        with pytest.raises(EffectNotReady):
+            jobs.ticket_replacement_assigned_notify(ticket_id=ticket.pk)
+        assert not StubITSMTicket.objects.exists()
+        assert emails("refresh_job_mac_engineering").count() == 1
 
     def test_bump_down_windows_replacement_named_at_creation_closes_prestage(self, flow, effects):
         ticket = flow.new(style=RefreshStyle.BUMP_DOWN)

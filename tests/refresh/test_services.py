@@ -53,7 +53,12 @@ def test_effects_run_after_commit_with_source_and_target(
     assert fake_effects == []  # nothing before commit
     for callback in callbacks:
         callback()
-    assert fake_effects == [("refresh.tasks.itsm_ticket_create_task", {"ticket_id": ticket.pk})]
+    # Creation promises the owner lookup (issue 11: user, support team and location
+    # from the ITSM's asset record) and then the one ITSM ticket, in that order.
+    assert fake_effects == [
+        ("refresh.tasks.owner_lookup_task", {"ticket_id": ticket.pk}),
+        ("refresh.tasks.itsm_ticket_create_task", {"ticket_id": ticket.pk}),
+    ]
     # The ITSM ticket is promised once per ticket: a later transition adds no
     # second create (two would race in the ITSM's "find before create").
     fake_effects.clear()

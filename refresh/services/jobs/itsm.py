@@ -120,30 +120,34 @@ def ticket_slack_notify_team(*, ticket: RefreshTicket) -> bool:
 
 def ticket_replacement_assigned_notify(*, ticket_id: int) -> None:
     """A replacement was assigned (order group, single edit, or bump-down at creation):
-    a Mac for a remote ticket emails Mac Engineering; a Windows one has the ITSM
-    prestage task closed."""
+    a Mac for a remote ticket emails Mac Engineering; the ITSM ticket gets a note
+    of the replacement and its group; a Windows one has the ITSM prestage task
+    closed. The note and the prestage wait for the create effect's ITSM ticket."""
     ticket = ticket_for_job(ticket_id)
     if ticket is None or ticket.replacement_system is None:
         return
     replacement = ticket.replacement_system
-    ticket_itsm_note_replacement(ticket=ticket)
     platform = replacement.platform
-    if platform == "mac" and ticket.style == RefreshStyle.REMOTE:
-        # One email per assigned Mac: a swap to another Mac emails again, the same
-        # assignment (or a retried job) does not.
-        if email_queue(
+    # The email first: the ITSM note and the prestage below wait for the ITSM
+    # ticket (EffectNotReady), the email does not (its key makes a retry a no-op).
+    # One email per assigned Mac: a swap to another Mac emails again, the same
+    # assignment (or a retried job) does not.
+    if (
+        platform == "mac"
+        and ticket.style == RefreshStyle.REMOTE
+        and email_queue(
             key=f"refresh:mac-engineering:{ticket.pk}:{replacement.pk}",
             template="refresh_job_mac_engineering",
             to=[settings.MAC_ENGINEERING_EMAIL],
             context=email_context(ticket),
             related=ticket,
-        ):
-            RefreshTicket.objects.filter(pk=ticket.pk).update(
-                mac_engineering_notified_at=timezone.now()
-            )
-    elif platform == "windows" and not ticket.prestage_closed_at:
-        # The ITSM ticket is the create effect's alone (a second creator would race
-        # it and add the tasks twice): wait for it.
+        )
+    ):
+        RefreshTicket.objects.filter(pk=ticket.pk).update(
+            mac_engineering_notified_at=timezone.now()
+        )
+    ticket_itsm_note_replacement(ticket=ticket)
+    if platform == "windows" and not ticket.prestage_closed_at:
         itsm_id = itsm_ticket_required(ticket)
         if not itsm_id:
             return
@@ -170,7 +174,9 @@ def ticket_itsm_note_replacement(*, ticket: RefreshTicket) -> None:
     """The ITSM ticket hears the replacement and the group it is placed in, once per
     (replacement, group): a swap or a changed group notes again."""
     replacement = ticket.replacement_system
-    itsm_id = ticket.itsm_ticket_id or ticket_itsm_ticket_ensure(ticket_id=ticket.pk)
+    # The ITSM ticket is the create effect's alone (a second creator would race it
+    # and add the tasks twice): wait for it.
+    itsm_id = itsm_ticket_required(ticket)
     if not itsm_id or replacement is None:
         return
     group = ticket.group
