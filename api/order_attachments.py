@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -25,6 +25,7 @@ from rest_framework.response import Response
 
 from api.permissions import OrdersPortalOrStaff
 from api.schema import problems
+from common.http import stored_file_response
 from orders import selectors as order_selectors
 from orders.choices import MessageKind
 from orders.forms.staff import MESSAGE_KIND_CHOICES, MessageForm
@@ -172,19 +173,9 @@ class OrderAttachmentViewSet(viewsets.ViewSet):
             )
         if attachment is None:
             raise Http404("No such attachment.")
-        try:
-            handle = attachment.file.open("rb")
-        except FileNotFoundError as exc:
-            raise Http404("The file is missing.") from exc
-        response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=attachment.filename,
-            content_type=attachment.content_type,
+        return stored_file_response(
+            attachment.file, filename=attachment.filename, content_type=attachment.content_type
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
 
 
 class OrderAttachmentDownloadViewSet(OrderAttachmentViewSet):

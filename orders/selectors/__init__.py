@@ -4,6 +4,7 @@ Object scoping lives here, deny by default: a selector gives nothing to
 someone who may not see it.
 """
 
+from . import request_types
 from .attachments import (
     attachment_for_download,
     order_attachments_visible,
@@ -26,20 +27,7 @@ from .portal import (
     user_is_coordinator,
     user_is_orders_staff,
 )
-from .request_types import (
-    builtin_custom_fields,
-    custom_field_for_staff,
-    order_time_totals,
-    request_type_fields,
-    request_type_for_portal,
-    request_type_for_staff,
-    request_types_for_portal,
-    request_types_for_staff,
-    requests_for_staff,
-    time_entries_for_export,
-    time_entry_for_staff,
-    time_logged_between,
-)
+from .request_types import *  # noqa: F403  (their one list is request_types.__all__)
 from .staff import (
     WAITING_STATUSES,
     orders_staff_users,
@@ -65,18 +53,7 @@ from .staff import (
 )
 
 __all__ = [
-    "builtin_custom_fields",
-    "custom_field_for_staff",
-    "order_time_totals",
-    "request_type_fields",
-    "request_type_for_portal",
-    "request_type_for_staff",
-    "request_types_for_portal",
-    "request_types_for_staff",
-    "requests_for_staff",
-    "time_entries_for_export",
-    "time_entry_for_staff",
-    "time_logged_between",
+    *request_types.__all__,
     "STAFF_ORDER_ROLES",
     "WAITING_STATUSES",
     "attachment_for_download",

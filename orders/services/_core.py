@@ -74,6 +74,19 @@ def order_lock(*, order_id: int) -> Order:
     return Order.objects.select_for_update().get(pk=order_id)
 
 
+def order_draft_lock(*, order: Order, noun: str = "order") -> Order:
+    """Lock ``order`` for an edit of its draft; anything past draft is refused."""
+    order = order_lock(order_id=order.pk)
+    if order.status != OrderStatus.DRAFT:
+        raise OrderTransitionNotAllowed(
+            f"Only drafts can be edited: {noun} {order.number} is "
+            f"{status_label(order.status).lower()}.",
+            order=order,
+            action="edit",
+        )
+    return order
+
+
 def order_audit_add(
     *,
     order: Order,

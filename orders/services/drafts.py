@@ -24,6 +24,7 @@ from ._core import (
     completion_date_errors,
     order_advance_schedule,
     order_audit_add,
+    order_draft_lock,
     order_fields_update,
     order_lock,
     order_number_allocate,
@@ -243,14 +244,7 @@ def order_create_draft(*, order_type: str, organization, submitted_by, data: dic
 @transaction.atomic
 def order_update_draft(*, order: Order, actor, data: dict) -> Order:
     """Change a draft's fields; only drafts change this way."""
-    order = order_lock(order_id=order.pk)
-    if order.status != OrderStatus.DRAFT:
-        raise OrderTransitionNotAllowed(
-            f"Only drafts can be edited: order {order.number} is "
-            f"{status_label(order.status).lower()}.",
-            order=order,
-            action="edit",
-        )
+    order = order_draft_lock(order=order)
     values, software = _draft_values(order.order_type, data)
     values = builtin_custom_values(order_type=order.order_type, values=values, order=order)
     errors = _scope_errors(

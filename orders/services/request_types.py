@@ -15,11 +15,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from orders.choices import OrderStatus, OrderType
-from orders.exceptions import OrderError, OrderTransitionNotAllowed
+from orders.exceptions import OrderError
 from orders.models import CustomField, Order, OrderMessage, RequestType
 from orders.request_choices import FieldKind
 
-from ._core import order_audit_add, order_lock, order_number_allocate, status_label
+from ._core import order_audit_add, order_draft_lock, order_lock, order_number_allocate
 from .custom_fields import answer_text, custom_values_check, fields_for
 from .drafts import order_submit
 from .messages import _attach, attachment_errors
@@ -244,14 +244,7 @@ def request_save(
             note=f"{request_type.name} request started.",
         )
     else:
-        order = order_lock(order_id=order.pk)
-        if order.status != OrderStatus.DRAFT:
-            raise OrderTransitionNotAllowed(
-                f"Only drafts can be edited: request {order.number} is "
-                f"{status_label(order.status).lower()}.",
-                order=order,
-                action="edit",
-            )
+        order = order_draft_lock(order=order, noun="request")
         order.custom_values = kept
         order.notes = (notes or "").strip()
         order.save(update_fields=["custom_values", "notes", "updated_at"])

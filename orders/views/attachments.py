@@ -8,10 +8,11 @@ never served from a public media URL.
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.views.decorators.http import require_GET
 
 from accounts.permissions import role_required
+from common.http import stored_file_response
 from orders.selectors import attachment_for_download, user_is_coordinator
 
 GATES = {
@@ -32,16 +33,6 @@ def _serve(request, *, pk: int, number: int | None):
     attachment = attachment_for_download(user=request.user, pk=pk, number=number)
     if attachment is None:
         raise Http404("No such attachment.")
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("The file is missing.") from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.filename,
-        content_type=attachment.content_type,
+    return stored_file_response(
+        attachment.file, filename=attachment.filename, content_type=attachment.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
