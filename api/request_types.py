@@ -198,4 +198,3 @@ class RequestTypeViewSet(viewsets.ReadOnlyModelViewSet):
                 order_submit(order=order, actor=request.user)
         order = order_get_for_portal(user=request.user, number=order.number)
         return Response(RequestOrderSerializer(order).data, status=status.HTTP_201_CREATED)
-
