@@ -89,6 +89,25 @@ def _slot(ctx):
     return reverse("api:slot-detail", args=[ctx["slot"].pk])
 
 
+def _request_types(ctx, n):
+    """Staff-defined types offered to the organization, each with a field shown when
+    another is answered (the list nests the fields and their conditions)."""
+    from orders.services import custom_field_add, request_type_save
+
+    start = ctx.setdefault("api_request_types", 0)
+    for i in range(start, start + n):
+        rt = request_type_save(
+            data={"name": f"API type {i}", "all_organizations": False},
+            organizations=[ctx["org"]],
+        )
+        works = custom_field_add(request_type=rt, data={"label": "Works", "kind": "yes_no"})
+        custom_field_add(
+            request_type=rt,
+            data={"label": "Why", "show_when": works, "show_when_value": "no"},
+        )
+    ctx["api_request_types"] = start + n
+
+
 MANAGER, ADMIN = Role.REFRESH_MANAGER, Role.REFRESH_ADMINISTRATOR
 
 PAGES: dict[str, Page] = {
@@ -108,6 +127,7 @@ PAGES: dict[str, Page] = {
     "api:order-attachments": Page(
         Role.ORDERS_MANAGER, _order("api:order-attachments"), _attachments
     ),
+    "api:request-type-list": Page(Role.COORDINATOR, url("api:request-type-list"), _request_types),
     "api:slot-list": Page(
         MANAGER, url("api:slot-list", "start=2026-11-23&end=2026-11-30"), scheduling.slots_create
     ),
