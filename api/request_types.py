@@ -7,7 +7,7 @@ messages, errors keyed by the custom field's key. File fields need the portal fo
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
@@ -152,14 +152,15 @@ class RequestTypeViewSet(viewsets.ReadOnlyModelViewSet):
         slug = self.kwargs["slug"]
         if self.is_coordinator:
             row = request_type_for_portal(user=self.request.user, slug=slug)
-            rows = RequestType.objects.filter(pk=row.pk) if row else RequestType.objects.none()
         else:
-            rows = request_types_for_staff(user=self.request.user).filter(
-                slug=slug, builtin_type=""
+            row = (
+                request_types_for_staff(user=self.request.user)
+                .filter(slug=slug, builtin_type="")
+                .first()
             )
-        row = rows.prefetch_related(_live_fields(), "organizations").first()
         if row is None:
             raise Http404("No such request type.")
+        prefetch_related_objects([row], _live_fields())
         return row
 
     @extend_schema(
