@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import Http404
+from django.http import Http404, QueryDict
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from orders.forms.custom_fields import CustomFieldsForm
 from orders.models import CustomField, RequestType
 from orders.request_choices import FieldKind
 from orders.selectors import (
@@ -33,6 +34,23 @@ from .schema import problems
 FILE_FIELDS_MESSAGE = (
     "{label}: files cannot be given over the JSON API; attach them in the portal's form."
 )
+
+
+def _form_data(values: dict, *, notes: str) -> QueryDict:
+    """JSON answers as the portal form posts them: lists as repeated values, a person
+    as its id, everything else as text (the form then parses and stores them alike)."""
+    data = QueryDict(mutable=True)
+    data["notes"] = notes
+    for key, value in values.items():
+        if value is None:
+            continue
+        if isinstance(value, list):
+            data.setlist(key, [str(v) for v in value])
+        elif isinstance(value, dict):
+            data[key] = str(value.get("id", ""))
+        else:
+            data[key] = str(value)
+    return data
 
 
 def _live_fields():
@@ -88,7 +106,8 @@ class RequestCreateSerializer(serializers.Serializer):
         required=False,
         default=dict,
         help_text="Answers by custom field key: text, a number, an ISO date, "
-        '"yes"/"no", one of the choices or a list of them. File fields are not '
+        '"yes"/"no", one of the choices or a list of them, a person\'s user id. '
+        "File fields are not "
         "accepted over JSON (use the portal form).",
     )
     notes = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
@@ -165,10 +184,11 @@ class RequestTypeViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         summary="Start a request of this type (coordinators): a draft, or submitted at once",
-        description="The portal form's service and rules: answers are checked on the "
-        "server, fields that do not show are dropped, a required field that shows "
-        "must be answered to submit. `errors` is keyed by the custom field key. "
-        "A failed submission saves nothing. File fields cannot be answered over JSON.",
+        description="The portal form's checks, service and rules: answers are checked "
+        "by the portal's form then on the server, fields that do not show are dropped, "
+        "a required field that shows must be answered to submit. `errors` is keyed "
+        "by the custom field key. A failed submission saves nothing. "
+        "File fields cannot be answered over JSON.",
         request=RequestCreateSerializer,
         responses={201: RequestOrderSerializer, **problems(400, 404)},
     )
@@ -187,13 +207,20 @@ class RequestTypeViewSet(viewsets.ReadOnlyModelViewSet):
         }
         if file_errors:
             raise serializers.ValidationError(file_errors)
+        form = CustomFieldsForm(
+            _form_data(values, notes=body.validated_data["notes"]),
+            custom_fields=request_type.live_fields,
+            organization=request.user.organization,
+        )
+        if not form.is_valid():  # the portal form's checks and messages
+            raise serializers.ValidationError(form.errors)
         with transaction.atomic():
             order = request_save(
                 request_type=request_type,
                 organization=request.user.organization,
                 author=request.user,
-                values=values,
-                notes=body.validated_data["notes"],
+                values=form.custom_values(),
+                notes=form.cleaned_data.get("notes", ""),
             )
             if body.validated_data["submit"]:
                 order_submit(order=order, actor=request.user)

@@ -94,7 +94,7 @@ def test_valid_submit_creates_the_order_with_its_answers_and_an_audit_row(coordi
         "urgency": "High",
         "still_works": "no",
         "what_is_broken": "Screen",
-        "copies": 2,
+        "copies": "2",  # stored as the portal form stores it
     }
     assert body["custom_values"] == order.custom_values
     assert OrderAudit.objects.filter(order=order, transition="create").exists()
@@ -138,9 +138,25 @@ def test_hidden_conditional_field_cannot_skip_a_visible_required_one(coordinator
     assert response.json()["custom_values"] == {"still_works": "yes"}
 
 
-def test_invalid_answer_is_keyed_by_the_field(coordinator, hardware):
+def test_invalid_answer_has_the_portal_forms_message(client, coordinator, hardware):
     response = _post(key_client(coordinator), hardware.slug, values={"copies": 9})
-    assert response.json()["errors"] == {"copies": ["Copies: Enter 5 or less."]}
+    assert response.status_code == 400
+    [message] = response.json()["errors"]["copies"]
+    client.force_login(coordinator)
+    page = client.post(
+        reverse("orders:portal_request_create", args=[hardware.slug]), {"copies": "9"}
+    )
+    assert message in page.content.decode()
+
+
+def test_person_answer_must_be_of_the_organization(make_user, coordinator, hardware):
+    custom_field_add(request_type=hardware, data={"label": "Who", "kind": FieldKind.PERSON})
+    outsider = make_user(organization=OrganizationFactory())
+    client = key_client(coordinator)
+    refused = _post(client, hardware.slug, values={"who": outsider.pk})
+    assert list(refused.json()["errors"]) == ["who"]
+    body = _post(client, hardware.slug, values={"who": {"id": coordinator.pk}}).json()
+    assert body["custom_values"]["who"] == {"id": coordinator.pk, "name": coordinator.display_name}
 
 
 def test_file_fields_are_refused_over_json(coordinator, hardware):
