@@ -8,7 +8,7 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import DefaultRouter
 
-from . import order_appointments, order_attachments, orders, refresh, scheduling
+from . import order_appointments, order_attachments, orders, refresh, request_types, scheduling
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -17,6 +17,7 @@ router.register("refresh/batches", refresh.BatchViewSet, basename="batch")
 router.register("refresh/configs", refresh.ConfigViewSet, basename="config")
 router.register("refresh/systems", refresh.SystemViewSet, basename="system")
 router.register("orders", orders.OrderViewSet, basename="order")
+router.register("request-types", request_types.RequestTypeViewSet, basename="request-type")
 router.register("scheduling/slots", scheduling.SlotViewSet, basename="slot")
 
 app_name = "api"

@@ -36,7 +36,7 @@ def world(db, make_user, support_team, settings, tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from orders.choices import MessageKind
-    from orders.services import order_message_post
+    from orders.services import order_message_post, request_type_save
     from refresh.services import batch_create, ticket_create
 
     settings.MEDIA_ROOT = str(tmp_path / "media")
@@ -56,6 +56,9 @@ def world(db, make_user, support_team, settings, tmp_path):
     config = RefreshConfigFactory(support_team=support_team)
     ticket = ticket_create(system=SystemFactory(), config=config, actor=people["refresh_admin"])
     order = OrderFactory(organization=org, submitted_by=people["coordinator"])
+    request_type = request_type_save(
+        data={"name": "Lab access", "all_organizations": False}, organizations=[org]
+    )
     start = timezone.now().replace(microsecond=0) + dt.timedelta(days=3)
     slot = ScheduleSlot.objects.create(
         team=support_team, start=start, end=start + dt.timedelta(hours=1), capacity=2
@@ -68,6 +71,7 @@ def world(db, make_user, support_team, settings, tmp_path):
     world.people, world.org, world.other_org = people, org, other_org
     world.config, world.ticket, world.order, world.slot = config, ticket, order, slot
     world.system = ticket.existing_system
+    world.request_type = request_type
     world.stock = StockSystemFactory()
     # One attachment the coordinator sees (a reply) and one only staff see (internal).
     world.attachment, world.internal_attachment = (

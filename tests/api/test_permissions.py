@@ -253,6 +253,36 @@ TABLE = [
             "orders_manager": 200,
         },
     ),
+    # Staff-defined request types: coordinators see those of their organization and
+    # start requests; orders staff see every type but create none.
+    (
+        "get",
+        "/api/v1/request-types/",
+        None,
+        {
+            "coordinator": 200,
+            "other_org_coordinator": 200,
+            "orders_technician": 200,
+            "orders_manager": 200,
+        },
+    ),
+    (
+        "get",
+        "/api/v1/request-types/{request_type}/",
+        None,
+        {
+            "coordinator": 200,
+            "other_org_coordinator": 404,
+            "orders_technician": 200,
+            "orders_manager": 200,
+        },
+    ),
+    (
+        "post",
+        "/api/v1/request-types/{request_type}/requests/",
+        {"values": {}},
+        {"coordinator": 201, "other_org_coordinator": 404},
+    ),
     ("get", "/api/v1/scheduling/slots/", None, SLOTS_READ),
     ("get", "/api/v1/scheduling/slots/{slot}/", None, SLOTS_READ),
     # An install's appointment (orders staff; the world's order is an email-only draft:
@@ -274,6 +304,7 @@ def _fill(value, world):
         "batch": world.batch.pk,
         "attachment": world.attachment.pk,
         "internal_attachment": world.internal_attachment.pk,
+        "request_type": world.request_type.slug,
     }
     if value == "{file}":  # a fresh upload for each request (multipart)
         return SimpleUploadedFile("form.pdf", b"%PDF-1.4 signed", content_type="application/pdf")

@@ -89,6 +89,48 @@ def _slot(ctx):
     return reverse("api:slot-detail", args=[ctx["slot"].pk])
 
 
+def _request_types(ctx, n):
+    """Staff-defined types offered to the organization, each with a field shown when
+    another is answered (the list nests the fields and their conditions)."""
+    from orders.services import custom_field_add, request_type_save
+
+    start = ctx.setdefault("api_request_types", 0)
+    for i in range(start, start + n):
+        rt = request_type_save(
+            data={"name": f"API type {i}", "all_organizations": False},
+            organizations=[ctx["org"]],
+        )
+        works = custom_field_add(request_type=rt, data={"label": "Works", "kind": "yes_no"})
+        custom_field_add(
+            request_type=rt,
+            data={"label": "Why", "show_when": works, "show_when_value": "no"},
+        )
+    ctx["api_request_types"] = start + n
+
+
+def _request_type(ctx):
+    from orders.services import request_type_save
+
+    ctx["rt"] = request_type_save(
+        data={"name": "API detail type", "all_organizations": False}, organizations=[ctx["org"]]
+    )
+    return reverse("api:request-type-detail", args=[ctx["rt"].slug])
+
+
+def _request_type_fields(ctx, n):
+    """The detail nests the type's fields, each shown when the one before is answered."""
+    from orders.services import custom_field_add
+
+    before = ctx.get("rt_last_field")
+    start = ctx.setdefault("rt_fields", 0)
+    for i in range(start, start + n):
+        data = {"label": f"Field {i}", "kind": "yes_no"}
+        if before is not None:
+            data.update(show_when=before, show_when_value="no")
+        before = custom_field_add(request_type=ctx["rt"], data=data)
+    ctx["rt_last_field"], ctx["rt_fields"] = before, start + n
+
+
 MANAGER, ADMIN = Role.REFRESH_MANAGER, Role.REFRESH_ADMINISTRATOR
 
 PAGES: dict[str, Page] = {
@@ -108,6 +150,8 @@ PAGES: dict[str, Page] = {
     "api:order-attachments": Page(
         Role.ORDERS_MANAGER, _order("api:order-attachments"), _attachments
     ),
+    "api:request-type-list": Page(Role.COORDINATOR, url("api:request-type-list"), _request_types),
+    "api:request-type-detail": Page(Role.COORDINATOR, _request_type, _request_type_fields),
     "api:slot-list": Page(
         MANAGER, url("api:slot-list", "start=2026-11-23&end=2026-11-30"), scheduling.slots_create
     ),
