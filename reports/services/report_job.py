@@ -19,7 +19,7 @@ from reports.choices import Frequency
 from reports.exports import SPECS
 from reports.models import MetricSnapshot, ReportSubscription
 from reports.selectors import METRIC_PROBLEMS
-from reports.writers import csv_text
+from reports.writers import XLSX_TYPE, csv_text, xlsx_file
 from scheduling.calendar import business_calendar
 
 logger = logging.getLogger(__name__)
@@ -55,7 +55,8 @@ def report_email_key(*, subscription: ReportSubscription, day: dt.date) -> str:
 
 
 def report_send(*, subscription: ReportSubscription, day: dt.date) -> OutboundEmail | None:
-    """Email one subscriber their report for ``day`` (once: the email key is per day)."""
+    """Email one subscriber their report for ``day`` (once: the email key is per day),
+    the full export attached as CSV and as Excel."""
     key = report_email_key(subscription=subscription, day=day)
     if OutboundEmail.objects.filter(key=key).exists():
         return None
@@ -69,6 +70,10 @@ def report_send(*, subscription: ReportSubscription, day: dt.date) -> OutboundEm
     total = qs.count()
     first_rows = [spec.cells(row) for row in islice(qs.iterator(chunk_size=100), REPORT_FIRST_ROWS)]
     attachment = csv_text(spec.columns, spec.rows(qs))
+    # The same rows as Excel (a second read: both files stream, neither is built
+    # from the other in memory).
+    with xlsx_file(spec.columns, spec.rows(qs), title=spec.title) as handle:
+        workbook = handle.read()
     link = access_link_issue(
         target=subscription,
         purpose=UNSUBSCRIBE_PURPOSE,
@@ -98,7 +103,12 @@ def report_send(*, subscription: ReportSubscription, day: dt.date) -> OutboundEm
                 filename=f"{saved_view.list_name}-{day.isoformat()}.csv",
                 content=attachment,
                 mimetype="text/csv",
-            )
+            ),
+            Attachment.from_bytes(
+                filename=f"{saved_view.list_name}-{day.isoformat()}.xlsx",
+                data=workbook,
+                mimetype=XLSX_TYPE,
+            ),
         ],
     )
 

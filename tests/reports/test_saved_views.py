@@ -1,5 +1,6 @@
 """Saved views, subscriptions and the emailed reports (counted when the job runs twice)."""
 
+import base64
 import csv
 import datetime as dt
 import io
@@ -10,6 +11,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from accounts.roles import Role
 from notifications.models import OutboundEmail
@@ -107,6 +109,13 @@ def test_a_report_goes_once_per_subscriber_per_day_even_when_the_job_runs_twice(
     rows = list(csv.reader(io.StringIO(attachment["content"].lstrip("\ufeff"))))
     assert len(rows) == 13
     assert {r[0] for r in rows[1:]} == {f"RT-{t.pk:05d}" for t in tickets}
+    # The same rows as Excel.
+    workbook = email.attachments[1]
+    assert workbook["filename"] == "tickets-2026-03-03.xlsx"
+    sheet = load_workbook(io.BytesIO(base64.b64decode(workbook["content"]))).active
+    cells = list(sheet.iter_rows(values_only=True))
+    assert [str(c) for c in cells[0]] == rows[0]
+    assert {r[0] for r in cells[1:]} == {f"RT-{t.pk:05d}" for t in tickets}
     assert "/reports/unsubscribe/" in email.body_text
     # The next business day brings the next report.
     with time_machine.travel(TUESDAY + dt.timedelta(days=1)):
