@@ -96,12 +96,6 @@ def portal_list(request):
     )
 
 
-@coordinator_only
-def portal_new(request):
-    types = [(t, t.label, TYPE_DESCRIPTIONS[t]) for t in OrderType]
-    return render(request, "orders/portal/new.html", {"types": types})
-
-
 def _save(request, *, form, order_type: str, order: Order | None):
     """Save the draft; submit it too when the coordinator pressed Submit."""
     data = form.order_data()
