@@ -1,10 +1,13 @@
 """Staff-defined request types over the API (issue 15 item 3): the types the caller
 may use with their custom fields, and a request of one, saved or submitted exactly
 as the portal form does (``request_save`` then ``order_submit``): same rules, same
-messages, errors keyed by the custom field's key. File fields need the portal form
-(multipart); they are not answered over JSON."""
+messages, errors keyed by the custom field's key. File fields are answered with
+multipart/form-data (``values`` as a JSON string, one part per file field named by
+its key); the portal form checks the files and the same service stores them."""
 
 from __future__ import annotations
+
+import json
 
 from django.db import transaction
 from django.db.models import Prefetch, prefetch_related_objects
@@ -13,6 +16,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from orders.forms.custom_fields import CustomFieldsForm
@@ -32,7 +36,7 @@ from .permissions import OrdersPortalOrStaff
 from .schema import problems
 
 FILE_FIELDS_MESSAGE = (
-    "{label}: files cannot be given over the JSON API; attach them in the portal's form."
+    "{label}: files cannot be given as JSON; send multipart/form-data with a part named {key}."
 )
 
 
@@ -107,13 +111,35 @@ class RequestCreateSerializer(serializers.Serializer):
         default=dict,
         help_text="Answers by custom field key: text, a number, an ISO date, "
         '"yes"/"no", one of the choices or a list of them, a person\'s user id. '
-        "File fields are not "
-        "accepted over JSON (use the portal form).",
+        "File fields are answered with multipart/form-data, one part per file field "
+        "named by its key.",
     )
     notes = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
     submit = serializers.BooleanField(
         default=False, help_text="Submit at once; false saves a draft."
     )
+
+
+class RequestMultipartSerializer(serializers.Serializer):
+    values = serializers.CharField(
+        required=False,
+        default="{}",
+        help_text="The answers as a JSON object (as `values` of the JSON body). Each file "
+        "field is a further part named by the field's key.",
+    )
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+    submit = serializers.BooleanField(
+        default=False, help_text="Submit at once; false saves a draft."
+    )
+
+    def validate_values(self, value: str) -> dict:
+        try:
+            parsed = json.loads(value or "{}")
+        except ValueError:
+            raise serializers.ValidationError("Give the answers as a JSON object.") from None
+        if not isinstance(parsed, dict):
+            raise serializers.ValidationError("Give the answers as a JSON object.")
+        return parsed
 
 
 class RequestOrderSerializer(OrderDetailSerializer):
@@ -188,27 +214,36 @@ class RequestTypeViewSet(viewsets.ReadOnlyModelViewSet):
         "by the portal's form then on the server, fields that do not show are dropped, "
         "a required field that shows must be answered to submit. `errors` is keyed "
         "by the custom field key. A failed submission saves nothing. "
-        "File fields cannot be answered over JSON.",
-        request=RequestCreateSerializer,
+        "File fields: send multipart/form-data with `values` as a JSON string and one "
+        "part per file field named by its key (the attachment rules apply).",
+        request={
+            "application/json": RequestCreateSerializer,
+            "multipart/form-data": RequestMultipartSerializer,
+        },
         responses={201: RequestOrderSerializer, **problems(400, 404)},
     )
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser, MultiPartParser])
     def requests(self, request, slug=None):
         if not self.is_coordinator or request.user.organization_id is None:
             raise PermissionDenied("Requests are created by coordinators of an organization.")
         request_type = self.get_object()
-        body = RequestCreateSerializer(data=request.data)
+        multipart = request.content_type.startswith("multipart/")
+        body_class = RequestMultipartSerializer if multipart else RequestCreateSerializer
+        body = body_class(data=request.data)
         body.is_valid(raise_exception=True)
         values = body.validated_data["values"]
+        file_keys = {f.key for f in request_type.live_fields if f.kind == FieldKind.FILE}
         file_errors = {
-            f.key: [FILE_FIELDS_MESSAGE.format(label=f.label)]
+            f.key: [FILE_FIELDS_MESSAGE.format(label=f.label, key=f.key)]
             for f in request_type.live_fields
-            if f.kind == FieldKind.FILE and values.get(f.key) not in (None, "", [], {})
+            if f.key in file_keys and values.get(f.key) not in (None, "", [], {})
         }
         if file_errors:
             raise serializers.ValidationError(file_errors)
+        files = {k: request.FILES[k] for k in file_keys if k in request.FILES} if multipart else {}
         form = CustomFieldsForm(
             _form_data(values, notes=body.validated_data["notes"]),
+            files,
             custom_fields=request_type.live_fields,
             organization=request.user.organization,
         )
@@ -220,6 +255,7 @@ class RequestTypeViewSet(viewsets.ReadOnlyModelViewSet):
                 organization=request.user.organization,
                 author=request.user,
                 values=form.custom_values(),
+                files=form.files_by_key(),
                 notes=form.cleaned_data.get("notes", ""),
             )
             if body.validated_data["submit"]:

@@ -120,15 +120,22 @@ def custom_values_from(custom_fields, cleaned_data: dict, *, people: dict) -> di
     return result
 
 
+def custom_files_from(custom_fields, cleaned_data: dict) -> dict:
+    """The uploaded files of a cleaned form, by file field key."""
+    return {
+        f.key: cleaned_data[f.key]
+        for f in custom_fields
+        if f.kind == FieldKind.FILE and cleaned_data.get(f.key)
+    }
+
+
 def with_custom_fields(form_class):
-    """The built-in type's form plus the custom fields staff gave the type (files
-    excepted: the built-in forms take no uploads). Their answers go to the services
-    as ``custom_values``."""
+    """The built-in type's form plus the custom fields staff gave the type. Their
+    answers go to the services as ``custom_values``, their files as ``custom_files``
+    (stored as a staff-defined type's files are)."""
     from orders.selectors import builtin_custom_fields
 
-    custom_fields = [
-        f for f in builtin_custom_fields(order_type=form_class.order_type) if f.kind != "file"
-    ]
+    custom_fields = list(builtin_custom_fields(order_type=form_class.order_type))
     if not custom_fields:
         return form_class
 
@@ -147,6 +154,7 @@ def with_custom_fields(form_class):
             data["custom_values"] = custom_values_from(
                 custom_fields, self.cleaned_data, people=self.people
             )
+            data["custom_files"] = custom_files_from(custom_fields, self.cleaned_data)
             return data
 
     WithCustomFields.__name__ = form_class.__name__
@@ -176,11 +184,7 @@ class CustomFieldsForm(forms.Form):
         return custom_values_from(self.custom_fields, self.cleaned_data, people=self.people)
 
     def files_by_key(self) -> dict:
-        return {
-            f.key: self.cleaned_data[f.key]
-            for f in self.custom_fields
-            if f.kind == FieldKind.FILE and self.cleaned_data.get(f.key)
-        }
+        return custom_files_from(self.custom_fields, self.cleaned_data)
 
 
 class RequestTypeForm(forms.ModelForm):

@@ -15,8 +15,10 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 
-from orders.models import CustomField, Order
+from orders.models import CustomField, Order, OrderMessage
 from orders.request_choices import FieldKind
+
+from .messages import _attach, attachment_errors
 
 
 def fields_for(request_type, *, include_archived: bool = False) -> list[CustomField]:
@@ -129,6 +131,40 @@ def custom_values_check(
     return kept, errors
 
 
+def custom_files_store(
+    *, order: Order, author, fields, files: dict, values: dict
+) -> dict[str, str]:
+    """Files of file fields become attachments of one client message (the thread's
+    rules); ``values`` gets each stored file's answer. Staff-defined and built-in
+    types both store their files here. Returns the refused files' messages by key."""
+    errors: dict[str, str] = {}
+    uploads = []
+    for field in fields:
+        upload = files.get(field.key)
+        if field.kind != FieldKind.FILE or upload is None:
+            continue
+        problems = attachment_errors(upload)
+        if problems:
+            errors[field.key] = f"{field.label}: {' '.join(problems)}"
+        else:
+            uploads.append((field, upload))
+    if errors or not uploads:
+        return errors
+    message = OrderMessage.objects.create(
+        order=order,
+        kind="reply",
+        body="Files given with the request form: "
+        + ", ".join(f"{f.label} ({u.name})" for f, u in uploads)
+        + ".",
+        author=author if getattr(author, "is_authenticated", False) else None,
+        from_client=True,
+    )
+    for field, upload in uploads:
+        attachment = _attach(message=message, upload=upload)
+        values[field.key] = {"attachment_id": attachment.pk, "filename": attachment.filename}
+    return errors
+
+
 def _builtin_type(order_type: str):
     from orders.models import RequestType
 
@@ -146,6 +182,7 @@ def builtin_custom_values(*, order_type: str, values: dict, order: Order | None 
     request_type = _builtin_type(order_type)
     if request_type is None:
         return values
+    # Files are stored by ``custom_files_store``; a stored file stays unless replaced.
     fields = [f for f in fields_for(request_type) if f.kind != FieldKind.FILE]
     kept, errors = custom_values_check(fields=fields, values=answers, for_submit=False)
     if errors:
@@ -166,8 +203,6 @@ def order_custom_value_errors(*, order: Order) -> dict[str, str]:
     if request_type is None:
         return {}
     fields = fields_for(request_type)
-    if request_type.builtin_type:
-        fields = [f for f in fields if f.kind != FieldKind.FILE]
     _, errors = custom_values_check(
         fields=fields, values=order.custom_values or {}, for_submit=True
     )
@@ -230,6 +265,7 @@ def custom_answers(*, order: Order, fields: list[CustomField] | None = None) -> 
 __all__ = [
     "answer_text",
     "custom_answers",
+    "custom_files_store",
     "custom_values_check",
     "fields_for",
     "fields_shown",

@@ -33,7 +33,12 @@ from ._core import (
 )
 from .account_teams import order_account_team_notify
 from .assignment import order_assignment_choose
-from .custom_fields import builtin_custom_values, order_custom_value_errors
+from .custom_fields import (
+    builtin_custom_values,
+    custom_files_store,
+    fields_for,
+    order_custom_value_errors,
+)
 from .queue_config import order_queue_for_type
 
 # What each order type keeps; everything else stays empty.
@@ -211,9 +216,11 @@ def order_create_draft(*, order_type: str, organization, submitted_by, data: dic
     """
     if order_type == OrderType.REQUEST:  # their form and service: request_types.request_save
         raise OrderError("Requests of a staff-defined type are started from their own form.")
-    values, software = _draft_values(order_type, data or {})
+    data = dict(data or {})
+    files = data.pop("custom_files", None) or {}
+    values, software = _draft_values(order_type, data)
     values = builtin_custom_values(order_type=order_type, values=values)
-    if not software and not any(values.values()):
+    if not software and not files and not any(values.values()):
         raise ValidationError({"__all__": NOTHING_FILLED, **REQUIRED_ON_SUBMIT[order_type]})
     order = Order(
         number=order_number_allocate(),
@@ -238,13 +245,31 @@ def order_create_draft(*, order_type: str, organization, submitted_by, data: dic
         to_status=OrderStatus.DRAFT,
         note="Draft started.",
     )
+    _builtin_files_store(order=order, author=submitted_by, files=files)
     return order
+
+
+def _builtin_files_store(*, order: Order, author, files: dict) -> None:
+    """A built-in type's file answers, stored as a staff-defined type's are."""
+    if not files or order.request_type_id is None:
+        return
+    fields = fields_for(order.request_type)
+    values = dict(order.custom_values or {})
+    errors = custom_files_store(
+        order=order, author=author, fields=fields, files=files, values=values
+    )
+    if errors:
+        raise ValidationError(errors)
+    order.custom_values = values
+    order.save(update_fields=["custom_values", "updated_at"])
 
 
 @transaction.atomic
 def order_update_draft(*, order: Order, actor, data: dict) -> Order:
     """Change a draft's fields; only drafts change this way."""
     order = order_draft_lock(order=order)
+    data = dict(data)
+    files = data.pop("custom_files", None) or {}
     values, software = _draft_values(order.order_type, data)
     values = builtin_custom_values(order_type=order.order_type, values=values, order=order)
     errors = _scope_errors(
@@ -269,6 +294,7 @@ def order_update_draft(*, order: Order, actor, data: dict) -> Order:
     )
     # The form checked each field's shape; a rule broken here rolls the save back.
     order.full_clean(exclude=["number", "software", "status"], validate_unique=False)
+    _builtin_files_store(order=order, author=actor, files=files)
     return order
 
 

@@ -16,13 +16,12 @@ from django.utils.text import slugify
 
 from orders.choices import OrderStatus, OrderType
 from orders.exceptions import OrderError
-from orders.models import CustomField, Order, OrderMessage, RequestType
+from orders.models import CustomField, Order, RequestType
 from orders.request_choices import FieldKind
 
 from ._core import order_audit_add, order_draft_lock, order_lock, order_number_allocate
-from .custom_fields import answer_text, custom_values_check, fields_for
+from .custom_fields import answer_text, custom_files_store, custom_values_check, fields_for
 from .drafts import order_submit
-from .messages import _attach, attachment_errors
 
 # Names the built-in forms use; a custom field's key may not take one.
 RESERVED_KEYS = frozenset(
@@ -162,36 +161,6 @@ def request_type_usable(*, request_type: RequestType, organization) -> bool:
     return False
 
 
-def _store_files(*, order: Order, author, fields, files: dict, values: dict) -> dict[str, str]:
-    """Files of file fields become attachments of one client message (the thread's rules)."""
-    errors: dict[str, str] = {}
-    uploads = []
-    for field in fields:
-        upload = files.get(field.key)
-        if field.kind != FieldKind.FILE or upload is None:
-            continue
-        problems = attachment_errors(upload)
-        if problems:
-            errors[field.key] = f"{field.label}: {' '.join(problems)}"
-        else:
-            uploads.append((field, upload))
-    if errors or not uploads:
-        return errors
-    message = OrderMessage.objects.create(
-        order=order,
-        kind="reply",
-        body="Files given with the request form: "
-        + ", ".join(f"{f.label} ({u.name})" for f, u in uploads)
-        + ".",
-        author=author if getattr(author, "is_authenticated", False) else None,
-        from_client=True,
-    )
-    for field, upload in uploads:
-        attachment = _attach(message=message, upload=upload)
-        values[field.key] = {"attachment_id": attachment.pk, "filename": attachment.filename}
-    return errors
-
-
 @transaction.atomic
 def request_save(
     *,
@@ -249,7 +218,7 @@ def request_save(
         order.notes = (notes or "").strip()
         order.save(update_fields=["custom_values", "notes", "updated_at"])
         order_audit_add(order=order, actor=author, transition="draft_edited", note="Draft changed.")
-    file_errors = _store_files(
+    file_errors = custom_files_store(
         order=order, author=author, fields=fields, files=files or {}, values=order.custom_values
     )
     if file_errors:

@@ -133,7 +133,7 @@ def portal_create(request, order_type: str):
     form_class = with_custom_fields(FORMS_BY_TYPE[order_type])
     order = None
     if request.method == "POST":
-        form = form_class(request.POST, organization=organization)
+        form = form_class(request.POST, request.FILES, organization=organization)
         if form.is_valid():
             response, order = _save(request, form=form, order_type=order_type, order=None)
             if response is not None:
@@ -189,7 +189,7 @@ def portal_edit(request, number: int):
         return redirect("orders:portal_detail", number=order.number)
     form_class = with_custom_fields(FORMS_BY_TYPE[order.order_type])
     if request.method == "POST":
-        form = form_class(request.POST, organization=order.organization, order=order)
+        form = form_class(request.POST, request.FILES, organization=order.organization, order=order)
         if form.is_valid():
             response, _ = _save(request, form=form, order_type=order.order_type, order=order)
             if response is not None:

@@ -3,7 +3,10 @@ service and messages as the portal form."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.roles import Role
@@ -163,7 +166,72 @@ def test_file_fields_are_refused_over_json(coordinator, hardware):
     custom_field_add(request_type=hardware, data={"label": "Photo", "kind": FieldKind.FILE})
     response = _post(key_client(coordinator), hardware.slug, values={"photo": "a.png"})
     assert response.status_code == 400
-    assert "files cannot be given over the JSON API" in response.json()["errors"]["photo"][0]
+    assert "send multipart/form-data" in response.json()["errors"]["photo"][0]
+
+
+def _multipart(client, slug, values, **parts):
+    body = {"values": json.dumps(values), **parts}
+    return client.post(f"/api/v1/request-types/{slug}/requests/", body, format="multipart")
+
+
+@pytest.fixture
+def with_photo(hardware, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    custom_field_add(
+        request_type=hardware, data={"label": "Photo", "kind": FieldKind.FILE, "required": True}
+    )
+    return hardware
+
+
+def test_file_field_is_given_with_multipart_and_downloadable(coordinator, with_photo):
+    client = key_client(coordinator)
+    response = _multipart(
+        client,
+        with_photo.slug,
+        {"still_works": "yes"},
+        submit="true",
+        photo=SimpleUploadedFile("screen.png", b"\x89PNG....", content_type="image/png"),
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["status"] != OrderStatus.DRAFT
+    assert body["custom_values"]["photo"]["filename"] == "screen.png"
+    order = Order.objects.get(number=body["number"])
+    listed = client.get(f"/api/v1/orders/{order.number}/attachments/").json()
+    assert [a["filename"] for a in listed] == ["screen.png"]
+    download = client.get(listed[0]["url"])
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == b"\x89PNG...."
+
+
+def test_missing_file_has_the_portal_forms_message(client, coordinator, with_photo):
+    response = _multipart(
+        key_client(coordinator), with_photo.slug, {"still_works": "yes"}, submit="true"
+    )
+    assert response.status_code == 400
+    message = response.json()["errors"]["photo"][0]
+    assert message == "Photo: this is required."
+    assert not Order.objects.exists()
+    client.force_login(coordinator)
+    page = client.post(
+        reverse("orders:portal_request_create", args=[with_photo.slug]),
+        {"intent": "submit", "still_works": "yes"},
+    )
+    assert message in page.content.decode()
+
+
+def test_wrong_file_type_has_the_attachment_rules_message(coordinator, with_photo):
+    response = _multipart(
+        key_client(coordinator),
+        with_photo.slug,
+        {"still_works": "yes"},
+        photo=SimpleUploadedFile("run.exe", b"MZ"),
+    )
+    assert response.status_code == 400
+    [message] = response.json()["errors"]["photo"]
+    assert message.startswith("Photo: ")
+    assert "cannot be attached" in message
+    assert not Order.objects.exists()
 
 
 def test_another_organizations_type_is_not_found(coordinator):

@@ -27,7 +27,10 @@ def test_failed_submit_moves_to_the_one_draft_and_the_next_submit_updates_it(
     assert "Enter a username." in html  # the submission's error, on its field
     assert 'value="Nia New"' in html  # nothing typed is lost
     # The form posts to this page (the draft's), not to "new order".
-    assert '<form method="post" class="card orders-form" novalidate>' in html
+    form_tag = (
+        '<form method="post" enctype="multipart/form-data" class="card orders-form" novalidate>'
+    )
+    assert form_tag in html
 
     with commit():
         response = coordinator_client.post(
