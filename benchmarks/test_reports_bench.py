@@ -105,6 +105,7 @@ def _seed():
                 kind=ActionKind.MANUAL,
                 status=ActionStatus.DONE,
                 processed_at=order.submitted_at + dt.timedelta(hours=p * 5),
+                waiting_since=order.submitted_at + dt.timedelta(hours=(p - 1) * 5),
             )
             for order in orders
             for p in (1, 2)

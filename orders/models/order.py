@@ -232,6 +232,13 @@ class OrderAction(models.Model):
         related_name="processed_order_actions",
     )
     processed_at = models.DateTimeField(null=True, blank=True)
+    waiting_since = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When this step began waiting: the previous step's processing, or the "
+        "order's submission for the first. Set when the step is finished; the order desk "
+        "dashboard's step times run from it to processed_at.",
+    )
     started_at = models.DateTimeField(
         null=True, blank=True, help_text="When a worker last started this automated action."
     )

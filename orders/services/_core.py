@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import Case, Exists, Subquery, Value, When
 from django.utils import timezone
 from django_fsm import can_proceed, has_transition_perm
 
@@ -19,7 +20,7 @@ from common.pagination import counts_changed
 from common.services import model_update
 from orders.choices import OrderStatus
 from orders.exceptions import OrderPermissionDenied, OrderTransitionNotAllowed
-from orders.models import Order, OrderAudit, OrderNumberCounter
+from orders.models import Order, OrderAction, OrderAudit, OrderNumberCounter
 
 ACTION_LABELS = {
     "submit": "Submit",
@@ -67,6 +68,29 @@ def status_label(status: str) -> str:
         return OrderStatus(status).label
     except ValueError:
         return status
+
+
+def action_waiting_since(*, action: OrderAction, order: Order) -> Case:
+    """When ``action`` began waiting, for the UPDATE that finishes it (no extra query).
+
+    The previous step's processing (even if that is empty), or the order's
+    submission when it is the first step: what the dashboard's step times start
+    from (``reports.selectors.orders_action_times``).
+    """
+    previous = OrderAction.objects.filter(
+        order_id=action.order_id, position__lt=action.position
+    ).order_by("-position")
+    return Case(
+        When(Exists(previous), then=Subquery(previous.values("processed_at")[:1])),
+        default=Value(order.submitted_at, output_field=models.DateTimeField()),
+        output_field=models.DateTimeField(),
+    )
+
+
+def action_saved_with_waiting_since(action: OrderAction) -> None:
+    """After a save that wrote ``action_waiting_since``: drop the expression from
+    the instance, so reading the field loads the stored value."""
+    action.__dict__.pop("waiting_since", None)
 
 
 def order_lock(*, order_id: int) -> Order:

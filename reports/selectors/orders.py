@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet, Window
-from django.db.models.functions import Lag, TruncWeek
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import TruncWeek
 
 from orders.choices import ActionStatus, OrderStatus, OrderType
 from orders.models import Order, OrderAction, OrderQueue
@@ -100,31 +100,23 @@ def orders_on_time(*, orders: QuerySet) -> list[dict]:
 def orders_action_times(*, orders: QuerySet) -> list[dict]:
     """Median and 90th percentile days each step of each queue took; one query.
 
-    A step's time runs from the previous step's processing (or the order's
-    submission, for the first) to its own. Skipped steps are not counted.
+    A step's time runs from when it began waiting (``waiting_since``: the
+    previous step's processing, or the order's submission for the first, stored
+    when the step is finished) to its own processing. Skipped steps are not
+    counted. A plain GROUP BY over done steps: no window over every step.
     """
-    # The first step has no previous one: it starts at submission.
-    actions = OrderAction.objects.order_by()
+    actions = OrderAction.objects.order_by().filter(status=ActionStatus.DONE)
     if orders.query.where:
         actions = actions.filter(order__in=orders.values("pk"))
-    qs = (
-        actions.annotate(
-            began_at=Window(
-                Lag("processed_at", default=F("order__submitted_at")),
-                partition_by=[F("order_id")],
-                order_by=[F("position").asc()],
-            )
-        )
-        .annotate(queue_name=F("order__queue__name"))
-        .values("queue_name", "position", "name", "status", "processed_at", "began_at")
+    qs = actions.annotate(queue_name=F("order__queue__name")).values(
+        "queue_name", "position", "name", "processed_at", "waiting_since"
     )
     found = _durations_by_group(
         qs,
-        group=("queue_name", "position", "name", "status"),
-        start="began_at",
+        group=("queue_name", "position", "name"),
+        start="waiting_since",
         end="processed_at",
     )
-    found = {key[:3]: stats for key, stats in found.items() if key[3] == ActionStatus.DONE}
     return [
         {"queue": queue, "position": position, "name": name, **stats}
         for (queue, position, name), stats in sorted(found.items())

@@ -366,3 +366,31 @@ def test_sweep_picks_only_orders_whose_current_action_is_automated(
     with commit():
         order_submit(order=manual, actor=coordinator)  # now waits on the manual step
     assert order_actions_sweep() == [waiting.pk]
+
+
+@pytest.mark.parametrize("finish", ["process", "skip"])
+def test_finished_steps_store_when_they_began_waiting(
+    coordinator, queues, directory, technician, commit, finish
+):
+    """Automated and manual steps alike: the previous step's processing, or the
+    order's submission for the first (what the dashboard's step times start from)."""
+    order = _email_draft(coordinator)
+    with commit():
+        order_submit(order=order, actor=coordinator)
+    manual = order.actions.get(position=3)
+    assert manual.waiting_since is None  # not finished yet
+    with commit():  # the confirmation step then runs
+        if finish == "process":
+            done = order_action_process(action=manual, actor=technician)
+        else:
+            done = order_action_skip(action=manual, actor=technician, note="Not needed.")
+    order.refresh_from_db()
+    assert order.status == OrderStatus.COMPLETED
+    steps = list(order.actions.order_by("position"))
+    assert len(steps) > 3
+    began = order.submitted_at
+    for step in steps:
+        assert step.processed_at is not None
+        assert step.waiting_since == began, step.position
+        began = step.processed_at
+    assert done.waiting_since == steps[1].processed_at  # read back from the database

@@ -90,6 +90,9 @@ def make_order(queue):
             submitted_at=fields.pop("submitted", created),
             **fields,
         )
+        # As the services store it: each finished step waited from the previous
+        # step's processing (the order's submission for the first).
+        waited = [order.submitted_at] + [at for _, at in steps]
         OrderAction.objects.bulk_create(
             OrderAction(
                 order=order,
@@ -98,6 +101,7 @@ def make_order(queue):
                 kind=ActionKind.MANUAL,
                 status=step_status,
                 processed_at=at,
+                waiting_since=waited[i - 1] if at is not None else None,
             )
             for i, (step_status, at) in enumerate(steps, start=1)
         )

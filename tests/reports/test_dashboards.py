@@ -289,3 +289,32 @@ def test_orders_dashboard_page_runs_a_fixed_number_of_queries(
         response = client.get(reverse("reports:orders_dashboard"))
     assert response.status_code == 200
     assert "Where the time goes" in response.content.decode()
+
+
+def test_the_migration_fills_waiting_since_as_the_services_store_it(make_order):
+    """Migration 0009's one UPDATE (a window over each order's steps) gives what the
+    services store: the previous step's processing, the submission for the first."""
+    import importlib
+
+    from django.db import connection
+
+    from orders.models import Order, OrderAction
+
+    fill = importlib.import_module("orders.migrations.0009_orderaction_waiting_since").FILL
+    t0 = days_ago(20)
+    day = dt.timedelta(days=1)
+    make_order(
+        submitted=t0,
+        steps=[(ActionStatus.DONE, t0 + 3 * day), (ActionStatus.SKIPPED, t0 + 4 * day),
+               (ActionStatus.DONE, t0 + 6 * day), (ActionStatus.PENDING, None)],
+    )  # fmt: skip
+    make_order(submitted=t0 + day, steps=[(ActionStatus.DONE, t0 + 2 * day)])
+    expected = list(OrderAction.objects.order_by("pk").values_list("waiting_since", flat=True))
+    before = selectors.orders_action_times(orders=Order.objects.order_by())
+    OrderAction.objects.update(waiting_since=None)
+    with connection.cursor() as cursor:
+        cursor.execute(fill)
+    filled = list(OrderAction.objects.order_by("pk").values_list("waiting_since", flat=True))
+    assert filled == expected
+    assert filled == [t0, t0 + 3 * day, t0 + 4 * day, None, t0 + day]
+    assert selectors.orders_action_times(orders=Order.objects.order_by()) == before

@@ -9,7 +9,12 @@ from django.utils import timezone
 from orders.choices import ActionKind, ActionStatus, OrderStatus
 from orders.models import Order, OrderAction
 
-from .._core import order_audit_add, order_lock
+from .._core import (
+    action_saved_with_waiting_since,
+    action_waiting_since,
+    order_audit_add,
+    order_lock,
+)
 from . import policy
 from .policy import JOB, MAX_ATTEMPTS, _NeedsPerson, _Transient, needs_person_instructions
 from .steps import _apply_effects
@@ -43,6 +48,7 @@ def _record(
             action.note = (result or {}).get("skipped", "")
             action.last_error = ""
             action.processed_at = now
+            action.waiting_since = action_waiting_since(action=action, order=order)
             action.save(
                 update_fields=[
                     "status",
@@ -50,9 +56,11 @@ def _record(
                     "note",
                     "last_error",
                     "processed_at",
+                    "waiting_since",
                     "lease_until",
                 ]
             )
+            action_saved_with_waiting_since(action)
             order_audit_add(
                 order=order,
                 job=JOB,
