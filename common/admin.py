@@ -38,8 +38,13 @@ class AuditedChangeAdmin:
 
     def audited_save(self, request, obj, data: dict, form) -> None:
         """Save ``data`` (the changed fields) on ``obj`` through the app's service
-        (``form.cleaned_data`` holds every editable field, for services that want all)."""
-        raise NotImplementedError
+        (``form.cleaned_data`` holds every editable field, for services that want all).
+
+        Every admin that names editable fields implements it; one that keeps every
+        field read-only never gets here (``save_model`` returns before)."""
+        raise NotImplementedError(
+            f"{type(self).__name__} names editable fields but no service that saves them"
+        )
 
     def has_add_permission(self, request, *args):
         # Domain objects are created through the pages and services that own them.

@@ -8,6 +8,8 @@ ticket. Each client says only how it creates a ticket related to another
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 from .protocol import (
     ITSMTicket,
     change_request_note,
@@ -16,13 +18,14 @@ from .protocol import (
 )
 
 
-class RelatedTickets:
+class RelatedTickets(ABC):
     """``file_change_request`` and ``open_changed_location_ticket`` for any client."""
 
+    @abstractmethod
     def _create_related(self, ticket, related_id, key, *, same_requestor) -> ITSMTicket:
         """Create ``ticket`` (a ``NewTicket``) once per ``key``, linked to the ticket
-        ``related_id``; with ``same_requestor`` for that ticket's requestor."""
-        raise NotImplementedError
+        ``related_id``; with ``same_requestor`` for that ticket's requestor (each
+        client implements it: the stub in its tables, TDX through its API)."""
 
     def file_change_request(self, *, ticket_id, text, requested_by, idempotency_key) -> str:
         """A change-request ticket for the same requestor, noted privately on the original."""

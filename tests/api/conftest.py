@@ -11,7 +11,14 @@ from api.services import api_key_create
 from orders.services import order_queues_ensure_defaults
 from scheduling.models import ScheduleSlot
 from tests.accounts.factories import OrganizationFactory
-from tests.orders.conftest import directory, end_user, queues, technician  # noqa: F401
+from tests.orders.conftest import (  # noqa: F401
+    directory,
+    end_user,
+    hardware,
+    queues,
+    request_queue,
+    technician,
+)
 from tests.orders.factories import OrderFactory
 from tests.refresh.conftest import admin, approver, flow, make_slot, manager, team  # noqa: F401
 from tests.refresh.factories import RefreshConfigFactory, StockSystemFactory, SystemFactory

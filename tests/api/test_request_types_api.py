@@ -10,46 +10,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.roles import Role
-from orders.choices import OrderStatus, OrderType
-from orders.models import Order, OrderAudit, OrderQueue
+from orders.choices import OrderStatus
+from orders.models import Order, OrderAudit
 from orders.request_choices import FieldKind
 from orders.services import custom_field_add, request_type_save
 from tests.accounts.factories import OrganizationFactory
 from tests.api.conftest import key_client
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def hardware(technician):
-    queue = OrderQueue.objects.create(name="Hardware desk", order_type=OrderType.REQUEST)
-    queue.team.add(technician)
-    rt = request_type_save(
-        data={"name": "Hardware problem", "description": "Broken device", "queue": queue}
-    )
-    custom_field_add(
-        request_type=rt,
-        data={"label": "Urgency", "kind": FieldKind.CHOICE, "choices": ["Low", "High"]},
-    )
-    works = custom_field_add(
-        request_type=rt,
-        data={"label": "Still works", "kind": FieldKind.YES_NO, "required": True},
-    )
-    custom_field_add(
-        request_type=rt,
-        data={
-            "label": "What is broken",
-            "kind": FieldKind.LONG_TEXT,
-            "required": True,
-            "show_when": works,
-            "show_when_value": "no",
-        },
-    )
-    custom_field_add(
-        request_type=rt,
-        data={"label": "Copies", "kind": FieldKind.NUMBER, "min_number": 1, "max_number": 5},
-    )
-    return rt
 
 
 def _post(client, slug, **body):
