@@ -11,6 +11,32 @@ from orders.selectors import orders_staff_users
 from orders.services import MAX_ATTACHMENTS_PER_MESSAGE, attachment_errors
 
 
+class ListedQueueField(forms.ModelChoiceField):
+    """The queue filter. Given the queues the page has already read (``offer``), it
+    lists and checks those without a query of its own."""
+
+    listed: dict[str, OrderQueue] | None = None
+
+    def offer(self, queues) -> None:
+        self.listed = {str(queue.pk): queue for queue in queues}
+        by_name = sorted(queues, key=lambda queue: queue.name)
+        self.choices = [("", self.empty_label), *((queue.pk, queue.name) for queue in by_name)]
+
+    def to_python(self, value):
+        if self.listed is None:
+            return super().to_python(value)
+        if value in self.empty_values:
+            return None
+        queue = self.listed.get(str(getattr(value, "pk", value)))
+        if queue is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return queue
+
+
 class OrderFilterForm(forms.Form):
     q = forms.CharField(
         label="Search",
@@ -21,13 +47,18 @@ class OrderFilterForm(forms.Form):
     status = forms.ChoiceField(
         label="Status", required=False, choices=[("", "Any status"), *OrderStatus.choices]
     )
-    queue = forms.ModelChoiceField(
+    queue = ListedQueueField(
         label="Queue",
         required=False,
         queryset=OrderQueue.objects.order_by("name"),
         empty_label="Every queue",
     )
     mine = forms.BooleanField(label="Only orders I own", required=False)
+
+    def __init__(self, *args, queues=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if queues is not None:
+            self.fields["queue"].offer(queues)
 
 
 class NoteForm(forms.Form):

@@ -43,7 +43,6 @@ from .staff import (
     staff_order_messages,
     staff_order_subscribers,
     staff_orders,
-    staff_orders_page,
     staff_organization_get,
     staff_queue_get,
     staff_queues,
@@ -51,8 +50,22 @@ from .staff import (
     staff_step_counts,
     technician_appointments,
 )
+from .staff_list import (
+    PAGE_PARAMS,
+    OrderFilters,
+    OrderListPage,
+    staff_order_keys,
+    staff_orders_list_page,
+    staff_orders_querystring,
+)
 
 __all__ = [
+    "OrderFilters",
+    "PAGE_PARAMS",
+    "OrderListPage",
+    "staff_order_keys",
+    "staff_orders_list_page",
+    "staff_orders_querystring",
     *request_types.__all__,
     "STAFF_ORDER_ROLES",
     "WAITING_STATUSES",
@@ -85,7 +98,6 @@ __all__ = [
     "staff_order_messages",
     "staff_order_subscribers",
     "staff_orders",
-    "staff_orders_page",
     "staff_organization_get",
     "staff_queue_get",
     "staff_queues",

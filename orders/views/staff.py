@@ -38,6 +38,7 @@ from orders.services import (
     order_unsubscribe,
 )
 from orders.views.compose import compose_forms, compose_post_kwargs
+from orders.views.order_rows import order_rows
 
 PAGE_SIZE = 25
 
@@ -69,22 +70,28 @@ def call_and_report(request, call, success) -> bool:
     return True
 
 
-def _list_context(request, *, queue_id=None, step: int = 0) -> dict:
-    form = OrderFilterForm(request.GET or None)
-    q, status, owner = "", "", None
+def _list_context(request, *, queues, queue_id=None, step: int = 0) -> dict:
+    """The filter form, status tabs and one page of orders (``staff_orders_list_page``:
+    two queries); ``queues`` (the sidebar's) also fill the form's queue choices."""
+    form = OrderFilterForm(request.GET or None, queues=queues)
+    filters = sel.OrderFilters(queue_id=queue_id, step=step)
     if form.is_valid():
-        q = form.cleaned_data["q"]
-        status = form.cleaned_data["status"]
-        owner = request.user if form.cleaned_data["mine"] else None
-        if queue_id is None and form.cleaned_data["queue"]:
-            queue_id = form.cleaned_data["queue"].pk
-    orders = sel.staff_orders(
-        user=request.user, queue_id=queue_id, status=status, search=q, step=step, owner=owner
+        data = form.cleaned_data
+        filters = sel.OrderFilters(
+            queue_id=queue_id or (data["queue"].pk if data["queue"] else None),
+            status=data["status"],
+            search=data["q"],
+            step=step,
+            owner_id=request.user.pk if data["mine"] else None,
+        )
+    page = sel.staff_orders_list_page(
+        user=request.user, filters=filters, params=request.GET, per_page=PAGE_SIZE
     )
-    page = sel.staff_orders_page(orders=orders, number=request.GET.get("page"), per_page=PAGE_SIZE)
-    params = {k: v for k, v in request.GET.items() if k != "page" and v}
-    counts = sel.staff_status_counts(user=request.user, queue_id=queue_id)
-    without_status = {k: v for k, v in params.items() if k != "status"}
+    querystring = sel.staff_orders_querystring(request.GET)
+    counts = sel.staff_status_counts(user=request.user, queue_id=filters.queue_id)
+    without_status = {
+        k: v for k, v in request.GET.items() if k not in (*sel.PAGE_PARAMS, "status") and v
+    }
     status_tabs = [
         {
             "value": value,
@@ -97,13 +104,14 @@ def _list_context(request, *, queue_id=None, step: int = 0) -> dict:
     return {
         "form": form,
         "page": page,
-        "orders": page.object_list,
-        "status": status,
-        "q": q,
+        "orders": order_rows(page.rows),
+        "status": filters.status,
+        "q": filters.search,
         "status_tabs": status_tabs,
         "all_query": urlencode(without_status),
         "total": sum(counts.values()),
-        "querystring": urlencode(params),
+        "querystring": querystring,
+        "queues": queues,
     }
 
 
@@ -111,8 +119,7 @@ def _list_context(request, *, queue_id=None, step: int = 0) -> dict:
 @require_GET
 def staff_list(request):
     """Every order, by status (tabs with counts), searchable; queues in the sidebar."""
-    context = _list_context(request)
-    context["queues"] = sel.staff_queues(user=request.user)
+    context = _list_context(request, queues=sel.staff_queues(user=request.user))
     context["follow_ups"] = sel.staff_follow_ups_for(user=request.user)
     return render(request, "orders/staff/list.html", context)
 
@@ -121,6 +128,7 @@ def staff_list(request):
 @require_GET
 def staff_queue(request, queue_id: int):
     """One queue: its steps with how many orders wait on each, and its orders."""
+    queues = sel.staff_queues(user=request.user)
     queue = sel.staff_queue_get(user=request.user, queue_id=queue_id)
     if queue is None:
         raise Http404("No such queue.")
@@ -128,13 +136,12 @@ def staff_queue(request, queue_id: int):
         step = int(request.GET.get("step") or 0)
     except ValueError:
         step = 0
-    context = _list_context(request, queue_id=queue.pk, step=step)
+    context = _list_context(request, queues=queues, queue_id=queue.pk, step=step)
     context.update(
         {
             "queue": queue,
             "steps": sel.staff_step_counts(user=request.user, queue=queue),
             "step": step,
-            "queues": sel.staff_queues(user=request.user),
         }
     )
     return render(request, "orders/staff/queue.html", context)

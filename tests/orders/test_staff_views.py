@@ -15,8 +15,8 @@ from .staff_helpers import draft_email_order, submitted_email_order
 pytestmark = pytest.mark.django_db
 
 # Exact query counts of the staff pages, the same at any data size.
-LIST_QUERIES = 18
-QUEUE_QUERIES = 19  # its queue sidebar counts are cached by the list page just before
+LIST_QUERIES = 12
+QUEUE_QUERIES = 14  # its queue sidebar counts are cached by the list page just before
 # The detail page: 14, plus the compose form (the To it starts with, the canned
 # responses offered, the staff to assign the order to), plus time entries and
 # the planned-work owners (issue 13).
@@ -195,12 +195,12 @@ def test_list_pages_keep_a_fixed_query_count(
     queue_id = Order.objects.get().queue_id
 
     def load():
-        # session + user, permission checks (2), the page's keys, its rows and their
-        # organizations, people, queues, placeholders and waiting steps, the page
-        # count, status counts, queues + their open counts, follow-ups, the group
-        # check, the filter form's queue choices; the queue page adds the queue,
-        # its steps and step counts. Totals and counts are cached (a second load
-        # without a write skips the three of them); every write drops them.
+        # session + user, permission checks (2), the queues (sidebar and filter form
+        # choices), the page's rows (keys picked in a subquery), their waiting steps,
+        # the page count, status counts, the queues' open counts, follow-ups, the
+        # group check; the queue page adds the queue, its steps, its team and step
+        # counts. Totals and counts are cached (a second load without a write skips
+        # them); every write drops them.
         with django_assert_num_queries(LIST_QUERIES):
             assert client.get(reverse("orders:staff_list")).status_code == 200
         with django_assert_num_queries(QUEUE_QUERIES):
