@@ -58,8 +58,12 @@ from .staff_list import (
     staff_orders_list_page,
     staff_orders_querystring,
 )
+from .timelines import TIMELINE_SIZE, TimelinePage, timeline_page
 
 __all__ = [
+    "TIMELINE_SIZE",
+    "TimelinePage",
+    "timeline_page",
     "OrderFilters",
     "PAGE_PARAMS",
     "OrderListPage",

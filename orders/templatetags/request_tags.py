@@ -33,17 +33,18 @@ def staff_request_panel(context, order):
         "has_fields": any(f.archived_at is None and f.kind != "file" for f in fields),
         "time": order_time_totals(order=order),
         "time_form": TimeEntryForm(order=order, actions=context.get("actions"), prefix="time"),
-        **_plan(order, context.get("actions") or []),
+        **_plan(order, context.get("actions") or [], context.get("staff_users")),
         "csrf_token": context.get("csrf_token"),
         "request": context.get("request"),
     }
 
 
-def _plan(order, actions) -> dict:
-    """The planned actions (owner and date) and the form to add one, on open orders."""
+def _plan(order, actions, staff=None) -> dict:
+    """The planned actions (owner and date) and the form to add one, on open orders;
+    ``staff``: the people who work orders when the page has read them already."""
     if order.status not in OPEN_ORDER_STATUSES or order.status == OrderStatus.DRAFT:
         return {"planned": [], "plan_form": None}
-    staff = list(orders_staff_users())
+    staff = list(orders_staff_users()) if staff is None else staff
     names = {u.pk: u.display_name for u in staff}
     planned = [
         {"action": a, "owner": names.get(a.owner_id, ""), "date": a.planned_date}

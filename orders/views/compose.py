@@ -13,8 +13,9 @@ from orders.services.replies import (
 )
 
 
-def compose_forms(request, *, order, kind: str, quote=None) -> dict:
-    """``message_form`` (initial values for ``kind``) and ``template_form`` for the page."""
+def compose_forms(request, *, order, kind: str, quote=None, staff=None) -> dict:
+    """``message_form`` (initial values for ``kind``) and ``template_form`` for the page;
+    ``staff`` (people who work orders, already read) fills the form's people pickers."""
     responses = canned_responses_for(order=order)
     to = ", ".join(message_recipients_default(order=order, kind=kind, author=request.user))
     initial = {
@@ -34,7 +35,10 @@ def compose_forms(request, *, order, kind: str, quote=None) -> dict:
                 response=template_form.cleaned_data["template"], order=order, actor=request.user
             )
         )
-    return {"message_form": compose_form_class()(initial=initial), "template_form": template_form}
+    return {
+        "message_form": compose_form_class()(initial=initial, staff=staff),
+        "template_form": template_form,
+    }
 
 
 def compose_post_kwargs(form) -> dict:

@@ -43,6 +43,7 @@ from orders.services import (
     order_submit,
     order_update_draft,
 )
+from orders.views.timelines import timeline
 
 TYPE_DESCRIPTIONS = {
     OrderType.EMAIL_ONLY: "A new email account: name, username, groups and shared mailboxes.",
@@ -228,7 +229,14 @@ def portal_detail(request, number: int):
             "actions": actions,
             "finished_count": finished,
             "booking": booking,
-            "thread": order_messages_for_client(order=order),
+            "thread": timeline(
+                request,
+                order_messages_for_client(order=order).reverse(),
+                page_url=reverse("orders:portal_detail", args=[order.number]),
+                param="messages",
+                anchor="thread",
+                oldest_first=True,
+            ),
             "reply_form": ReplyForm(),
             "can_reply": order.status != OrderStatus.CANCELLED,
         },

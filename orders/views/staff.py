@@ -39,6 +39,7 @@ from orders.services import (
 )
 from orders.views.compose import compose_forms, compose_post_kwargs
 from orders.views.order_rows import order_rows
+from orders.views.timelines import timeline
 
 PAGE_SIZE = 25
 
@@ -152,6 +153,18 @@ def _transition_allowed(order: Order, name: str, user) -> bool:
     return can_proceed(method) and has_transition_perm(method, user)
 
 
+def _thread(request, *, order: Order, page_url: str = ""):
+    """The newest messages of the order's thread (older ones a link away), oldest first."""
+    return timeline(
+        request,
+        sel.staff_order_messages(order=order).reverse(),
+        page_url=page_url or reverse("orders:staff_detail", args=[order.number]),
+        param="messages",
+        anchor="thread",
+        oldest_first=True,
+    )
+
+
 @orders_staff
 @require_GET
 @never_cache
@@ -162,13 +175,16 @@ def staff_detail(request, number: int):
         (a for a in actions if a.status not in (ActionStatus.DONE, ActionStatus.SKIPPED)), None
     )
     workable = order.status in (OrderStatus.SUBMITTED, OrderStatus.IN_PROGRESS)
-    thread = list(sel.staff_order_messages(order=order))
+    page_url = reverse("orders:staff_detail", args=[order.number])
+    thread = _thread(request, order=order, page_url=page_url)
     quote = None
     quote_id = request.GET.get("quote")
     if quote_id and quote_id.isdigit():
-        quote = next((m for m in thread if m.pk == int(quote_id)), None)
+        quote = next((m for m in thread.entries if m.pk == int(quote_id)), None)
+        quote = quote or sel.staff_message_get(order=order, message_id=int(quote_id))
     initial_kind = request.GET.get("kind") or "reply"
-    compose = compose_forms(request, order=order, kind=initial_kind, quote=quote)
+    staff_users = list(sel.orders_staff_users())
+    compose = compose_forms(request, order=order, kind=initial_kind, quote=quote, staff=staff_users)
     itsm_tickets = list(sel.staff_order_itsm_tickets(order=order))
     appointments = sel.staff_order_appointments(order=order)
     secret = enduser_secret_live(order=order) if order.order_type == "install_software" else None
@@ -185,10 +201,23 @@ def staff_detail(request, number: int):
         "quote": quote,
         **compose,
         "itsm_form": ITSMTicketForm(),
+        "staff_users": staff_users,
         "open_tickets": [t for t in itsm_tickets if t.status != ITSMTicketStatus.CLOSED],
         "closed_tickets": [t for t in itsm_tickets if t.status == ITSMTicketStatus.CLOSED],
-        "audits": list(sel.staff_order_audits(order=order)[:200]),
-        "emails": list(sel.staff_order_emails(order=order)[:100]),
+        "audits": timeline(
+            request,
+            sel.staff_order_audits(order=order),
+            page_url=page_url,
+            param="history",
+            anchor="history",
+        ),
+        "emails": timeline(
+            request,
+            sel.staff_order_emails(order=order).order_by("-created_at", "-id"),
+            page_url=page_url,
+            param="emails",
+            anchor="emails",
+        ),
         "subscribers": list(sel.staff_order_subscribers(order=order)),
         "can_hold": _transition_allowed(order, "hold", request.user),
         "can_resume": _transition_allowed(order, "resume", request.user),
@@ -234,7 +263,7 @@ def staff_message_post(request, number: int):
                     thread_template,
                     {
                         "order": order,
-                        "thread": sel.staff_order_messages(order=order),
+                        "thread": _thread(request, order=order),
                         **compose_forms(request, order=order, kind="reply"),
                         "posted": True,
                     },
@@ -243,7 +272,7 @@ def staff_message_post(request, number: int):
             return back_to_order(order, "thread")
     context = {
         "order": order,
-        "thread": sel.staff_order_messages(order=order),
+        "thread": _thread(request, order=order),
         "message_form": form,
     }
     if request.headers.get("HX-Request"):

@@ -18,9 +18,9 @@ pytestmark = pytest.mark.django_db
 LIST_QUERIES = 12
 QUEUE_QUERIES = 14  # its queue sidebar counts are cached by the list page just before
 # The detail page: 14, plus the compose form (the To it starts with, the canned
-# responses offered, the staff to assign the order to), plus time entries and
-# the planned-work owners (issue 13).
-DETAIL_QUERIES = 19
+# responses offered), the people who work orders (read once for every picker on
+# the page), plus time entries (issue 13).
+DETAIL_QUERIES = 17
 
 
 @pytest.fixture
@@ -268,8 +268,9 @@ def test_detail_page_query_count_stays_fixed_as_the_thread_grows(
     url = reverse("orders:staff_detail", args=[order.number])
 
     def load(expected):
-        # session, user, perms, order (+software, actions), thread (+attachments),
-        # ITSM tickets, audits, emails (+content type), subscribers, secret.
+        # session, user, perms, order (+software, actions), the newest messages
+        # (+attachments), ITSM tickets, the newest audits and emails (+content
+        # type), subscribers, secret.
         with django_assert_num_queries(expected):
             assert client.get(url).status_code == 200
 
