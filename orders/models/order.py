@@ -144,6 +144,15 @@ class Order(ConcurrentTransitionMixin, models.Model):
             models.Index(
                 fields=["owner", "-created_at", "-id"], name="orders_order_owner_sort_idx"
             ),
+            # The coordinator portal's list (organization_id IN (...), newest first,
+            # alone and under a status tab): an index range scan per page (issue #17).
+            models.Index(
+                fields=["organization", "-created_at", "-id"], name="orders_order_org_sort_idx"
+            ),
+            models.Index(
+                fields=["organization", "status", "-created_at", "-id"],
+                name="orders_order_org_st_sort_idx",
+            ),
             # The API's cursor (newest id first) under its filters: an index range scan
             # at any depth however the statuses are spread (docs/performance-api.md).
             models.Index(fields=["status", "-id"], name="orders_order_api_status_idx"),

@@ -11,6 +11,7 @@ from .attachments import (
     portal_attachment_get,
     staff_attachment_get,
 )
+from .paging import PAGE_PARAMS, filters_querystring
 from .portal import (
     STAFF_ORDER_ROLES,
     order_for_link,
@@ -27,6 +28,7 @@ from .portal import (
     user_is_coordinator,
     user_is_orders_staff,
 )
+from .portal_list import PortalListPage, orders_for_portal_page
 from .request_types import *  # noqa: F403  (their one list is request_types.__all__)
 from .staff import (
     WAITING_STATUSES,
@@ -51,16 +53,16 @@ from .staff import (
     technician_appointments,
 )
 from .staff_list import (
-    PAGE_PARAMS,
     OrderFilters,
     OrderListPage,
     staff_order_keys,
     staff_orders_list_page,
-    staff_orders_querystring,
 )
 from .timelines import TIMELINE_SIZE, TimelinePage, timeline_page
 
 __all__ = [
+    "PortalListPage",
+    "orders_for_portal_page",
     "TIMELINE_SIZE",
     "TimelinePage",
     "timeline_page",
@@ -69,7 +71,7 @@ __all__ = [
     "OrderListPage",
     "staff_order_keys",
     "staff_orders_list_page",
-    "staff_orders_querystring",
+    "filters_querystring",
     *request_types.__all__,
     "STAFF_ORDER_ROLES",
     "WAITING_STATUSES",

@@ -7,10 +7,8 @@ made for those 25 rows only), then the step each of them waits on. Django
 compiles few and small statements (compiling SQL is most of a list's Python
 time), and the rows come back as plain values, not model instances.
 
-Deep pages: the "Next" and "Previous" links carry the edge row's sort key
-(``after``/``before``), so the keys are an index range scan from there
-(keyset pagination) and page 4,000 costs what page 1 costs. A page typed by
-number alone still works: its keys are read with OFFSET over the index only.
+Deep pages: keyset links (``paging``), so page 4,000 reached by its links
+costs what page 1 costs.
 
 The totals are cached per filter (``common.pagination.cached_value``) and
 dropped on every audited order write (``orders.services._core.order_counts_changed``).
@@ -18,19 +16,17 @@ dropped on every audited order write (``orders.services._core.order_counts_chang
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from dataclasses import dataclass
-from math import ceil
 
 from django.db.models import Q, QuerySet
-from django.utils.http import urlencode
 
 from common.pagination import cached_value
 from orders.choices import FINISHED_ACTION_STATUSES
 from orders.models import Order, OrderAction
 from orders.roles import can_work_orders
 
+from .paging import page_links, page_numbers, page_window
 from .staff import ORDERS_COUNTS, waiting_on_step
 
 # What each shown row needs, read as values (the joins are LEFT OUTER but for
@@ -53,8 +49,6 @@ ROW_FIELDS = (
     "existing_placeholder_id",
     "existing_placeholder__name",
 )
-# Query parameters that say where a page starts (never kept in filter links).
-PAGE_PARAMS = ("page", "after", "before")
 
 
 @dataclass(frozen=True)
@@ -119,30 +113,6 @@ def staff_order_keys(*, user, filters: OrderFilters) -> QuerySet[Order]:
     return qs.order_by("-created_at", "-id")
 
 
-def _cursor(row: dict) -> str:
-    """A row's place in the sort: microseconds since the epoch and the id."""
-    stamp = row["created_at"].astimezone(dt.UTC)
-    micros = (stamp - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)) // dt.timedelta(microseconds=1)
-    return f"{micros}_{row['pk']}"
-
-
-def _parse_cursor(value: str | None) -> tuple[dt.datetime, int] | None:
-    try:
-        micros, pk = (int(part) for part in (value or "").split("_"))
-        stamp = dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(microseconds=micros)
-    except (ValueError, OverflowError):
-        return None
-    return stamp, pk
-
-
-def _page_number(value, num_pages: int) -> int:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return 1
-    return min(max(number, 1), num_pages)
-
-
 def _waiting_steps(keys: list[int]) -> dict[int, dict]:
     """The first unfinished action of each order of ``keys`` (one query)."""
     waiting: dict[int, dict] = {}
@@ -164,22 +134,8 @@ def staff_orders_list_page(
     the count when it is not cached."""
     keys = staff_order_keys(user=user, filters=filters)
     count = cached_value(ORDERS_COUNTS, filters.cache_key(), keys.count)
-    num_pages = max(1, ceil(count / per_page))
-    number = _page_number(params.get("page"), num_pages)
-    after, before = _parse_cursor(params.get("after")), _parse_cursor(params.get("before"))
-    if number == 1:
-        window = keys[:per_page]
-    elif after:
-        stamp, pk = after
-        window = keys.filter(Q(created_at__lt=stamp) | Q(created_at=stamp, pk__lt=pk))[:per_page]
-    elif before:
-        stamp, pk = before
-        window = keys.filter(Q(created_at__gt=stamp) | Q(created_at=stamp, pk__gt=pk)).order_by(
-            "created_at", "id"
-        )[:per_page]
-    else:
-        bottom = (number - 1) * per_page
-        window = keys[bottom : bottom + per_page]
+    number, num_pages = page_numbers(params, count=count, per_page=per_page)
+    window = page_window(keys, params=params, number=number, per_page=per_page)
     rows = list(
         Order.objects.filter(pk__in=window.values("pk"))
         .order_by("-created_at", "-id")
@@ -188,18 +144,12 @@ def staff_orders_list_page(
     waiting = _waiting_steps([row["pk"] for row in rows])
     for row in rows:
         row["waiting"] = waiting.get(row["pk"])
-    base = {k: v for k, v in params.items() if k not in PAGE_PARAMS and v}
-    page = OrderListPage(rows=rows, number=number, count=count, num_pages=num_pages)
-    if rows and number > 1:
-        previous = {"page": number - 1}
-        if number > 2:
-            previous["before"] = _cursor(rows[0])
-        page.previous_query = urlencode({**base, **previous})
-    if rows and number < num_pages:
-        page.next_query = urlencode({**base, "page": number + 1, "after": _cursor(rows[-1])})
-    return page
-
-
-def staff_orders_querystring(params: dict) -> str:
-    """The list's filters as a query string (what export and filter links keep)."""
-    return urlencode({k: v for k, v in params.items() if k not in PAGE_PARAMS and v})
+    previous, following = page_links(rows, params=params, number=number, num_pages=num_pages)
+    return OrderListPage(
+        rows=rows,
+        number=number,
+        count=count,
+        num_pages=num_pages,
+        previous_query=previous,
+        next_query=following,
+    )

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,7 +31,7 @@ from orders.models import Order
 from orders.selectors import (
     order_get_for_portal,
     order_messages_for_client,
-    orders_for_portal,
+    orders_for_portal_page,
     user_is_coordinator,
 )
 from orders.services import (
@@ -43,7 +42,10 @@ from orders.services import (
     order_submit,
     order_update_draft,
 )
+from orders.views.order_rows import portal_rows
 from orders.views.timelines import timeline
+
+PORTAL_PAGE_SIZE = 25
 
 TYPE_DESCRIPTIONS = {
     OrderType.EMAIL_ONLY: "A new email account: name, username, groups and shared mailboxes.",
@@ -82,17 +84,17 @@ def _organization_for(request):
 @coordinator_only
 def portal_list(request):
     status = request.GET.get("status", "")
-    orders = orders_for_portal(user=request.user, status=status)
-    page = Paginator(orders, 25).get_page(request.GET.get("page"))
+    page = orders_for_portal_page(
+        user=request.user, status=status, params=request.GET, per_page=PORTAL_PAGE_SIZE
+    )
     return render(
         request,
         "orders/portal/list.html",
         {
             "page": page,
-            "orders": page.object_list,
+            "orders": portal_rows(page.rows),
             "status": status,
             "statuses": OrderStatus.choices,
-            "querystring": f"status={status}" if status else "",
         },
     )
 

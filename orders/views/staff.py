@@ -88,7 +88,7 @@ def _list_context(request, *, queues, queue_id=None, step: int = 0) -> dict:
     page = sel.staff_orders_list_page(
         user=request.user, filters=filters, params=request.GET, per_page=PAGE_SIZE
     )
-    querystring = sel.staff_orders_querystring(request.GET)
+    querystring = sel.filters_querystring(request.GET)
     counts = sel.staff_status_counts(user=request.user, queue_id=filters.queue_id)
     without_status = {
         k: v for k, v in request.GET.items() if k not in (*sel.PAGE_PARAMS, "status") and v

@@ -149,6 +149,7 @@ def test_list_page_query_count_is_fixed(coordinator_client, coordinator, django_
     for rows in (2, 30):
         for _ in range(rows):
             OrderFactory(organization=coordinator.organization, submitted_by=coordinator)
+        coordinator_client.get(url)  # the count is cached (dropped on audited writes)
         # the same number at 2 and 32 orders: no query per row
         with django_assert_num_queries(9):
             assert coordinator_client.get(url).status_code == 200
@@ -164,7 +165,8 @@ def test_detail_page_query_count_is_fixed(
     for rows in (1, 15):
         for _ in range(rows):
             OrderMessage.objects.create(order=order, kind="reply", body="x", author=coordinator)
-        with django_assert_num_queries(12):
+        # the visible organizations are read (and named by id) before the order
+        with django_assert_num_queries(13):
             assert coordinator_client.get(url).status_code == 200
 
 
