@@ -247,11 +247,31 @@ def staff_order_messages(*, order: Order) -> QuerySet[OrderMessage]:
 
 
 def staff_order_audits(*, order: Order) -> QuerySet[OrderAudit]:
-    return order.audits.select_related("actor").order_by("-created_at", "-id")
+    """The order's history, newest first: the columns the page prints (not the
+    edits' before/after JSON)."""
+    return (
+        order.audits.select_related("actor")
+        .only(
+            "order_id",
+            "created_at",
+            "note",
+            "from_status",
+            "to_status",
+            "actor_job",
+            "actor__full_name",
+            "actor__email",
+        )
+        .order_by("-created_at", "-id")
+    )
 
 
 def staff_order_emails(*, order: Order):
-    return emails_for_object(obj=order).defer("body_html", "attachments")
+    """Emails sent for the order, newest first: subject, status, recipients, time."""
+    return (
+        emails_for_object(obj=order)
+        .only("subject", "status", "to", "created_at")
+        .order_by("-created_at", "-id")
+    )
 
 
 def staff_order_appointments(*, order: Order) -> list:

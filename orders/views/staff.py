@@ -213,7 +213,7 @@ def staff_detail(request, number: int):
         ),
         "emails": timeline(
             request,
-            sel.staff_order_emails(order=order).order_by("-created_at", "-id"),
+            sel.staff_order_emails(order=order),
             page_url=page_url,
             param="emails",
             anchor="emails",
