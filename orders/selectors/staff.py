@@ -167,6 +167,23 @@ def staff_queue_get(*, user, queue_id: int) -> OrderQueue | None:
     )
 
 
+def queue_step_totals(*, queue_id: int) -> dict:
+    """Open orders of the queue by the position of the step each waits on (None: every
+    step finished); one grouped query, cached with the lists' totals."""
+    return cached_value(
+        ORDERS_COUNTS,
+        f"steps|{queue_id}",
+        lambda: {
+            row["waiting_position"]: row["n"]
+            for row in Order.objects.filter(queue_id=queue_id, status__in=WAITING_STATUSES)
+            .annotate(waiting_position=Subquery(_current_action().values("position")[:1]))
+            .order_by()
+            .values("waiting_position")
+            .annotate(n=Count("id"))
+        },
+    )
+
+
 def staff_step_counts(*, user, queue: OrderQueue) -> list[dict]:
     """Each step of ``queue`` with how many open orders wait on it (one query, plus
     one when the counts are not cached).
@@ -176,20 +193,7 @@ def staff_step_counts(*, user, queue: OrderQueue) -> list[dict]:
     """
     if not can_work_orders(user):
         return []
-    by_position = dict(
-        cached_value(
-            ORDERS_COUNTS,
-            f"steps|{queue.pk}",
-            lambda: {
-                row["waiting_position"]: row["n"]
-                for row in Order.objects.filter(queue=queue, status__in=WAITING_STATUSES)
-                .annotate(waiting_position=Subquery(_current_action().values("position")[:1]))
-                .order_by()
-                .values("waiting_position")
-                .annotate(n=Count("id"))
-            },
-        )
-    )
+    by_position = dict(queue_step_totals(queue_id=queue.pk))
     steps = [
         {"position": t.position, "name": t.name, "kind": t.get_kind_display(), "count": 0}
         for t in queue.action_templates.all()

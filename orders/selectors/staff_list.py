@@ -27,7 +27,7 @@ from orders.models import Order, OrderAction
 from orders.roles import can_work_orders
 
 from .paging import page_links, page_numbers, page_window
-from .staff import ORDERS_COUNTS, waiting_on_step
+from .staff import ORDERS_COUNTS, queue_step_totals, waiting_on_step
 
 # What each shown row needs, read as values (the joins are LEFT OUTER but for
 # the organization; only the shown rows are joined).
@@ -133,7 +133,16 @@ def staff_orders_list_page(
     pagination link) of the orders ``filters`` select: two queries, plus one for
     the count when it is not cached."""
     keys = staff_order_keys(user=user, filters=filters)
-    count = cached_value(ORDERS_COUNTS, filters.cache_key(), keys.count)
+    only_a_step = (
+        filters.step
+        and filters.queue_id
+        and not (filters.status or filters.search.strip() or filters.owner_id)
+    )
+    if only_a_step and can_work_orders(user):
+        # The queue page's step: its total is the step's count in the sidebar.
+        count = queue_step_totals(queue_id=filters.queue_id).get(filters.step, 0)
+    else:
+        count = cached_value(ORDERS_COUNTS, filters.cache_key(), keys.count)
     number, num_pages = page_numbers(params, count=count, per_page=per_page)
     window = page_window(keys, params=params, number=number, per_page=per_page)
     rows = list(

@@ -117,3 +117,37 @@ def test_next_and_previous_links_walk_every_order_once_under_a_filter(
     previous = re.search(r'href="(\?[^"]+)" rel="prev"', third).group(1).replace("&amp;", "&")
     assert "before=" in previous
     assert [row.number for row in client.get(url + previous).context["orders"]] == pages[1]
+
+
+def test_a_queue_steps_page_total_is_the_steps_count(client, technician, coordinator):
+    """The step filter's total comes from the sidebar's step counts: the same number."""
+    from orders.choices import ActionKind, ActionStatus, OrderStatus
+    from orders.models import OrderAction, OrderActionTemplate, OrderQueue
+
+    queue = OrderQueue.objects.create(name="Email desk", order_type=OrderType.EMAIL_ONLY)
+    for p in (1, 2, 3):
+        OrderActionTemplate.objects.create(
+            queue=queue, position=p, name=f"Step {p}", kind=ActionKind.MANUAL
+        )
+    for i in range(30):
+        order = OrderFactory(
+            organization=coordinator.organization, queue=queue, status=OrderStatus.IN_PROGRESS
+        )
+        done = 1 if i < 27 else 2  # 27 wait on step 2, 3 on step 3
+        OrderAction.objects.bulk_create(
+            OrderAction(
+                order=order,
+                position=p,
+                name=f"Step {p}",
+                kind=ActionKind.MANUAL,
+                status=ActionStatus.DONE if p <= done else ActionStatus.PENDING,
+            )
+            for p in (1, 2, 3)
+        )
+    client.force_login(technician)
+    url = reverse("orders:staff_queue", args=[queue.pk])
+    two = client.get(url, {"step": 2})
+    assert "Page 1 of 2 · 27 in all" in two.content.decode()
+    three = client.get(url, {"step": 3})
+    assert len(three.context["orders"]) == 3
+    assert [s["count"] for s in three.context["steps"]] == [0, 27, 3]
