@@ -44,9 +44,13 @@ def page_numbers(params, *, count: int, per_page: int) -> tuple[int, int]:
     return min(max(number, 1), num_pages), num_pages
 
 
-def page_window(keys: QuerySet, *, params, number: int, per_page: int) -> QuerySet:
+def page_window(
+    keys: QuerySet, *, params, number: int, per_page: int, count: int | None = None
+) -> QuerySet:
     """The keys of page ``number`` of ``keys`` (sorted newest first), from the
-    link's cursor when it carries one."""
+    link's cursor when it carries one. A page typed by number past the middle is
+    read from the oldest end (a backward scan of the same index skips fewer rows)
+    when ``count`` (the list's total) is given."""
     after, before = _parse_cursor(params.get("after")), _parse_cursor(params.get("before"))
     if number == 1:
         return keys[:per_page]
@@ -58,6 +62,9 @@ def page_window(keys: QuerySet, *, params, number: int, per_page: int) -> QueryS
         newer = keys.filter(Q(created_at__gt=stamp) | Q(created_at=stamp, pk__gt=pk))
         return newer.order_by("created_at", "id")[:per_page]
     bottom = (number - 1) * per_page
+    if count is not None and bottom > count // 2:
+        from_end = max(count - bottom - per_page, 0)
+        return keys.reverse()[from_end : from_end + min(per_page, count - bottom)]
     return keys[bottom : bottom + per_page]
 
 

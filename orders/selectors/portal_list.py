@@ -59,7 +59,7 @@ def orders_for_portal_page(*, user, status: str, params, per_page: int) -> Porta
     keys = orders_for_portal(user=user, status=status).select_related(None).only("pk")
     count = _count(keys)
     number, num_pages = page_numbers(params, count=count, per_page=per_page)
-    window = page_window(keys, params=params, number=number, per_page=per_page)
+    window = page_window(keys, params=params, number=number, per_page=per_page, count=count)
     rows = list(
         Order.objects.filter(pk__in=window.values("pk"))
         .order_by("-created_at", "-id")

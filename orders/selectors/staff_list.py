@@ -144,7 +144,7 @@ def staff_orders_list_page(
     else:
         count = cached_value(ORDERS_COUNTS, filters.cache_key(), keys.count)
     number, num_pages = page_numbers(params, count=count, per_page=per_page)
-    window = page_window(keys, params=params, number=number, per_page=per_page)
+    window = page_window(keys, params=params, number=number, per_page=per_page, count=count)
     rows = list(
         Order.objects.filter(pk__in=window.values("pk"))
         .order_by("-created_at", "-id")
