@@ -6,8 +6,8 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, QuerySet, Sum, Window
-from django.db.models.functions import Lead, TruncDate, TruncWeek
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate, TruncWeek
 from django.utils import timezone
 
 from accounts.models import SupportTeam
@@ -23,8 +23,8 @@ from .common import (
     WEEKS_SHOWN,
     S,
     _as_date,
-    _durations_by_group,
     _local_midnight,
+    _stays_by_group,
     _week_starts,
     business_days_ago,
     cached,
@@ -169,19 +169,17 @@ def refresh_installs_vs_capacity(
 def refresh_status_durations(*, filters: RefreshDashboardFilters) -> list[dict]:
     """Median and 90th percentile of days spent in each status (finished stays); one query.
 
-    A stay starts at the audit row entering a status and ends at the ticket's next one.
+    A stay runs from the transition entering a status to the ticket's next
+    transition (edits do not end it). Each transition row stores the stay it
+    ends (``RefreshTicketAudit.stay``, set by the transition runner, filled for
+    older rows by migration ``refresh.0009``), so this is a GROUP BY over the
+    ``(from_status, stay)`` index, not a window over every audit row.
     """
-    audits = RefreshTicketAudit.objects.order_by()
+    audits = RefreshTicketAudit.objects.order_by().filter(stay__isnull=False)
     if _is_filtered(filters):
         audits = audits.filter(ticket__in=_tickets(filters).values("pk"))
-    qs = audits.annotate(
-        left_at=Window(
-            Lead("created_at"),
-            partition_by=[F("ticket_id")],
-            order_by=[F("created_at").asc(), F("id").asc()],
-        )
-    ).values("to_status", "created_at", "left_at")
-    found = _durations_by_group(qs, group=("to_status",), start="created_at", end="left_at")
+    qs = audits.values("from_status", "stay")
+    found = _stays_by_group(qs, group=("from_status",), stay="stay")
     rows = []
     for status in S:
         stats = found.get((status.value,))

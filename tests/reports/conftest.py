@@ -64,8 +64,17 @@ def make_ticket(config, team):
             status_changed_at=changed or created,
             **fields,
         )
+        # As the transition runner stores them: each row after the first ends the
+        # stay the previous one began (from its status, for the time between them).
         RefreshTicketAudit.objects.bulk_create(
-            RefreshTicketAudit(ticket=ticket, to_status=to, created_at=at) for to, at in audits
+            RefreshTicketAudit(
+                ticket=ticket,
+                from_status=audits[i - 1][0] if i else "",
+                to_status=to,
+                created_at=at,
+                stay=at - audits[i - 1][1] if i else None,
+            )
+            for i, (to, at) in enumerate(audits)
         )
         return ticket
 

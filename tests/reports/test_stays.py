@@ -1,0 +1,98 @@
+"""The stay each transition row stores (``RefreshTicketAudit.stay``): set by the
+transition runner, filled by migration ``refresh.0009`` for older rows, never
+changed by an edit, and what the refresh dashboard's days per status rank."""
+
+import datetime as dt
+import importlib
+
+import pytest
+import time_machine
+from django.db import connection
+from django.utils import timezone
+
+from refresh.choices import TicketStatus
+from refresh.models import RefreshTicketAudit
+from refresh.services import (
+    ticket_admin_update,
+    ticket_cancel,
+    ticket_create,
+    ticket_hold,
+    ticket_resume,
+    ticket_send_invite,
+)
+from reports import selectors
+from reports.selectors import RefreshDashboardFilters
+from tests.refresh.factories import SystemFactory
+
+S = TicketStatus
+DAY = dt.timedelta(days=1)
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def walked(config, refresh_admin):
+    """A ticket created at t0, invited a day later, held two days after that, edited
+    in the admin while held, resumed three days after the hold, cancelled a day later."""
+    t0 = timezone.now().replace(microsecond=0) - dt.timedelta(days=30)
+    with time_machine.travel(t0, tick=False):
+        ticket = ticket_create(system=SystemFactory(), config=config)
+    with time_machine.travel(t0 + DAY, tick=False):
+        ticket_send_invite(ticket=ticket)
+    with time_machine.travel(t0 + 3 * DAY, tick=False):
+        ticket_hold(ticket=ticket, actor=refresh_admin)
+    with time_machine.travel(t0 + 4 * DAY, tick=False):
+        ticket_admin_update(ticket=ticket, actor=refresh_admin, data={"location_room": "B12"})
+    with time_machine.travel(t0 + 6 * DAY, tick=False):
+        ticket_resume(ticket=ticket, actor=refresh_admin)
+    with time_machine.travel(t0 + 7 * DAY, tick=False):
+        ticket_cancel(ticket=ticket, actor=refresh_admin)
+    return ticket
+
+
+def _rows(ticket):
+    return list(
+        RefreshTicketAudit.objects.filter(ticket=ticket)
+        .order_by("created_at", "id")
+        .values_list("transition", "from_status", "stay")
+    )
+
+
+def test_each_transition_stores_the_stay_it_ends_and_edits_store_none(walked):
+    assert _rows(walked) == [
+        ("create", "", None),
+        ("send_invite", S.PENDING_INVITE, DAY),
+        ("hold", S.PENDING_CUSTOMER, 2 * DAY),
+        ("admin_edited", S.ON_HOLD, None),  # an edit ends no stay ...
+        ("resume", S.ON_HOLD, 3 * DAY),  # ... so the hold lasted three days
+        ("cancel", S.PENDING_CUSTOMER, DAY),
+    ]
+
+
+def test_days_per_status_rank_the_stored_stays(walked):
+    rows = {
+        r["status"]: r
+        for r in selectors.refresh_status_durations(filters=RefreshDashboardFilters())
+    }
+    assert rows[S.PENDING_INVITE]["median"] == pytest.approx(1.0)
+    assert rows[S.PENDING_CUSTOMER]["count"] == 2  # before the hold and after it
+    assert rows[S.PENDING_CUSTOMER]["median"] == pytest.approx(1.5)
+    assert rows[S.PENDING_CUSTOMER]["p90"] == pytest.approx(1.9)
+    assert rows[S.ON_HOLD]["median"] == pytest.approx(3.0)
+    assert S.CANCELLED not in rows  # a final status is never left
+
+
+def test_the_migration_fills_the_stays_the_runner_stores(walked, make_ticket):
+    """Migration 0009's UPDATE (a window over each ticket's non-edit rows) gives
+    exactly what the transition runner stores, edits skipped."""
+    migration = importlib.import_module("refresh.migrations.0009_audit_stay_per_status")
+    t0 = timezone.now() - dt.timedelta(days=10)
+    other = make_ticket(
+        S.PENDING_CUSTOMER, audits=[(S.PENDING_INVITE, t0), (S.PENDING_CUSTOMER, t0 + 2 * DAY)]
+    )
+    expected = _rows(walked), _rows(other)
+    dashboard = selectors.refresh_status_durations(filters=RefreshDashboardFilters())
+    RefreshTicketAudit.objects.update(stay=None)
+    with connection.schema_editor(atomic=False) as editor:
+        migration.fill_stays(None, editor)
+    assert (_rows(walked), _rows(other)) == expected
+    assert selectors.refresh_status_durations(filters=RefreshDashboardFilters()) == dashboard
