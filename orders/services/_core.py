@@ -18,7 +18,7 @@ from django_fsm import can_proceed, has_transition_perm
 from common.effects import enqueue_on_commit
 from common.pagination import counts_changed
 from common.services import model_update
-from orders.choices import OrderStatus
+from orders.choices import ActionStatus, OrderStatus
 from orders.exceptions import OrderPermissionDenied, OrderTransitionNotAllowed
 from orders.models import Order, OrderAction, OrderAudit, OrderNumberCounter
 
@@ -87,10 +87,25 @@ def action_waiting_since(*, action: OrderAction, order: Order) -> Case:
     )
 
 
+def action_finished_fields(*, action: OrderAction, order: Order) -> list[str]:
+    """Set what the UPDATE finishing ``action`` stores for the order desk dashboard
+    and return those fields: when it began waiting (``action_waiting_since``) and,
+    for a step done (``processed_at`` set), how long it took and the order's queue.
+    """
+    began = action_waiting_since(action=action, order=order)
+    action.waiting_since = began
+    if action.status != ActionStatus.DONE:
+        return ["waiting_since"]
+    action.duration = Value(action.processed_at, output_field=models.DateTimeField()) - began
+    action.done_queue_id = order.queue_id
+    return ["waiting_since", "duration", "done_queue"]
+
+
 def action_saved_with_waiting_since(action: OrderAction) -> None:
-    """After a save that wrote ``action_waiting_since``: drop the expression from
-    the instance, so reading the field loads the stored value."""
+    """After a save that wrote ``action_finished_fields``: drop the expressions from
+    the instance, so reading the fields loads the stored values."""
     action.__dict__.pop("waiting_since", None)
+    action.__dict__.pop("duration", None)
 
 
 def order_lock(*, order_id: int) -> Order:

@@ -23,8 +23,8 @@ from .common import (
     WEEKS_SHOWN,
     S,
     _as_date,
+    _durations_by_group,
     _local_midnight,
-    _stays_by_group,
     _week_starts,
     business_days_ago,
     cached,
@@ -179,7 +179,7 @@ def refresh_status_durations(*, filters: RefreshDashboardFilters) -> list[dict]:
     if _is_filtered(filters):
         audits = audits.filter(ticket__in=_tickets(filters).values("pk"))
     qs = audits.values("from_status", "stay")
-    found = _stays_by_group(qs, group=("from_status",), stay="stay")
+    found = _durations_by_group(qs, group=("from_status",), duration="stay")
     rows = []
     for status in S:
         stats = found.get((status.value,))

@@ -100,7 +100,8 @@ def make_order(queue):
             **fields,
         )
         # As the services store it: each finished step waited from the previous
-        # step's processing (the order's submission for the first).
+        # step's processing (the order's submission for the first); a step done
+        # keeps how long that took and its order's queue.
         waited = [order.submitted_at] + [at for _, at in steps]
         OrderAction.objects.bulk_create(
             OrderAction(
@@ -111,6 +112,8 @@ def make_order(queue):
                 status=step_status,
                 processed_at=at,
                 waiting_since=waited[i - 1] if at is not None else None,
+                duration=at - waited[i - 1] if step_status == ActionStatus.DONE else None,
+                done_queue=order.queue if step_status == ActionStatus.DONE else None,
             )
             for i, (step_status, at) in enumerate(steps, start=1)
         )

@@ -1,6 +1,11 @@
-"""The stay each transition row stores (``RefreshTicketAudit.stay``): set by the
-transition runner, filled by migration ``refresh.0009`` for older rows, never
-changed by an edit, and what the refresh dashboard's days per status rank."""
+"""Durations the dashboards rank, stored as things happen:
+
+* the stay each ticket transition row ends (``RefreshTicketAudit.stay``): set by
+  the transition runner, filled by migration ``refresh.0009``, never by an edit;
+* the time each order step took and its queue (``OrderAction.duration``,
+  ``done_queue``): set in the UPDATE that finishes the step, filled by
+  migration ``orders.0010``, not for skipped steps.
+"""
 
 import datetime as dt
 import importlib
@@ -10,6 +15,10 @@ import time_machine
 from django.db import connection
 from django.utils import timezone
 
+from accounts.roles import Role
+from orders.choices import ActionStatus, OrderStatus
+from orders.models import OrderAction
+from orders.services import order_action_process, order_action_skip
 from refresh.choices import TicketStatus
 from refresh.models import RefreshTicketAudit
 from refresh.services import (
@@ -96,3 +105,67 @@ def test_the_migration_fills_the_stays_the_runner_stores(walked, make_ticket):
         migration.fill_stays(None, editor)
     assert (_rows(walked), _rows(other)) == expected
     assert selectors.refresh_status_durations(filters=RefreshDashboardFilters()) == dashboard
+
+
+@pytest.fixture
+def worked(make_order, make_user, queue):
+    """An order submitted at t0: step 1 done a day later, step 2 skipped two days
+    after that, step 3 done a day after the skip."""
+    technician = make_user(Role.ORDERS_TECHNICIAN)
+    t0 = timezone.now().replace(microsecond=0) - dt.timedelta(days=30)
+    order = make_order(
+        OrderStatus.SUBMITTED, submitted=t0, steps=[(ActionStatus.PENDING, None)] * 4
+    )
+    steps = list(order.actions.order_by("position"))
+    with time_machine.travel(t0 + DAY, tick=False):
+        order_action_process(action=steps[0], actor=technician)
+    with time_machine.travel(t0 + 3 * DAY, tick=False):
+        order_action_skip(action=steps[1], actor=technician, note="Not needed.")
+    with time_machine.travel(t0 + 4 * DAY, tick=False):
+        done = order_action_process(action=steps[2], actor=technician)
+    assert done.duration == DAY  # read back from the database, not the expression
+    return order
+
+
+def _steps(order):
+    return list(
+        OrderAction.objects.filter(order=order)
+        .order_by("position")
+        .values_list("status", "duration", "done_queue__name")
+    )
+
+
+def test_a_step_done_stores_its_time_and_queue_and_a_skipped_one_neither(worked):
+    assert _steps(worked) == [
+        (ActionStatus.DONE, DAY, "Email desk"),
+        (ActionStatus.SKIPPED, None, None),  # skipped steps are not counted ...
+        (ActionStatus.DONE, DAY, "Email desk"),  # ... but the next one waits from them
+        (ActionStatus.PENDING, None, None),
+    ]
+    rows = {r["position"]: r for r in selectors.orders_action_times()}
+    assert sorted(rows) == [1, 3]
+    assert rows[1]["queue"] == "Email desk"
+    assert rows[1]["median"] == pytest.approx(1.0)
+
+
+def test_the_migration_fills_step_times_as_the_services_store_them(worked, make_order):
+    """Migration 0010's UPDATE gives the services' values: done steps only, each
+    from its ``waiting_since`` (migration 0009) to its processing, in its order's queue."""
+    migration = importlib.import_module("orders.migrations.0010_action_duration_and_done_queue")
+    t0 = timezone.now() - dt.timedelta(days=10)
+    other = make_order(
+        OrderStatus.COMPLETED,
+        submitted=t0,
+        steps=[(ActionStatus.DONE, t0 + 2 * DAY), (ActionStatus.DONE, t0 + 5 * DAY)],
+    )
+    expected = _steps(worked), _steps(other)
+    assert expected[1] == [(ActionStatus.DONE, 2 * DAY, "Email desk")] + [
+        (ActionStatus.DONE, 3 * DAY, "Email desk")
+    ]
+    dashboard = selectors.orders_action_times()
+    OrderAction.objects.update(duration=None, done_queue=None)
+    assert selectors.orders_action_times() == []
+    with connection.schema_editor(atomic=False) as editor:
+        migration.fill_durations(None, editor)
+    assert (_steps(worked), _steps(other)) == expected
+    assert selectors.orders_action_times() == dashboard
