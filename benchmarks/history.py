@@ -130,7 +130,7 @@ def _rows(ticket: tuple, rng: random.Random) -> tuple[list[RefreshTicketAudit], 
                 from_status=path[i - 1] if i else "",
                 to_status=to_status,
                 created_at=at,
-                stay=at - times[i - 1] if i else None,
+                stay_seconds=(at - times[i - 1]).total_seconds() if i else None,
             )
         )
     return rows, times[0]

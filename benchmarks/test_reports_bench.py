@@ -93,7 +93,7 @@ def _seed():
                     processed_at=began + took,
                     # what the services store on a step done (see orders_action_times)
                     waiting_since=began,
-                    duration=took,
+                    duration_seconds=took.total_seconds(),
                     done_queue_id=order.queue_id,
                 )
             )

@@ -5,16 +5,16 @@ from django.db import migrations, models
 # processing) and its order's queue, as the services now store them.
 FILL_POSTGRESQL = """
 UPDATE orders_orderaction a
-SET duration = a.processed_at - a.waiting_since, done_queue_id = o.queue_id
+SET duration_seconds = EXTRACT(EPOCH FROM a.processed_at - a.waiting_since),
+    done_queue_id = o.queue_id
 FROM orders_order o
 WHERE o.id = a.order_id AND a.status = 'done'
   AND a.processed_at IS NOT NULL AND a.waiting_since IS NOT NULL
 """
-# SQLite keeps a duration as microseconds (3.33+: UPDATE ... FROM).
+# SQLite (3.33+: UPDATE ... FROM) keeps times as text: julianday() reads them.
 FILL_SQLITE = """
 UPDATE orders_orderaction
-SET duration = CAST(ROUND(
-        (julianday(processed_at) - julianday(waiting_since)) * 86400000000) AS INTEGER),
+SET duration_seconds = (julianday(processed_at) - julianday(waiting_since)) * 86400.0,
     done_queue_id = o.queue_id
 FROM orders_order o
 WHERE o.id = orders_orderaction.order_id AND orders_orderaction.status = 'done'
@@ -49,11 +49,12 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name="orderaction",
-            name="duration",
-            field=models.DurationField(
+            name="duration_seconds",
+            field=models.FloatField(
                 blank=True,
-                help_text="How long this step took: from waiting_since to processed_at. Set "
-                "when the step is done (empty for skipped and unfinished steps).",
+                help_text="How long (seconds) this step took: from waiting_since to "
+                "processed_at. Set when the step is done (empty for skipped and unfinished "
+                "steps).",
                 null=True,
             ),
         ),
@@ -62,8 +63,8 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="orderaction",
             index=models.Index(
-                condition=models.Q(("duration__isnull", False)),
-                fields=["done_queue", "position", "name", "duration"],
+                condition=models.Q(("duration_seconds__isnull", False)),
+                fields=["done_queue", "position", "name", "duration_seconds"],
                 name="orders_action_duration_idx",
             ),
         ),

@@ -239,11 +239,12 @@ class OrderAction(models.Model):
         "order's submission for the first. Set when the step is finished; the order desk "
         "dashboard's step times run from it to processed_at.",
     )
-    duration = models.DurationField(
+    # Seconds, a float: PostgreSQL sorts it by value for the percentiles.
+    duration_seconds = models.FloatField(
         null=True,
         blank=True,
-        help_text="How long this step took: from waiting_since to processed_at. Set when the "
-        "step is done (empty for skipped and unfinished steps).",
+        help_text="How long (seconds) this step took: from waiting_since to processed_at. Set "
+        "when the step is done (empty for skipped and unfinished steps).",
     )
     done_queue = models.ForeignKey(
         OrderQueue,
@@ -289,8 +290,8 @@ class OrderAction(models.Model):
             models.Index(fields=["status", "kind"], name="orders_action_status_idx"),
             # The dashboard's time per step: an index-only scan, already grouped.
             models.Index(
-                fields=["done_queue", "position", "name", "duration"],
-                condition=models.Q(duration__isnull=False),
+                fields=["done_queue", "position", "name", "duration_seconds"],
+                condition=models.Q(duration_seconds__isnull=False),
                 name="orders_action_duration_idx",
             ),
         ]

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from django.db import models, transaction
-from django.db.models import Case, Exists, Subquery, Value, When
+from django.db.models import Case, Exists, Func, Subquery, Value, When
 from django.utils import timezone
 from django_fsm import can_proceed, has_transition_perm
 
@@ -87,6 +87,36 @@ def action_waiting_since(*, action: OrderAction, order: Order) -> Case:
     )
 
 
+class _SecondsBetween(Func):
+    """Seconds from the datetime expression ``start`` to the datetime ``end`` (a float)."""
+
+    output_field = models.FloatField()
+
+    def __init__(self, start, end):
+        super().__init__(Value(end, output_field=models.DateTimeField()), start)
+
+    def as_sql(self, compiler, connection, **extra):
+        return self.as_sqlite(compiler, connection, **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(
+            compiler,
+            connection,
+            template="((julianday(%(expressions)s)) * 86400.0)",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return super().as_sql(
+            compiler,
+            connection,
+            template="EXTRACT(EPOCH FROM (%(expressions)s))::double precision",
+            arg_joiner=" - ",
+            **extra,
+        )
+
+
 def action_finished_fields(*, action: OrderAction, order: Order) -> list[str]:
     """Set what the UPDATE finishing ``action`` stores for the order desk dashboard
     and return those fields: when it began waiting (``action_waiting_since``) and,
@@ -96,16 +126,16 @@ def action_finished_fields(*, action: OrderAction, order: Order) -> list[str]:
     action.waiting_since = began
     if action.status != ActionStatus.DONE:
         return ["waiting_since"]
-    action.duration = Value(action.processed_at, output_field=models.DateTimeField()) - began
+    action.duration_seconds = _SecondsBetween(began, action.processed_at)
     action.done_queue_id = order.queue_id
-    return ["waiting_since", "duration", "done_queue"]
+    return ["waiting_since", "duration_seconds", "done_queue"]
 
 
 def action_saved_with_waiting_since(action: OrderAction) -> None:
     """After a save that wrote ``action_finished_fields``: drop the expressions from
     the instance, so reading the fields loads the stored values."""
     action.__dict__.pop("waiting_since", None)
-    action.__dict__.pop("duration", None)
+    action.__dict__.pop("duration_seconds", None)
 
 
 def order_lock(*, order_id: int) -> Order:

@@ -6,7 +6,7 @@ from django.db import migrations, models
 # One UPDATE with a window over each ticket's rows.
 FILL_POSTGRESQL = """
 UPDATE refresh_refreshticketaudit
-SET stay = w.created_at - w.previous
+SET stay_seconds = EXTRACT(EPOCH FROM w.created_at - w.previous)
 FROM (
     SELECT id, created_at,
            LAG(created_at) OVER (PARTITION BY ticket_id ORDER BY created_at, id) AS previous
@@ -15,10 +15,10 @@ FROM (
 ) w
 WHERE w.id = refresh_refreshticketaudit.id AND w.previous IS NOT NULL
 """
-# SQLite keeps a duration as microseconds (3.33+: UPDATE ... FROM).
+# SQLite (3.33+: UPDATE ... FROM) keeps times as text: julianday() reads them.
 FILL_SQLITE = """
 UPDATE refresh_refreshticketaudit
-SET stay = CAST(ROUND((julianday(w.created_at) - julianday(w.previous)) * 86400000000) AS INTEGER)
+SET stay_seconds = (julianday(w.created_at) - julianday(w.previous)) * 86400.0
 FROM (
     SELECT id, created_at,
            LAG(created_at) OVER (PARTITION BY ticket_id ORDER BY created_at, id) AS previous
@@ -42,12 +42,12 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name="refreshticketaudit",
-            name="stay",
-            field=models.DurationField(
+            name="stay_seconds",
+            field=models.FloatField(
                 blank=True,
-                help_text="How long the ticket had been in from_status when this transition "
-                "took it out: from the previous transition to this one. Empty on a ticket's "
-                "first row and on edits. The refresh dashboard's days per status are "
+                help_text="How long (seconds) the ticket had been in from_status when this "
+                "transition took it out: from the previous transition to this one. Empty on a "
+                "ticket's first row and on edits. The refresh dashboard's days per status are "
                 "percentiles of it.",
                 null=True,
             ),
@@ -57,15 +57,17 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="refreshticketaudit",
             index=models.Index(
-                condition=models.Q(("stay__isnull", False)),
-                fields=["from_status", "stay"],
+                condition=models.Q(("stay_seconds__isnull", False)),
+                fields=["from_status", "stay_seconds"],
                 name="refresh_audit_stay_idx",
             ),
         ),
         migrations.AddIndex(
             model_name="refreshticketaudit",
             index=models.Index(
-                fields=["to_status", "created_at"], name="refresh_audit_to_status_idx"
+                fields=["to_status", "created_at"],
+                include=["ticket"],
+                name="refresh_audit_to_status_idx",
             ),
         ),
     ]

@@ -27,12 +27,14 @@ class RefreshTicketAudit(AuditBase):
     )
     from_status = models.CharField(max_length=40, choices=S.choices, blank=True)
     to_status = models.CharField(max_length=40, choices=S.choices)
-    stay = models.DurationField(
+    # Seconds, a float: PostgreSQL sorts it by value (an interval is copied and
+    # compared through a function), which halves the percentiles' cost.
+    stay_seconds = models.FloatField(
         null=True,
         blank=True,
-        help_text="How long the ticket had been in from_status when this transition took it "
-        "out: from the previous transition to this one. Empty on a ticket's first row and on "
-        "edits. The refresh dashboard's days per status are percentiles of it.",
+        help_text="How long (seconds) the ticket had been in from_status when this transition "
+        "took it out: from the previous transition to this one. Empty on a ticket's first row "
+        "and on edits. The refresh dashboard's days per status are percentiles of it.",
     )
 
     subject_field = "ticket"
@@ -42,12 +44,17 @@ class RefreshTicketAudit(AuditBase):
             models.Index(fields=["ticket", "created_at"], name="refresh_audit_ticket_idx"),
             # The dashboard's days per status: an index-only scan, already grouped.
             models.Index(
-                fields=["from_status", "stay"],
-                condition=Q(stay__isnull=False),
+                fields=["from_status", "stay_seconds"],
+                condition=Q(stay_seconds__isnull=False),
                 name="refresh_audit_stay_idx",
             ),
             # Installs per week: the rows entering a status in a period.
-            models.Index(fields=["to_status", "created_at"], name="refresh_audit_to_status_idx"),
+            # (with the ticket: read from the index alone)
+            models.Index(
+                fields=["to_status", "created_at"],
+                include=["ticket"],
+                name="refresh_audit_to_status_idx",
+            ),
         ]
 
 

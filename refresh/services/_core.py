@@ -142,10 +142,10 @@ def audit(
     actor_label: str = "",
     note: str = "",
     at=None,
-    stay=None,
+    stay_seconds: float | None = None,
 ) -> RefreshTicketAudit:
-    """The audit row of a transition made ``at`` (default now); ``stay`` is how long
-    the ticket had been in ``source`` (the refresh dashboard's days per status)."""
+    """The audit row of a transition made ``at`` (default now); ``stay_seconds`` is how
+    long the ticket had been in ``source`` (the refresh dashboard's days per status)."""
     user = actor_user(actor)
     return RefreshTicketAudit.objects.create(
         ticket=ticket,
@@ -155,7 +155,7 @@ def audit(
         from_status=source,
         to_status=target,
         note=note,
-        stay=stay,
+        stay_seconds=stay_seconds,
         **({"created_at": at} if at is not None else {}),
     )
 
@@ -214,7 +214,7 @@ def run_transition(
         # The row is dated as the status change, so the stay it ends is exactly
         # the time between two transition rows (what migration 0009 fills in).
         at=now,
-        stay=now - entered if entered else None,
+        stay_seconds=(now - entered).total_seconds() if entered else None,
     )
     schedule_effects(
         ticket_id=current.pk, source=source, target=current.status, reason=effect_reason

@@ -35,9 +35,9 @@ def percentile(values: list[float], p: float) -> float | None:
 def _durations_by_group(
     qs: QuerySet, *, group: tuple[str, ...], duration: str
 ) -> dict[tuple, dict]:
-    """Median, 90th percentile (in days) and count of the stored ``duration`` per
-    ``group``, over a ``values(*group, duration)`` queryset of rows that have one.
-    One query.
+    """Median, 90th percentile (in days) and count of the stored ``duration`` (in
+    seconds) per ``group``, over a ``values(*group, duration)`` queryset of rows that
+    have one. One query.
 
     With an index on ``(*group, duration)`` PostgreSQL reads it in order (index
     only) and each group's percentiles sort rows that are already sorted.
@@ -55,14 +55,14 @@ def _durations_by_group(
             cursor.execute(query, params)
             for *key, p50, p90, n in cursor.fetchall():
                 result[tuple(key)] = {
-                    "median": p50.total_seconds() / 86400.0,
-                    "p90": p90.total_seconds() / 86400.0,
+                    "median": p50 / 86400.0,
+                    "p90": p90 / 86400.0,
                     "count": n,
                 }
         return result
     spans: dict[tuple, list[float]] = defaultdict(list)
     for row in qs:
-        spans[tuple(row[name] for name in group)].append(row[duration].total_seconds() / 86400.0)
+        spans[tuple(row[name] for name in group)].append(row[duration] / 86400.0)
     for key, values in spans.items():
         result[key] = {
             "median": percentile(values, 0.5),

@@ -106,17 +106,17 @@ def orders_action_times(
     A step's time runs from when it began waiting (the previous step's
     processing, or the order's submission for the first) to its own processing.
     Skipped steps are not counted. Each step done stores that time and its
-    order's queue (``OrderAction.duration`` and ``done_queue``, set in the UPDATE
+    order's queue (``OrderAction.duration_seconds`` and ``done_queue``, set in the UPDATE
     that finishes it, filled for older steps by migration ``orders.0010``), so
     this reads one partial index in group order: no orders, no join, no sort.
     """
-    actions = OrderAction.objects.order_by().filter(duration__isnull=False)
+    actions = OrderAction.objects.order_by().filter(duration_seconds__isnull=False)
     if queue_id:
         actions = actions.filter(done_queue_id=queue_id)
     found = _durations_by_group(
-        actions.values("done_queue_id", "position", "name", "duration"),
+        actions.values("done_queue_id", "position", "name", "duration_seconds"),
         group=("done_queue_id", "position", "name"),
-        duration="duration",
+        duration="duration_seconds",
     )
     if queue_names is None:
         queue_names = dict(OrderQueue.objects.values_list("pk", "name"))

@@ -171,15 +171,15 @@ def refresh_status_durations(*, filters: RefreshDashboardFilters) -> list[dict]:
 
     A stay runs from the transition entering a status to the ticket's next
     transition (edits do not end it). Each transition row stores the stay it
-    ends (``RefreshTicketAudit.stay``, set by the transition runner, filled for
+    ends (``RefreshTicketAudit.stay_seconds``, set by the transition runner, filled for
     older rows by migration ``refresh.0009``), so this is a GROUP BY over the
-    ``(from_status, stay)`` index, not a window over every audit row.
+    ``(from_status, stay_seconds)`` index, not a window over every audit row.
     """
-    audits = RefreshTicketAudit.objects.order_by().filter(stay__isnull=False)
+    audits = RefreshTicketAudit.objects.order_by().filter(stay_seconds__isnull=False)
     if _is_filtered(filters):
         audits = audits.filter(ticket__in=_tickets(filters).values("pk"))
-    qs = audits.values("from_status", "stay")
-    found = _durations_by_group(qs, group=("from_status",), duration="stay")
+    qs = audits.values("from_status", "stay_seconds")
+    found = _durations_by_group(qs, group=("from_status",), duration="stay_seconds")
     rows = []
     for status in S:
         stats = found.get((status.value,))

@@ -72,7 +72,7 @@ def make_ticket(config, team):
                 from_status=audits[i - 1][0] if i else "",
                 to_status=to,
                 created_at=at,
-                stay=at - audits[i - 1][1] if i else None,
+                stay_seconds=(at - audits[i - 1][1]).total_seconds() if i else None,
             )
             for i, (to, at) in enumerate(audits)
         )
@@ -112,7 +112,9 @@ def make_order(queue):
                 status=step_status,
                 processed_at=at,
                 waiting_since=waited[i - 1] if at is not None else None,
-                duration=at - waited[i - 1] if step_status == ActionStatus.DONE else None,
+                duration_seconds=(at - waited[i - 1]).total_seconds()
+                if step_status == ActionStatus.DONE
+                else None,
                 done_queue=order.queue if step_status == ActionStatus.DONE else None,
             )
             for i, (step_status, at) in enumerate(steps, start=1)

@@ -1,8 +1,8 @@
 """Durations the dashboards rank, stored as things happen:
 
-* the stay each ticket transition row ends (``RefreshTicketAudit.stay``): set by
+* the stay each ticket transition row ends (``RefreshTicketAudit.stay_seconds``): set by
   the transition runner, filled by migration ``refresh.0009``, never by an edit;
-* the time each order step took and its queue (``OrderAction.duration``,
+* the time each order step took and its queue (``OrderAction.duration_seconds``,
   ``done_queue``): set in the UPDATE that finishes the step, filled by
   migration ``orders.0010``, not for skipped steps.
 """
@@ -35,7 +35,19 @@ from tests.refresh.factories import SystemFactory
 
 S = TicketStatus
 DAY = dt.timedelta(days=1)
+DAY_S = DAY.total_seconds()
 pytestmark = pytest.mark.django_db
+
+
+class _Editor:
+    """What a data migration's function uses of its schema editor (SQLite refuses a
+    real one inside the test's transaction)."""
+
+    connection = connection
+
+    def execute(self, sql):
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
 
 
 @pytest.fixture
@@ -62,18 +74,18 @@ def _rows(ticket):
     return list(
         RefreshTicketAudit.objects.filter(ticket=ticket)
         .order_by("created_at", "id")
-        .values_list("transition", "from_status", "stay")
+        .values_list("transition", "from_status", "stay_seconds")
     )
 
 
 def test_each_transition_stores_the_stay_it_ends_and_edits_store_none(walked):
     assert _rows(walked) == [
         ("create", "", None),
-        ("send_invite", S.PENDING_INVITE, DAY),
-        ("hold", S.PENDING_CUSTOMER, 2 * DAY),
+        ("send_invite", S.PENDING_INVITE, DAY_S),
+        ("hold", S.PENDING_CUSTOMER, 2 * DAY_S),
         ("admin_edited", S.ON_HOLD, None),  # an edit ends no stay ...
-        ("resume", S.ON_HOLD, 3 * DAY),  # ... so the hold lasted three days
-        ("cancel", S.PENDING_CUSTOMER, DAY),
+        ("resume", S.ON_HOLD, 3 * DAY_S),  # ... so the hold lasted three days
+        ("cancel", S.PENDING_CUSTOMER, DAY_S),
     ]
 
 
@@ -100,9 +112,8 @@ def test_the_migration_fills_the_stays_the_runner_stores(walked, make_ticket):
     )
     expected = _rows(walked), _rows(other)
     dashboard = selectors.refresh_status_durations(filters=RefreshDashboardFilters())
-    RefreshTicketAudit.objects.update(stay=None)
-    with connection.schema_editor(atomic=False) as editor:
-        migration.fill_stays(None, editor)
+    RefreshTicketAudit.objects.update(stay_seconds=None)
+    migration.fill_stays(None, _Editor())
     assert (_rows(walked), _rows(other)) == expected
     assert selectors.refresh_status_durations(filters=RefreshDashboardFilters()) == dashboard
 
@@ -123,7 +134,7 @@ def worked(make_order, make_user, queue):
         order_action_skip(action=steps[1], actor=technician, note="Not needed.")
     with time_machine.travel(t0 + 4 * DAY, tick=False):
         done = order_action_process(action=steps[2], actor=technician)
-    assert done.duration == DAY  # read back from the database, not the expression
+    assert done.duration_seconds == DAY_S  # read back from the database, not the expression
     return order
 
 
@@ -131,15 +142,15 @@ def _steps(order):
     return list(
         OrderAction.objects.filter(order=order)
         .order_by("position")
-        .values_list("status", "duration", "done_queue__name")
+        .values_list("status", "duration_seconds", "done_queue__name")
     )
 
 
 def test_a_step_done_stores_its_time_and_queue_and_a_skipped_one_neither(worked):
     assert _steps(worked) == [
-        (ActionStatus.DONE, DAY, "Email desk"),
+        (ActionStatus.DONE, DAY_S, "Email desk"),
         (ActionStatus.SKIPPED, None, None),  # skipped steps are not counted ...
-        (ActionStatus.DONE, DAY, "Email desk"),  # ... but the next one waits from them
+        (ActionStatus.DONE, DAY_S, "Email desk"),  # ... but the next one waits from them
         (ActionStatus.PENDING, None, None),
     ]
     rows = {r["position"]: r for r in selectors.orders_action_times()}
@@ -159,13 +170,12 @@ def test_the_migration_fills_step_times_as_the_services_store_them(worked, make_
         steps=[(ActionStatus.DONE, t0 + 2 * DAY), (ActionStatus.DONE, t0 + 5 * DAY)],
     )
     expected = _steps(worked), _steps(other)
-    assert expected[1] == [(ActionStatus.DONE, 2 * DAY, "Email desk")] + [
-        (ActionStatus.DONE, 3 * DAY, "Email desk")
+    assert expected[1] == [(ActionStatus.DONE, 2 * DAY_S, "Email desk")] + [
+        (ActionStatus.DONE, 3 * DAY_S, "Email desk")
     ]
     dashboard = selectors.orders_action_times()
-    OrderAction.objects.update(duration=None, done_queue=None)
+    OrderAction.objects.update(duration_seconds=None, done_queue=None)
     assert selectors.orders_action_times() == []
-    with connection.schema_editor(atomic=False) as editor:
-        migration.fill_durations(None, editor)
+    migration.fill_durations(None, _Editor())
     assert (_steps(worked), _steps(other)) == expected
     assert selectors.orders_action_times() == dashboard
