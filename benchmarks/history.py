@@ -17,8 +17,9 @@ written with ``COPY`` (``common.bulk.bulk_insert``):
   and the history starts earlier: the ticket's ``created_at`` is moved back
   to its first row, spreading the campaign over a few months.
 
-A complete on-site ticket gets 10 rows, a remote one 8; at the seeds' mix that
-is about 7 per ticket (700k rows for 100k tickets). For benchmarks only.
+A complete on-site ticket gets 9 or 10 rows (without or with approval), a
+remote one 7 or 8; at ``seed_scale``'s mix (one ticket in five open) that is
+7.6 per ticket, 760k rows for 100k tickets. For benchmarks only.
 """
 
 from __future__ import annotations
@@ -111,7 +112,7 @@ def _path(status: str, style: str, rng: random.Random) -> list[str]:
 
 def _rows(ticket: tuple, rng: random.Random) -> tuple[list[RefreshTicketAudit], dt.datetime]:
     """The ticket's audit rows, oldest first, and its new creation time."""
-    pk, status, style, changed = ticket
+    pk, status, style, changed, team = ticket
     path = _path(status, style, rng)
     # Walk back from the last change: each earlier status lasted its drawn stay.
     times = [changed]
@@ -131,6 +132,7 @@ def _rows(ticket: tuple, rng: random.Random) -> tuple[list[RefreshTicketAudit], 
                 to_status=to_status,
                 created_at=at,
                 stay_seconds=(at - times[i - 1]).total_seconds() if i else None,
+                support_team_id=team,
             )
         )
     return rows, times[0]
@@ -163,7 +165,9 @@ def ticket_history_seed(*, tickets=None, seed: int = 16) -> int:
     if tickets is None:
         tickets = RefreshTicket.objects.filter(audits__isnull=True)
     rng = random.Random(seed)
-    rows = tickets.order_by("pk").values_list("pk", "status", "style", "status_changed_at")
+    rows = tickets.order_by("pk").values_list(
+        "pk", "status", "style", "status_changed_at", "support_team_id"
+    )
     written, last_pk = 0, 0
     while True:
         batch = list(rows.filter(pk__gt=last_pk)[:BATCH])

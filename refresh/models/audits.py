@@ -37,6 +37,17 @@ class RefreshTicketAudit(AuditBase):
         "and on edits. The refresh dashboard's days per status are percentiles of it.",
     )
 
+    support_team = models.ForeignKey(
+        "accounts.SupportTeam",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,  # read through refresh_audit_to_status_idx
+        help_text="The ticket's support team at this transition (the refresh dashboard's "
+        "installs per team and week read it without the tickets). Empty on edits.",
+    )
+
     subject_field = "ticket"
 
     class Meta(AuditBase.Meta):
@@ -48,11 +59,11 @@ class RefreshTicketAudit(AuditBase):
                 condition=Q(stay_seconds__isnull=False),
                 name="refresh_audit_stay_idx",
             ),
-            # Installs per week: the rows entering a status in a period.
-            # (with the ticket: read from the index alone)
+            # Installs per week and team: the rows entering a status in a period,
+            # read from the index alone.
             models.Index(
                 fields=["to_status", "created_at"],
-                include=["ticket"],
+                include=["ticket", "support_team"],
                 name="refresh_audit_to_status_idx",
             ),
         ]

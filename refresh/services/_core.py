@@ -156,6 +156,7 @@ def audit(
         to_status=target,
         note=note,
         stay_seconds=stay_seconds,
+        support_team_id=ticket.support_team_id,
         **({"created_at": at} if at is not None else {}),
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate, TruncWeek
@@ -120,18 +120,24 @@ def refresh_installs_vs_capacity(
 ) -> tuple[list[dict], list[tuple[dt.date, int, int]]]:
     """Installs per week and team against the team's slot capacity that week; two queries.
 
-    Installs are the audit rows of transitions to ``installed`` (when it happened).
+    Installs are the audit rows of transitions to ``installed`` (when it happened),
+    per the team the row stores (the ticket's then): unfiltered, or by team, this
+    reads ``refresh_audit_to_status_idx`` alone, not the tickets.
     """
     starts = _week_starts(weeks)
     since = _local_midnight(starts[0])
     audits = RefreshTicketAudit.objects.filter(
-        _scope(filters, "ticket__"), to_status=S.INSTALLED, created_at__gte=since
+        _scope(replace(filters, team=None), "ticket__"),
+        to_status=S.INSTALLED,
+        created_at__gte=since,
     )
+    if filters.team:
+        audits = audits.filter(support_team_id=filters.team)
     installs = (
         audits.order_by()
         .annotate(week=TruncWeek("created_at"))
-        .values_list("week", "ticket__support_team__name")
-        .annotate(n=Count("id"))
+        .values_list("week", "support_team__name")
+        .annotate(n=Count("*"))
     )
     slots = slots_live().filter(start__gte=since).order_by()
     if filters.team:

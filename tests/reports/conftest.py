@@ -73,6 +73,7 @@ def make_ticket(config, team):
                 to_status=to,
                 created_at=at,
                 stay_seconds=(at - audits[i - 1][1]).total_seconds() if i else None,
+                support_team_id=ticket.support_team_id,
             )
             for i, (to, at) in enumerate(audits)
         )

@@ -74,18 +74,18 @@ def _rows(ticket):
     return list(
         RefreshTicketAudit.objects.filter(ticket=ticket)
         .order_by("created_at", "id")
-        .values_list("transition", "from_status", "stay_seconds")
+        .values_list("transition", "from_status", "stay_seconds", "support_team__name")
     )
 
 
 def test_each_transition_stores_the_stay_it_ends_and_edits_store_none(walked):
     assert _rows(walked) == [
-        ("create", "", None),
-        ("send_invite", S.PENDING_INVITE, DAY_S),
-        ("hold", S.PENDING_CUSTOMER, 2 * DAY_S),
-        ("admin_edited", S.ON_HOLD, None),  # an edit ends no stay ...
-        ("resume", S.ON_HOLD, 3 * DAY_S),  # ... so the hold lasted three days
-        ("cancel", S.PENDING_CUSTOMER, DAY_S),
+        ("create", "", None, "North team"),
+        ("send_invite", S.PENDING_INVITE, DAY_S, "North team"),
+        ("hold", S.PENDING_CUSTOMER, 2 * DAY_S, "North team"),
+        ("admin_edited", S.ON_HOLD, None, None),  # an edit ends no stay ...
+        ("resume", S.ON_HOLD, 3 * DAY_S, "North team"),  # ... so the hold lasted three days
+        ("cancel", S.PENDING_CUSTOMER, DAY_S, "North team"),
     ]
 
 
@@ -112,7 +112,7 @@ def test_the_migration_fills_the_stays_the_runner_stores(walked, make_ticket):
     )
     expected = _rows(walked), _rows(other)
     dashboard = selectors.refresh_status_durations(filters=RefreshDashboardFilters())
-    RefreshTicketAudit.objects.update(stay_seconds=None)
+    RefreshTicketAudit.objects.update(stay_seconds=None, support_team=None)
     migration.fill_stays(None, _Editor())
     assert (_rows(walked), _rows(other)) == expected
     assert selectors.refresh_status_durations(filters=RefreshDashboardFilters()) == dashboard
