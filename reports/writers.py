@@ -1,7 +1,7 @@
 """CSV and XLSX writers that never hold the whole table in memory.
 
-CSV streams line by line (``StreamingHttpResponse``); XLSX goes through
-openpyxl's write-only workbook into a temporary file that is then streamed.
+CSV streams line by line (``StreamingHttpResponse``); XLSX is written by
+``reports.xlsx`` (the sheet XML row by row into a streamed zip), and streams too.
 """
 
 from __future__ import annotations
@@ -12,9 +12,7 @@ import io
 import tempfile
 from collections.abc import Iterable, Iterator
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+from .xlsx import FORMULA_START, xlsx_chunks
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -27,13 +25,8 @@ class _Line:
         return value
 
 
-# A cell starting with one of these is a formula to a spreadsheet (CSV injection):
-# people type order names and email subjects, so such text gets a leading quote.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def safe_cell(value):
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
 
@@ -72,19 +65,16 @@ def csv_text(columns: Iterable[str], rows: Iterable[tuple]) -> str:
     return out.getvalue()
 
 
+def xlsx_stream(columns: Iterable[str], rows: Iterable[tuple], *, title: str) -> Iterator[bytes]:
+    """The workbook as chunks of bytes (text that would be a formula gets a leading
+    quote, as in the CSV: ``reports.xlsx`` does it per text cell)."""
+    return xlsx_chunks(columns, rows, title=title)
+
+
 def xlsx_file(columns: Iterable[str], rows: Iterable[tuple], *, title: str):
-    """A temporary file holding the workbook, positioned at its start."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    header = []
-    for name in columns:
-        cell = WriteOnlyCell(sheet, value=name)
-        cell.font = Font(bold=True)
-        header.append(cell)
-    sheet.append(header)
-    for row in rows:
-        sheet.append([safe_cell(value) for value in row])
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-    workbook.save(handle)
+    """A temporary file holding the workbook, positioned at its start (attachments)."""
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 - the caller closes it
+    for chunk in xlsx_stream(columns, rows, title=title):
+        handle.write(chunk)
     handle.seek(0)
     return handle

@@ -11,14 +11,14 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from django.db import models, transaction
-from django.db.models import Case, Exists, Subquery, Value, When
+from django.db.models import Case, Exists, Func, Subquery, Value, When
 from django.utils import timezone
 from django_fsm import can_proceed, has_transition_perm
 
 from common.effects import enqueue_on_commit
 from common.pagination import counts_changed
 from common.services import model_update
-from orders.choices import OrderStatus
+from orders.choices import ActionStatus, OrderStatus
 from orders.exceptions import OrderPermissionDenied, OrderTransitionNotAllowed
 from orders.models import Order, OrderAction, OrderAudit, OrderNumberCounter
 
@@ -87,10 +87,55 @@ def action_waiting_since(*, action: OrderAction, order: Order) -> Case:
     )
 
 
+class _SecondsBetween(Func):
+    """Seconds from the datetime expression ``start`` to the datetime ``end`` (a float)."""
+
+    output_field = models.FloatField()
+
+    def __init__(self, start, end):
+        super().__init__(Value(end, output_field=models.DateTimeField()), start)
+
+    def as_sql(self, compiler, connection, **extra):
+        return self.as_sqlite(compiler, connection, **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(
+            compiler,
+            connection,
+            template="((julianday(%(expressions)s)) * 86400.0)",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return super().as_sql(
+            compiler,
+            connection,
+            template="EXTRACT(EPOCH FROM (%(expressions)s))::double precision",
+            arg_joiner=" - ",
+            **extra,
+        )
+
+
+def action_finished_fields(*, action: OrderAction, order: Order) -> list[str]:
+    """Set what the UPDATE finishing ``action`` stores for the order desk dashboard
+    and return those fields: when it began waiting (``action_waiting_since``) and,
+    for a step done (``processed_at`` set), how long it took and the order's queue.
+    """
+    began = action_waiting_since(action=action, order=order)
+    action.waiting_since = began
+    if action.status != ActionStatus.DONE:
+        return ["waiting_since"]
+    action.duration_seconds = _SecondsBetween(began, action.processed_at)
+    action.done_queue_id = order.queue_id
+    return ["waiting_since", "duration_seconds", "done_queue"]
+
+
 def action_saved_with_waiting_since(action: OrderAction) -> None:
-    """After a save that wrote ``action_waiting_since``: drop the expression from
-    the instance, so reading the field loads the stored value."""
+    """After a save that wrote ``action_finished_fields``: drop the expressions from
+    the instance, so reading the fields loads the stored values."""
     action.__dict__.pop("waiting_since", None)
+    action.__dict__.pop("duration_seconds", None)
 
 
 def order_lock(*, order_id: int) -> Order:

@@ -23,8 +23,8 @@ from scheduling.selectors import booking_active_for
 from scheduling.services import booking_cancel
 
 from ._core import (
+    action_finished_fields,
     action_saved_with_waiting_since,
-    action_waiting_since,
     order_advance_schedule,
     order_audit_add,
     order_lock,
@@ -66,8 +66,8 @@ def _finish_action(*, action: OrderAction, actor, note: str, status: str) -> Ord
     action.note = note.strip()
     action.processed_by = actor
     action.processed_at = timezone.now()
-    action.waiting_since = action_waiting_since(action=action, order=order)
-    action.save(update_fields=["status", "note", "processed_by", "processed_at", "waiting_since"])
+    finished = action_finished_fields(action=action, order=order)
+    action.save(update_fields=["status", "note", "processed_by", "processed_at", *finished])
     action_saved_with_waiting_since(action)
     if order.status == OrderStatus.SUBMITTED:
         run_transition(order=order, action="start", actor=actor, check_permission=False)

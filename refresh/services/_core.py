@@ -141,7 +141,11 @@ def audit(
     actor=None,
     actor_label: str = "",
     note: str = "",
+    at=None,
+    stay_seconds: float | None = None,
 ) -> RefreshTicketAudit:
+    """The audit row of a transition made ``at`` (default now); ``stay_seconds`` is how
+    long the ticket had been in ``source`` (the refresh dashboard's days per status)."""
     user = actor_user(actor)
     return RefreshTicketAudit.objects.create(
         ticket=ticket,
@@ -151,6 +155,9 @@ def audit(
         from_status=source,
         to_status=target,
         note=note,
+        stay_seconds=stay_seconds,
+        support_team_id=ticket.support_team_id,
+        **({"created_at": at} if at is not None else {}),
     )
 
 
@@ -192,9 +199,9 @@ def run_transition(
     """
     current = ticket if locked else lock_ticket(ticket)
     check_transition(current, action, actor=actor if check_permission else None)
-    source = current.status
+    source, entered = current.status, current.status_changed_at
     getattr(current, action)(*args)
-    current.status_changed_at = timezone.now()
+    current.status_changed_at = now = timezone.now()
     fields = {"status", "status_changed_at", "updated_at", *ACTION_FIELDS[action], *extra_fields}
     current.save(update_fields=sorted(fields))
     audit(
@@ -205,6 +212,10 @@ def run_transition(
         actor=actor,
         actor_label=actor_label,
         note=note,
+        # The row is dated as the status change, so the stay it ends is exactly
+        # the time between two transition rows (what migration 0009 fills in).
+        at=now,
+        stay_seconds=(now - entered).total_seconds() if entered else None,
     )
     schedule_effects(
         ticket_id=current.pk, source=source, target=current.status, reason=effect_reason

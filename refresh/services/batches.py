@@ -154,6 +154,7 @@ def _create_many(
                 transition="create",
                 from_status="",
                 to_status=t.status,
+                support_team_id=t.support_team_id,
                 note=f"Batch {batch.name}" if batch else "Bulk creation",
                 created_at=now,
             )

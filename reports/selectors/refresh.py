@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from django.db.models import Count, F, Q, QuerySet, Sum, Window
-from django.db.models.functions import Lead, TruncDate, TruncWeek
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate, TruncWeek
 from django.utils import timezone
 
 from accounts.models import SupportTeam
@@ -120,18 +120,24 @@ def refresh_installs_vs_capacity(
 ) -> tuple[list[dict], list[tuple[dt.date, int, int]]]:
     """Installs per week and team against the team's slot capacity that week; two queries.
 
-    Installs are the audit rows of transitions to ``installed`` (when it happened).
+    Installs are the audit rows of transitions to ``installed`` (when it happened),
+    per the team the row stores (the ticket's then): unfiltered, or by team, this
+    reads ``refresh_audit_to_status_idx`` alone, not the tickets.
     """
     starts = _week_starts(weeks)
     since = _local_midnight(starts[0])
     audits = RefreshTicketAudit.objects.filter(
-        _scope(filters, "ticket__"), to_status=S.INSTALLED, created_at__gte=since
+        _scope(replace(filters, team=None), "ticket__"),
+        to_status=S.INSTALLED,
+        created_at__gte=since,
     )
+    if filters.team:
+        audits = audits.filter(support_team_id=filters.team)
     installs = (
         audits.order_by()
         .annotate(week=TruncWeek("created_at"))
-        .values_list("week", "ticket__support_team__name")
-        .annotate(n=Count("id"))
+        .values_list("week", "support_team__name")
+        .annotate(n=Count("*"))
     )
     slots = slots_live().filter(start__gte=since).order_by()
     if filters.team:
@@ -169,19 +175,17 @@ def refresh_installs_vs_capacity(
 def refresh_status_durations(*, filters: RefreshDashboardFilters) -> list[dict]:
     """Median and 90th percentile of days spent in each status (finished stays); one query.
 
-    A stay starts at the audit row entering a status and ends at the ticket's next one.
+    A stay runs from the transition entering a status to the ticket's next
+    transition (edits do not end it). Each transition row stores the stay it
+    ends (``RefreshTicketAudit.stay_seconds``, set by the transition runner, filled for
+    older rows by migration ``refresh.0009``), so this is a GROUP BY over the
+    ``(from_status, stay_seconds)`` index, not a window over every audit row.
     """
-    audits = RefreshTicketAudit.objects.order_by()
+    audits = RefreshTicketAudit.objects.order_by().filter(stay_seconds__isnull=False)
     if _is_filtered(filters):
         audits = audits.filter(ticket__in=_tickets(filters).values("pk"))
-    qs = audits.annotate(
-        left_at=Window(
-            Lead("created_at"),
-            partition_by=[F("ticket_id")],
-            order_by=[F("created_at").asc(), F("id").asc()],
-        )
-    ).values("to_status", "created_at", "left_at")
-    found = _durations_by_group(qs, group=("to_status",), start="created_at", end="left_at")
+    qs = audits.values("from_status", "stay_seconds")
+    found = _durations_by_group(qs, group=("from_status",), duration="stay_seconds")
     rows = []
     for status in S:
         stats = found.get((status.value,))

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from reports.exports import SPECS
-from reports.writers import CSV_TYPE, XLSX_TYPE, csv_lines, xlsx_file
+from reports.writers import CSV_TYPE, XLSX_TYPE, csv_lines, xlsx_stream
 
 
 @require_GET
@@ -26,10 +26,10 @@ def export(request, list_name: str, fmt: str):
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     filename = f"{list_name}-{stamp}.{fmt}"
     if fmt == "csv":
-        response = StreamingHttpResponse(
-            csv_lines(spec.columns, spec.rows(qs)), content_type=CSV_TYPE
-        )
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
-    handle = xlsx_file(spec.columns, spec.rows(qs), title=spec.title)
-    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
+        content, content_type = csv_lines(spec.columns, spec.rows(qs)), CSV_TYPE
+    else:
+        content = xlsx_stream(spec.columns, spec.rows(qs), title=spec.title)
+        content_type = XLSX_TYPE
+    response = StreamingHttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

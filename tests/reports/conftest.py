@@ -64,8 +64,18 @@ def make_ticket(config, team):
             status_changed_at=changed or created,
             **fields,
         )
+        # As the transition runner stores them: each row after the first ends the
+        # stay the previous one began (from its status, for the time between them).
         RefreshTicketAudit.objects.bulk_create(
-            RefreshTicketAudit(ticket=ticket, to_status=to, created_at=at) for to, at in audits
+            RefreshTicketAudit(
+                ticket=ticket,
+                from_status=audits[i - 1][0] if i else "",
+                to_status=to,
+                created_at=at,
+                stay_seconds=(at - audits[i - 1][1]).total_seconds() if i else None,
+                support_team_id=ticket.support_team_id,
+            )
+            for i, (to, at) in enumerate(audits)
         )
         return ticket
 
@@ -91,7 +101,8 @@ def make_order(queue):
             **fields,
         )
         # As the services store it: each finished step waited from the previous
-        # step's processing (the order's submission for the first).
+        # step's processing (the order's submission for the first); a step done
+        # keeps how long that took and its order's queue.
         waited = [order.submitted_at] + [at for _, at in steps]
         OrderAction.objects.bulk_create(
             OrderAction(
@@ -102,6 +113,10 @@ def make_order(queue):
                 status=step_status,
                 processed_at=at,
                 waiting_since=waited[i - 1] if at is not None else None,
+                duration_seconds=(at - waited[i - 1]).total_seconds()
+                if step_status == ActionStatus.DONE
+                else None,
+                done_queue=order.queue if step_status == ActionStatus.DONE else None,
             )
             for i, (step_status, at) in enumerate(steps, start=1)
         )

@@ -253,7 +253,6 @@ def test_planned_vs_actual_completion_per_type(make_order):
 
 
 def test_time_per_step_runs_from_the_previous_step(make_order):
-    from orders.models import Order
 
     t0 = days_ago(20)
     day = dt.timedelta(days=1)
@@ -265,7 +264,7 @@ def test_time_per_step_runs_from_the_previous_step(make_order):
         steps=[(ActionStatus.DONE, t0 + 3 * day), (ActionStatus.SKIPPED, t0 + 4 * day),
                (ActionStatus.PENDING, None)],
     )  # fmt: skip
-    rows = selectors.orders_action_times(orders=Order.objects.order_by())
+    rows = selectors.orders_action_times()
     by_step = {(r["queue"], r["position"]): r for r in rows}
     assert by_step[("Email desk", 1)]["median"] == pytest.approx(2.0)  # 1 and 3 days
     assert by_step[("Email desk", 1)]["count"] == 2
@@ -298,7 +297,7 @@ def test_the_migration_fills_waiting_since_as_the_services_store_it(make_order):
 
     from django.db import connection
 
-    from orders.models import Order, OrderAction
+    from orders.models import OrderAction
 
     fill = importlib.import_module("orders.migrations.0009_orderaction_waiting_since").FILL
     t0 = days_ago(20)
@@ -310,11 +309,11 @@ def test_the_migration_fills_waiting_since_as_the_services_store_it(make_order):
     )  # fmt: skip
     make_order(submitted=t0 + day, steps=[(ActionStatus.DONE, t0 + 2 * day)])
     expected = list(OrderAction.objects.order_by("pk").values_list("waiting_since", flat=True))
-    before = selectors.orders_action_times(orders=Order.objects.order_by())
+    before = selectors.orders_action_times()
     OrderAction.objects.update(waiting_since=None)
     with connection.cursor() as cursor:
         cursor.execute(fill)
     filled = list(OrderAction.objects.order_by("pk").values_list("waiting_since", flat=True))
     assert filled == expected
     assert filled == [t0, t0 + 3 * day, t0 + 4 * day, None, t0 + day]
-    assert selectors.orders_action_times(orders=Order.objects.order_by()) == before
+    assert selectors.orders_action_times() == before

@@ -10,8 +10,8 @@ from orders.choices import ActionKind, ActionStatus, OrderStatus
 from orders.models import Order, OrderAction
 
 from .._core import (
+    action_finished_fields,
     action_saved_with_waiting_since,
-    action_waiting_since,
     order_audit_add,
     order_lock,
 )
@@ -48,7 +48,7 @@ def _record(
             action.note = (result or {}).get("skipped", "")
             action.last_error = ""
             action.processed_at = now
-            action.waiting_since = action_waiting_since(action=action, order=order)
+            finished = action_finished_fields(action=action, order=order)
             action.save(
                 update_fields=[
                     "status",
@@ -56,8 +56,8 @@ def _record(
                     "note",
                     "last_error",
                     "processed_at",
-                    "waiting_since",
                     "lease_until",
+                    *finished,
                 ]
             )
             action_saved_with_waiting_since(action)

@@ -205,6 +205,7 @@ def ticket_create(
         action="create",
         actor=actor,
         actor_label="" if actor_user(actor) else "created",
+        at=ticket.status_changed_at,
     )
     schedule_effects(
         ticket_id=ticket.pk,
