@@ -162,7 +162,7 @@ def test_a_step_done_stores_its_time_and_queue_and_a_skipped_one_neither(worked)
 def test_the_migration_fills_step_times_as_the_services_store_them(worked, make_order):
     """Migration 0010's UPDATE gives the services' values: done steps only, each
     from its ``waiting_since`` (migration 0009) to its processing, in its order's queue."""
-    migration = importlib.import_module("orders.migrations.0010_action_duration_and_done_queue")
+    migration = importlib.import_module("orders.migrations.0011_action_duration_and_done_queue")
     t0 = timezone.now() - dt.timedelta(days=10)
     other = make_order(
         OrderStatus.COMPLETED,

@@ -29,7 +29,7 @@ def fill_durations(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("orders", "0009_orderaction_waiting_since"),
+        ("orders", "0010_portal_list_sort_indexes"),
     ]
 
     operations = [
