@@ -102,9 +102,9 @@ def ticket_list(request):
     filters = selectors.TicketFilters(**values)
     tickets = selectors.tickets_for_staff(user=request.user, filters=filters)
     page = selectors.tickets_page(
-        tickets=tickets, number=request.GET.get("page"), per_page=PAGE_SIZE
+        tickets=tickets, number=request.GET.get("page"), per_page=PAGE_SIZE, filters=filters
     )
-    rows = selectors.ticket_list_rows(tickets=page.object_list)
+    rows = page.object_list
     counts = selectors.status_counts(user=request.user, filters=filters)
     focus_counts = selectors.focus_counts(user=request.user, filters=filters, counts=counts)
     params = request.GET.copy()
