@@ -70,7 +70,16 @@ from .systems import (
     systems_for_staff,
     user_by_email,
 )
-from .tickets import TimelineEntry, change_requests, stock_systems, ticket_detail, ticket_timelines
+from .tickets import (
+    TIMELINE_PAGE,
+    TIMELINES,
+    TimelineEntry,
+    TimelinePage,
+    change_requests,
+    stock_systems,
+    ticket_detail,
+    ticket_timelines,
+)
 
 __all__ = [
     "hardware_model_by_id",
@@ -118,6 +127,9 @@ __all__ = [
     "ticket_list_rows",
     "ticket_problems",
     "ticket_timelines",
+    "TIMELINE_PAGE",
+    "TIMELINES",
+    "TimelinePage",
     "tickets_awaiting_itsm_existence",
     "tickets_awaiting_slot_discovery",
     "tickets_by_ids_for_staff",

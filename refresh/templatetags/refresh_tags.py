@@ -2,8 +2,10 @@ from html import escape as _html_escape
 
 from django import template
 from django.template.defaultfilters import date as date_filter
+from django.utils.dates import MONTHS_3
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
+from django.utils.translation import gettext
 
 from refresh.choices import TicketStatus
 
@@ -38,6 +40,25 @@ def get_item(mapping, key):
     return mapping.get(key, "") if hasattr(mapping, "get") else ""
 
 
+@register.filter(expects_localtime=True)
+def stamp(value) -> str:
+    """``value|date:"M j, Y g:i A"`` (e.g. "Nov 30, 2026 3:05 PM") built directly:
+    Django's ``date`` filter looks its format settings up on every call, which cost
+    the ticket page ~80 lookups a request over its timelines."""
+    if not hasattr(value, "hour"):
+        return date_filter(value, "M j, Y g:i A")
+    return (
+        f"{MONTHS_3[value.month].title()} {value.day}, {value.year} "
+        f"{value.hour % 12 or 12}:{value.minute:02d} {gettext('PM' if value.hour > 11 else 'AM')}"
+    )
+
+
+@register.filter(expects_localtime=True)
+def isotime(value) -> str:
+    """``value|date:"c"`` without the format lookups (see ``stamp``)."""
+    return value.isoformat() if hasattr(value, "isoformat") else ""
+
+
 @register.filter
 def status_label(status: str) -> str:
     try:
@@ -68,6 +89,35 @@ _ROW = (
     '<td><span class="mono nowrap">{replacement}</span>{group}</td>'
     '<td class="nowrap">{since}</td></tr>'
 )
+
+
+@register.simple_tag(takes_context=True)
+def timeline_nav(context, name: str, page, anchor: str, label: str) -> str:
+    """ "Newer entries" / "Older entries" links of one timeline of the ticket page
+    (plain links: they work without JavaScript); the other timelines keep their page."""
+    if not (page.has_older or page.has_newer):
+        return ""
+    params = context["request"].GET.copy()
+    links = []
+    for show, number, text, rel in (
+        (page.has_newer, page.number - 1, "Newer entries", "prev"),
+        (page.has_older, page.number + 1, "Older entries", "next"),
+    ):
+        if not show:
+            continue
+        if number == 1:
+            params.pop(name, None)
+        else:
+            params[name] = number
+        links.append(
+            f'<a class="btn btn--secondary btn--small" href="?{escape(params.urlencode())}'
+            f'#{escape(anchor)}" rel="{rel}">{text}</a>'
+        )
+    return mark_safe(  # every value above is escaped
+        f'<nav class="pagination" aria-label="{escape(label.capitalize())}, more">'
+        f"<span>Page {page.number}, newest first</span>"
+        f'<span class="pagination__links">{"".join(links)}</span></nav>'
+    )
 
 
 @register.simple_tag

@@ -33,7 +33,7 @@ def test_manager_cannot_open_administrator_pages(client, manager):
 
 
 LIST_QUERIES = 18
-DETAIL_QUERIES = 11
+DETAIL_QUERIES = 12
 CONFIG_DETAIL_QUERIES = 11
 
 
