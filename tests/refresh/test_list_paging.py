@@ -69,8 +69,7 @@ def test_every_page_shows_its_slice_of_the_sorted_list(client, admin, tickets, s
 
 
 def _timeline_titles(html, section):
-    block = html.split(f'id="{section}"', 1)[1].split("</section>", 1)[0]
-    return block
+    return html.split(f'id="{section}"', 1)[1].split("</section>", 1)[0]
 
 
 def test_the_timelines_show_the_newest_entries_and_page_back_to_the_oldest(client, admin):
