@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from notifications.choices import EmailStatus
 from notifications.selectors import emails_for_object
 from refresh.choices import EventKind, TicketStatus
 from refresh.models import (
@@ -95,6 +96,11 @@ def _newest(queryset, number: int, size: int) -> tuple[list, TimelinePage]:
     return rows[:size], TimelinePage(number=number, has_older=len(rows) > size)
 
 
+def _person(full_name, email) -> str:
+    """``str(user)`` (``User.display_name``) from the two columns."""
+    return full_name or email
+
+
 def ticket_timelines(
     *, ticket: RefreshTicket, pages: dict[str, int] | None = None, size: int = TIMELINE_PAGE
 ) -> dict:
@@ -105,31 +111,68 @@ def ticket_timelines(
     the newest, by default). Status history and events read oldest first within
     the page, as the timeline always did; emails newest first.
     ``timeline_pages`` holds each timeline's ``TimelinePage``.
+
+    Entries are plain dicts with the names the template reads off the models
+    (``actor_display``, ``get_kind_display``, ...): only the shown columns are
+    read and no model instances are built.
     """
     pages = pages or {}
     audits, audit_page = _newest(
         RefreshTicketAudit.objects.filter(ticket=ticket)
-        .select_related("actor")
-        .defer("changes")
-        .order_by("-created_at", "-id"),
+        .order_by("-created_at", "-id")
+        .values(
+            "from_status",
+            "to_status",
+            "note",
+            "created_at",
+            "actor_id",
+            "actor_job",
+            "actor__full_name",
+            "actor__email",
+        ),
         pages.get("audits", 1),
         size,
     )
+    for row in audits:
+        row["actor_display"] = (
+            _person(row["actor__full_name"], row["actor__email"])
+            if row["actor_id"]
+            else row["actor_job"] or "system"
+        )
     events, event_page = _newest(
         RefreshTicketEvent.objects.filter(ticket=ticket)
-        .select_related("created_by")
-        .defer("payload")
-        .order_by("-created_at", "-id"),
+        .order_by("-created_at", "-id")
+        .values(
+            "kind",
+            "summary",
+            "created_at",
+            "itsm_synced_at",
+            "created_by_id",
+            "actor_label",
+            "created_by__full_name",
+            "created_by__email",
+        ),
         pages.get("events", 1),
         size,
     )
+    kinds = dict(EventKind.choices)
+    for row in events:
+        row["get_kind_display"] = kinds.get(row["kind"], row["kind"])
+        row["actor_display"] = (
+            _person(row["created_by__full_name"], row["created_by__email"])
+            if row["created_by_id"]
+            else row["actor_label"] or "system"
+        )
     emails, email_page = _newest(
         emails_for_object(obj=ticket)
-        .defer("body_html", "body_text", "attachments")
-        .order_by("-created_at", "-id"),
+        .order_by("-created_at", "-id")
+        .values("subject", "to", "status", "created_at"),
         pages.get("emails", 1),
         size,
     )
+    statuses = dict(EmailStatus.choices)
+    for row in emails:
+        row["get_status_display"] = statuses.get(row["status"], row["status"])
     return {
         "audits": audits[::-1],
         "events": events[::-1],
