@@ -39,32 +39,47 @@ def backfill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_portal_access'),
-        ('refresh', '0008_merge_indexes_and_tracking'),
-        ('scheduling', '0004_merge_feed_tokens_and_generic_slots'),
+        ("accounts", "0004_portal_access"),
+        ("refresh", "0008_merge_indexes_and_tracking"),
+        ("scheduling", "0004_merge_feed_tokens_and_generic_slots"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='refreshticket',
-            name='team_sort_name',
+            model_name="refreshticket",
+            name="team_sort_name",
             field=models.CharField(editable=False, max_length=254, null=True),
         ),
         migrations.AddField(
-            model_name='refreshticket',
-            name='user_sort_name',
+            model_name="refreshticket",
+            name="user_sort_name",
             field=models.CharField(editable=False, max_length=254, null=True),
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop),
         migrations.AddIndex(
-            model_name='refreshticket',
-            index=models.Index(fields=['user_sort_name', 'id'], name='refresh_tkt_user_sort_idx'),
+            model_name="refreshticket",
+            index=models.Index(fields=["user_sort_name", "id"], name="refresh_tkt_user_sort_idx"),
         ),
         migrations.AddIndex(
-            model_name='refreshticket',
-            index=models.Index(fields=['team_sort_name', '-created_at', '-id'], name='refresh_tkt_teamname_sort_idx'),
+            model_name="refreshticket",
+            index=models.Index(
+                fields=["team_sort_name", "-created_at", "-id"],
+                name="refresh_tkt_teamname_sort_idx",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="refreshticket",
+            index=models.Index(
+                fields=["status", "user_sort_name", "id"], name="refresh_tkt_status_user_idx"
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="refreshticket",
+            index=models.Index(
+                fields=["status", "team_sort_name", "-created_at", "-id"],
+                name="refresh_tkt_status_team_idx",
+            ),
         ),
     ]
