@@ -43,6 +43,7 @@ from .jobs import (
     tickets_for_itsm_poll,
     tickets_past_wizard_deadline,
 )
+from .list_pages import ticket_list_rows, tickets_page
 from .lists import (
     DEFAULT_SORT,
     FOCUS_ALL,
@@ -56,11 +57,9 @@ from .lists import (
     counts_changed,
     focus_counts,
     status_counts,
-    ticket_list_rows,
     ticket_problems,
     tickets_by_ids_for_staff,
     tickets_for_staff,
-    tickets_page,
     tickets_pending_ordering,
 )
 from .systems import (
