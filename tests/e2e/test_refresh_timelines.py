@@ -1,6 +1,7 @@
 """Issue #17: the ticket page shows the newest entries of each timeline; a person
-reaches the oldest through "Older entries" and back through "Newer entries",
-plain links that work with JavaScript off too. The page audit (conftest) checks
+reaches the oldest through "Older entries" and back through "Newer entries".
+They are plain links (tests/refresh/test_list_paging.py follows them without a
+browser, as a page with JavaScript off would). The page audit (conftest) checks
 each page reached."""
 
 import pytest
@@ -17,7 +18,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 NEWEST = f"try {TIMELINE_PAGE + 2:02d}"
 
 
-def _walk_to_the_oldest_event_and_back(page, live_server, login):
+def test_older_events_are_one_link_away(page, live_server, login):
     admin = UserFactory(full_name="Tess Time", roles=[Role.REFRESH_ADMINISTRATOR], is_staff=True)
     ticket = services.ticket_create(system=SystemFactory(), config=RefreshConfigFactory())
     for i in range(TIMELINE_PAGE + 3):
@@ -37,12 +38,3 @@ def _walk_to_the_oldest_event_and_back(page, live_server, login):
 
     events.get_by_role("link", name="Newer entries").click()
     expect(events).to_contain_text(NEWEST)
-
-
-def test_older_events_are_one_link_away(page, live_server, login):
-    _walk_to_the_oldest_event_and_back(page, live_server, login)
-
-
-@pytest.mark.browser_context_args(java_script_enabled=False)
-def test_older_events_are_one_link_away_without_javascript(page, live_server, login):
-    _walk_to_the_oldest_event_and_back(page, live_server, login)
