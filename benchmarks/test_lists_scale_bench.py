@@ -42,6 +42,11 @@ def _cases(tag: str, total: int) -> dict[str, str]:
     cases = {
         "tickets: page 1": url(tickets),
         "tickets: deep page": url(tickets, page=max(2, int(total * 0.9) // REFRESH_PAGE)),
+        # The costliest OFFSET: past the middle a page is taken from the other end.
+        "tickets: middle page": url(tickets, page=max(2, total // 2 // REFRESH_PAGE)),
+        "tickets: deep page, sort user": url(
+            tickets, sort="user", page=max(2, int(total * 0.9) // REFRESH_PAGE)
+        ),
         "tickets: status": url(tickets, status="pending_customer"),
         "tickets: team": url(tickets, team=team.pk),
         "tickets: config": url(tickets, config=config.pk),

@@ -18,6 +18,7 @@ from accounts.scale import ScalePeople
 from common.bulk import bulk_insert
 from refresh.choices import RefreshStyle, TicketStatus
 from refresh.models import HardwareModel, RefreshConfig, RefreshTicket, System
+from refresh.models.sort_keys import team_sort_name, user_sort_name
 
 OPEN_STATUSES = [
     s for s in TicketStatus if s not in (TicketStatus.COMPLETE, TicketStatus.CANCELLED)
@@ -96,8 +97,10 @@ def scale_tickets_seed(
                     RefreshTicket(
                         existing_system=system,
                         user_id=system.current_user_id,
+                        user_sort_name=user_sort_name(users[i % len(users)]),
                         config=config,
                         support_team=teams[i % len(teams)],
+                        team_sort_name=team_sort_name(teams[i % len(teams)]),
                         style=_STYLES[i % len(_STYLES)],
                         status=_status(i),
                         status_changed_at=now - dt.timedelta(minutes=i),

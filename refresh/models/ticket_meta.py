@@ -39,6 +39,19 @@ TICKET_INDEXES = [
     models.Index(fields=["batch", "-created_at", "-id"], name="refresh_tkt_batch_sort_idx"),
     models.Index(fields=["style", "-created_at", "-id"], name="refresh_tkt_style_sort_idx"),
     models.Index(fields=["status", "-status_changed_at", "-id"], name="refresh_tkt_status_chg_idx"),
+    # The list sorted by user or team: the denormalised keys (``sort_keys``) with
+    # the sorts' tie-breakers, walked in order (issue #17).
+    models.Index(fields=["user_sort_name", "id"], name="refresh_tkt_user_sort_idx"),
+    models.Index(
+        fields=["team_sort_name", "-created_at", "-id"], name="refresh_tkt_teamname_sort_idx"
+    ),
+    # ... under the status filter, the list's commonest (a rare status otherwise
+    # walks the whole key index: 12-90 ms at 100k).
+    models.Index(fields=["status", "user_sort_name", "id"], name="refresh_tkt_status_user_idx"),
+    models.Index(
+        fields=["status", "team_sort_name", "-created_at", "-id"],
+        name="refresh_tkt_status_team_idx",
+    ),
     # The customer jobs read only the tickets that are due (issue #17): a
     # range scan of these small partial indexes, whatever the table's size.
     models.Index(

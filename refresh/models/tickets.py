@@ -15,6 +15,7 @@ from refresh.choices import TicketStatus as S
 
 from .guards import _has_delivery_details, _has_replacement, _is_config_approver, _was_held
 from .shipping import Shipment
+from .sort_keys import SORT_NAME_LENGTH
 from .ticket_meta import TICKET_CONSTRAINTS, TICKET_INDEXES, TICKET_PERMISSIONS
 
 
@@ -47,6 +48,10 @@ class RefreshTicket(ConcurrentTransitionMixin, Shipment):
         on_delete=models.SET_NULL,
         related_name="refresh_tickets",
     )
+    # The staff list's sort keys for the user and team columns (``sort_keys``).
+    # NULL (no user, no team) sorts last, as the joined sort did.
+    user_sort_name = models.CharField(max_length=SORT_NAME_LENGTH, null=True, editable=False)  # noqa: DJ001
+    team_sort_name = models.CharField(max_length=SORT_NAME_LENGTH, null=True, editable=False)  # noqa: DJ001
     config = models.ForeignKey(
         "refresh.RefreshConfig", on_delete=models.PROTECT, related_name="tickets"
     )

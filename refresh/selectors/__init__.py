@@ -43,6 +43,7 @@ from .jobs import (
     tickets_for_itsm_poll,
     tickets_past_wizard_deadline,
 )
+from .list_pages import ticket_list_rows, tickets_page
 from .lists import (
     DEFAULT_SORT,
     FOCUS_ALL,
@@ -56,11 +57,9 @@ from .lists import (
     counts_changed,
     focus_counts,
     status_counts,
-    ticket_list_rows,
     ticket_problems,
     tickets_by_ids_for_staff,
     tickets_for_staff,
-    tickets_page,
     tickets_pending_ordering,
 )
 from .systems import (
@@ -70,7 +69,16 @@ from .systems import (
     systems_for_staff,
     user_by_email,
 )
-from .tickets import TimelineEntry, change_requests, stock_systems, ticket_detail, ticket_timelines
+from .tickets import (
+    TIMELINE_PAGE,
+    TIMELINES,
+    TimelineEntry,
+    TimelinePage,
+    change_requests,
+    stock_systems,
+    ticket_detail,
+    ticket_timelines,
+)
 
 __all__ = [
     "hardware_model_by_id",
@@ -118,6 +126,9 @@ __all__ = [
     "ticket_list_rows",
     "ticket_problems",
     "ticket_timelines",
+    "TIMELINE_PAGE",
+    "TIMELINES",
+    "TimelinePage",
     "tickets_awaiting_itsm_existence",
     "tickets_awaiting_slot_discovery",
     "tickets_by_ids_for_staff",

@@ -38,7 +38,9 @@ def ticket_customer_email(ticket: RefreshTicket) -> str | None:
 
 
 def _problems_q(now: dt.datetime | None = None) -> Q:
-    now = now or timezone.now()
+    # To the minute: the list's cached page count is keyed by its SQL, which must
+    # not change on every request (a lookup turns stale at most a minute late).
+    now = now or timezone.now().replace(second=0, microsecond=0)
     return (
         Q(status=S.PENDING_LOCATION_INFO)
         | Q(

@@ -5,25 +5,19 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
+from django.db.models import Count, Q, QuerySet
 
 from common import pagination
 from common.cache import cache_get, cache_set, cache_version_bump
 from refresh.choices import RefreshStyle, TicketStatus
 from refresh.models import (
-    RefreshConfig,
     RefreshTicket,
-    System,
 )
 from refresh.roles import can_view_tickets
 
 from .base import (
-    ITSM_EXISTENCE_STALE_AFTER,
-    ITSM_LOOKUP_ATTEMPTS_PROBLEM,
     _base_list_queryset,
     _problems_q,
-    ticket_effects_failing,
 )
 
 S = TicketStatus
@@ -35,8 +29,9 @@ SORTS = {
     "status": ("status", "-created_at", "-id"),
     "serial": ("existing_system__serial_number", "id"),
     "-serial": ("-existing_system__serial_number", "-id"),
-    "user": ("user__full_name", "user__email", "id"),
-    "team": ("support_team__name", "-created_at", "-id"),
+    # Denormalised, indexed keys (refresh.models.sort_keys): no join, no full sort.
+    "user": ("user_sort_name", "id"),
+    "team": ("team_sort_name", "-created_at", "-id"),
     "changed": ("status_changed_at", "id"),
     "-changed": ("-status_changed_at", "-id"),
 }
@@ -169,14 +164,6 @@ def counts_changed() -> None:
 TICKET_COUNTS = "refresh-tickets"
 
 
-def tickets_page(*, tickets: QuerySet[RefreshTicket], number, per_page: int):
-    """Page ``number`` of ``tickets_for_staff(...)``; the page count (a COUNT over
-    every matching ticket) is cached like the status counts."""
-    return pagination.CachedCountPaginator(tickets, per_page, namespace=TICKET_COUNTS).get_page(
-        number
-    )
-
-
 def _counts_key(filters: TicketFilters) -> str:
     version = cache_get(_COUNTS_VERSION_KEY) or "0"
     raw = "|".join((filters.style, filters.team, filters.config, filters.batch, filters.q))
@@ -210,21 +197,27 @@ def focus_counts(
     """Counts of the focus tabs under the same filters as ``status_counts``.
 
     Derived from the per-status counts (pass them to save their query) plus one
-    query on the ITSM-existence tickets only (always run: a fixed query count),
-    so no full-table scan.
+    count of the other problems (stale or failing ITSM lookups, failing effects),
+    cached with the status counts: dropped on every status change, else at most
+    ``STATUS_COUNTS_TTL`` seconds old (a lookup growing stale or an effect
+    starting to fail shows that late).
     """
     if not can_view_tickets(user):
         return dict.fromkeys(FOCUSES, 0)
     filters = filters or TicketFilters()
     if counts is None:
         counts = status_counts(user=user, filters=filters)
-    stuck = (
-        _filter(RefreshTicket.objects.all(), filters, with_status=False, with_focus=False)
-        .filter(_problems_q())
-        .exclude(status=S.PENDING_LOCATION_INFO)
-        .order_by()
-        .count()
-    )
+    key = _counts_key(filters) + ":stuck"
+    stuck = cache_get(key)
+    if stuck is None:
+        stuck = (
+            _filter(RefreshTicket.objects.all(), filters, with_status=False, with_focus=False)
+            .filter(_problems_q())
+            .exclude(status=S.PENDING_LOCATION_INFO)
+            .order_by()
+            .count()
+        )
+        cache_set(key, stuck, timeout=STATUS_COUNTS_TTL, attempts=1)
     return {
         FOCUS_ALL: sum(counts.values()),
         FOCUS_PROBLEMS: counts[S.PENDING_LOCATION_INFO] + stuck,
@@ -235,112 +228,6 @@ def focus_counts(
 def ticket_problems(*, user) -> QuerySet[RefreshTicket]:
     """Tickets needing staff attention (see ``problem_reason``)."""
     return tickets_for_staff(user=user, filters=TicketFilters(focus=FOCUS_PROBLEMS))
-
-
-def _in(ids) -> list:
-    """Ids for an ``IN`` lookup that always runs its query (an empty list would skip
-    it, and the page's query count would then depend on its rows)."""
-    return sorted(ids) or [0]
-
-
-def ticket_list_rows(*, tickets: QuerySet[RefreshTicket]) -> list[dict]:
-    """Plain rows for one page of the staff list.
-
-    The page's tickets come from one single-table query; their systems, people,
-    teams and configs from one ``IN`` query each (4 more, whatever the page size).
-    A six-way join costs PostgreSQL more to plan than these cost to run.
-    """
-    from accounts.models import SupportTeam, User
-
-    tickets = list(
-        tickets.annotate(
-            effects_failing=Exists(ticket_effects_failing().filter(target_id=OuterRef("pk")))
-        ).values(
-            "effects_failing",
-            "id",
-            "status",
-            "style",
-            "status_changed_at",
-            "itsm_lookup_attempts",
-            "existing_system_id",
-            "replacement_system_id",
-            "user_id",
-            "delegate_id",
-            "support_team_id",
-            "config_id",
-            "replacement_group",
-        )
-    )
-    if not tickets:
-        return []
-    system_ids = {t["existing_system_id"] for t in tickets} | {
-        t["replacement_system_id"] for t in tickets if t["replacement_system_id"]
-    }
-    systems = {
-        pk: (serial, name)
-        for pk, serial, name in System.objects.filter(pk__in=_in(system_ids)).values_list(
-            "pk", "serial_number", "name"
-        )
-    }
-    people_ids = {t["user_id"] for t in tickets if t["user_id"]} | {
-        t["delegate_id"] for t in tickets if t["delegate_id"]
-    }
-    people = {
-        pk: full_name or email
-        for pk, full_name, email in User.objects.filter(pk__in=_in(people_ids)).values_list(
-            "pk", "full_name", "email"
-        )
-    }
-    teams = dict(
-        SupportTeam.objects.filter(
-            pk__in=_in({t["support_team_id"] for t in tickets if t["support_team_id"]})
-        ).values_list("pk", "name")
-    )
-    configs = {
-        pk: (name, group)
-        for pk, name, group in RefreshConfig.objects.filter(
-            pk__in=_in({t["config_id"] for t in tickets})
-        ).values_list("pk", "name", "replacement_group")
-    }
-    now = timezone.now()
-    stale_before = now - ITSM_EXISTENCE_STALE_AFTER
-    styles = dict(RefreshStyle.choices)
-    labels = dict(S.choices)
-    rows = []
-    for row in tickets:
-        status = row["status"]
-        problem = ""
-        if status == S.PENDING_LOCATION_INFO:
-            problem = "The customer never finished the wizard: fill the location form."
-        elif status == S.PENDING_ITSM_EXISTENCE:
-            if row["itsm_lookup_attempts"] >= ITSM_LOOKUP_ATTEMPTS_PROBLEM:
-                problem = f"ITSM lookups failed {row['itsm_lookup_attempts']} times."
-            elif row["status_changed_at"] < stale_before:
-                problem = "The ITSM has not known the replacement for more than 3 days."
-        if not problem and row["effects_failing"]:
-            problem = "Its ITSM or email effects keep failing: see Effects."
-        serial, hostname = systems.get(row["existing_system_id"], ("", ""))
-        replacement = systems.get(row["replacement_system_id"], ("", ""))[0]
-        rows.append(
-            {
-                "id": row["id"],
-                "number": f"RT-{row['id']:05d}",
-                "status": status,
-                "status_label": labels.get(status, status),
-                "style_label": styles.get(row["style"], row["style"]),
-                "serial": serial,
-                "hostname": hostname,
-                "user": people.get(row["user_id"], ""),
-                "delegate": people.get(row["delegate_id"], ""),
-                "team": teams.get(row["support_team_id"], ""),
-                "config": configs.get(row["config_id"], ("", ""))[0],
-                "group": row["replacement_group"] or configs.get(row["config_id"], ("", ""))[1],
-                "replacement": replacement,
-                "status_changed_at": row["status_changed_at"],
-                "problem": problem,
-            }
-        )
-    return rows
 
 
 def tickets_by_ids_for_staff(*, user, ids) -> QuerySet[RefreshTicket]:

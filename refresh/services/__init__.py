@@ -25,6 +25,7 @@ from .bulk import (
     tickets_set_tracking_bulk,
 )
 from .configs import config_audit, config_save
+from .sort_names import tickets_team_renamed, tickets_user_renamed
 from .systems import UpsertResult, system_upsert, systems_lifecycle_dates_set
 from .tickets import *  # noqa: F403  (the ticket use cases; their one list is tickets.__all__)
 
@@ -49,4 +50,6 @@ __all__ = [
     "tickets_reschedule_bulk",
     *tickets.__all__,
     "tickets_set_tracking_bulk",
+    "tickets_team_renamed",
+    "tickets_user_renamed",
 ]

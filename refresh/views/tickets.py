@@ -102,9 +102,9 @@ def ticket_list(request):
     filters = selectors.TicketFilters(**values)
     tickets = selectors.tickets_for_staff(user=request.user, filters=filters)
     page = selectors.tickets_page(
-        tickets=tickets, number=request.GET.get("page"), per_page=PAGE_SIZE
+        tickets=tickets, number=request.GET.get("page"), per_page=PAGE_SIZE, filters=filters
     )
-    rows = selectors.ticket_list_rows(tickets=page.object_list)
+    rows = page.object_list
     counts = selectors.status_counts(user=request.user, filters=filters)
     focus_counts = selectors.focus_counts(user=request.user, filters=filters, counts=counts)
     params = request.GET.copy()
@@ -142,9 +142,23 @@ def ticket_detail(request, pk: int):
     return render_ticket_detail(request, ticket_or_404(request.user, pk))
 
 
+# A page number past this is a typo or a probe, not a history that long.
+_TIMELINE_MAX_PAGE = 10_000
+
+
+def _timeline_pages(request) -> dict[str, int]:
+    """Each timeline's page from the query (``?audits=2``); 1 when absent or invalid."""
+    pages = {}
+    for name in selectors.TIMELINES:
+        value = request.GET.get(name, "")
+        number = int(value) if value.isdigit() else 1
+        pages[name] = max(1, min(number, _TIMELINE_MAX_PAGE))
+    return pages
+
+
 def render_ticket_detail(request, ticket: RefreshTicket, *, status: int = 200, **forms):
     """The ticket page; ``forms`` are bound forms shown again with their errors."""
-    timelines = selectors.ticket_timelines(ticket=ticket)
+    timelines = selectors.ticket_timelines(ticket=ticket, pages=_timeline_pages(request))
     user = request.user
     can_ship = user.has_perm("refresh.assign_replacement_refreshticket") and ticket.is_open
     return render(

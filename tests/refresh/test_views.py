@@ -32,8 +32,8 @@ def test_manager_cannot_open_administrator_pages(client, manager):
         assert client.get(reverse(f"refresh:{name}")).status_code == 403
 
 
-LIST_QUERIES = 17
-DETAIL_QUERIES = 11
+LIST_QUERIES = 18
+DETAIL_QUERIES = 12
 CONFIG_DETAIL_QUERIES = 11
 
 
@@ -53,8 +53,9 @@ def test_list_query_count_is_constant(client, admin, flow, make_user, django_ass
     services.ticket_create(
         system=SystemFactory(), config=RefreshConfigFactory(), delegate=make_user()
     )
-    # session, user, 2 permission loads, 3 filter choice lists, count, page, the
-    # page's systems, people, teams and configs, status counts, problems count:
+    # session, user, 2 permission loads, 3 filter choice lists, count, the page's
+    # keys, its rows, their systems, people, teams and configs, status counts,
+    # problems count:
     # a fixed number whatever the rows.
     cache.clear()
     with django_assert_num_queries(LIST_QUERIES):

@@ -16,8 +16,9 @@ from common.services import model_update
 from refresh.choices import FINAL_STATUSES, TicketStatus
 from refresh.exceptions import RefreshError, TransitionDenied
 from refresh.models import RefreshTicket, RefreshTicketAudit
+from refresh.models.sort_keys import team_sort_name
 
-from .._core import actor_user, lock_ticket
+from .._core import actor_user, forget_status_counts, lock_ticket
 
 # Data people give or staff correct; each change is audited.
 ADMIN_EDITABLE_FIELDS = (
@@ -90,6 +91,11 @@ def ticket_admin_update(*, ticket: RefreshTicket, actor, data: dict) -> dict[str
         audit=write_audit,
         m2m_fields=[name for name in M2M if name in data],
     )
+    if "support_team" in changes:
+        # The list's team sort key follows the team (refresh.models.sort_keys).
+        ticket.team_sort_name = team_sort_name(ticket.support_team)
+        ticket.save(update_fields=["team_sort_name"])
+        forget_status_counts()  # the list's counts under a team filter moved
     return changes
 
 

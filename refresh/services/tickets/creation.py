@@ -21,6 +21,7 @@ from refresh.models import (
     RefreshTicket,
     System,
 )
+from refresh.models.sort_keys import team_sort_name, user_sort_name
 
 from .._core import (
     actor_user,
@@ -135,11 +136,14 @@ def build_ticket(
     no_customer = style == RefreshStyle.NO_CUSTOMER
     if not no_customer and dates is None:
         dates = business_dates(created_at=now)
+    team = support_team if support_team is not None else config.support_team
     return RefreshTicket(
         existing_system=system,
         user_id=system.current_user_id,
+        user_sort_name=user_sort_name(system.current_user),
         delegate=delegate,
-        support_team=support_team if support_team is not None else config.support_team,
+        support_team=team,
+        team_sort_name=team_sort_name(team),
         config=config,
         batch=batch,
         style=style,
@@ -179,7 +183,11 @@ def ticket_create(
     if style not in RefreshStyle.values:
         raise RefreshError(f"Unknown style {style!r}.")
     # Lock the system row: two creators of the same system queue here.
-    system = System.objects.select_for_update().get(pk=system.pk)
+    system = (
+        System.objects.select_for_update(of=("self",))
+        .select_related("current_user")
+        .get(pk=system.pk)
+    )
     validate_new_ticket(
         system=system, style=style, delegate=delegate, replacement_system=replacement_system
     )

@@ -7,8 +7,9 @@ from django.db import transaction
 
 from refresh.choices import EventKind, RefreshStyle, TicketStatus
 from refresh.models import RefreshTicket, RefreshTicketEvent
+from refresh.models.sort_keys import team_sort_name, user_sort_name
 
-from .._core import lock_ticket
+from .._core import forget_status_counts, lock_ticket
 from .events import _record_event
 
 S = TicketStatus
@@ -52,11 +53,13 @@ def ticket_apply_owner_lookup(
     sources, fields = {}, []
     if user is not None and open_to_change and current.style != RefreshStyle.NO_CUSTOMER:
         current.user = user
-        fields.append("user")
+        current.user_sort_name = user_sort_name(user)
+        fields += ["user", "user_sort_name"]
     sources["user"] = ITSM if "user" in fields else LOCAL
     if support_team is not None and open_to_change:
         current.support_team = support_team
-        fields.append("support_team")
+        current.team_sort_name = team_sort_name(support_team)
+        fields += ["support_team", "team_sort_name"]
     sources["support team"] = ITSM if "support_team" in fields else LOCAL
     if location and open_to_change and not current.location_confirmed_at:
         current.location_building, current.location_room = _split_location(location)
@@ -64,6 +67,8 @@ def ticket_apply_owner_lookup(
     sources["location"] = ITSM if "location_building" in fields else LOCAL
     if fields:
         current.save(update_fields=[*fields, "updated_at"])
+    if "support_team" in fields:
+        forget_status_counts()  # the list's counts under a team filter moved
     by_source: dict[str, list[str]] = {}
     for what, source in sources.items():
         by_source.setdefault(source, []).append(what)
