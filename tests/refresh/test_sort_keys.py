@@ -115,7 +115,7 @@ def test_a_sign_in_does_not_touch_the_tickets(django_assert_num_queries):
 def test_the_migration_fills_the_keys_of_existing_tickets():
     ticket = _ticket("Una Upgrade", team=SupportTeamFactory(name="Upgrade Team"))
     RefreshTicket.objects.filter(pk=ticket.pk).update(user_sort_name=None, team_sort_name=None)
-    migration = importlib.import_module("refresh.migrations.0009_ticket_user_team_sort_names")
+    migration = importlib.import_module("refresh.migrations.0010_ticket_user_team_sort_names")
     with connection.schema_editor(atomic=False) as editor:
         migration.backfill(apps, editor)
     ticket.refresh_from_db()

@@ -41,7 +41,7 @@ def backfill(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0004_portal_access"),
-        ("refresh", "0008_merge_indexes_and_tracking"),
+        ("refresh", "0009_audit_stay_per_status"),
         ("scheduling", "0004_merge_feed_tokens_and_generic_slots"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
