@@ -35,7 +35,14 @@ def _customer_dates(status: str, i: int, now) -> dict:
     cycle = i // (len(_PATTERN) * len(OPEN_STATUSES))  # one turn through every open status
     offset = (cycle % 12 - 3) * day + dt.timedelta(minutes=i % 1440)
     if status == TicketStatus.PENDING_INVITE:
-        return {"invite_at": now + offset}
+        # As at creation: every date is set from the invite's (business days
+        # approximated by calendar days), so the invite can name the deadline.
+        return {
+            "invite_at": now + offset,
+            "first_reminder_at": now + offset + 7 * day,
+            "second_reminder_at": now + offset + 14 * day,
+            "deadline_at": now + offset + 20 * day,
+        }
     if status == TicketStatus.PENDING_CUSTOMER:
         return {
             "first_reminder_at": now + offset,

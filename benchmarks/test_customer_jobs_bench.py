@@ -1,0 +1,139 @@
+"""The customer jobs at size (issue #17 item 5), run by `make bench`:
+
+over ``BENCH_ROWS`` tickets (default 100,000; a few hundred of them due), each
+of the invite, reminder and wizard-deadline jobs
+
+* handles every due ticket (up to its batch) and leaves the others alone;
+* costs a fixed number of queries per due ticket, whatever the table's size
+  (the same at 1,000 tickets as at 100,000);
+* runs no statement that reads the tickets table sequentially: every distinct
+  statement the job ran against it is EXPLAINed (PostgreSQL only);
+* and prints its query count and time.
+
+The selectors' own plans are checked in test_lists_scale_bench.py; this runs the
+jobs themselves, emails and audit rows included (tasks eager, no broker).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, reset_queries
+from django.test.utils import CaptureQueriesContext
+
+from benchmarks.scale import ROWS, SMALL_ROWS, seed
+from config.celery import app as celery_app
+from refresh.models import RefreshTicket
+from refresh.selectors import jobs as due
+from refresh.services.jobs import customer
+
+PER_TICKET_LIMIT = 80  # lock, claim, transition, audit, link, email, ITSM ticket, effects
+
+
+def _jobs():
+    """(name, how many are due now, the job)."""
+    return [
+        ("invites", lambda: due.tickets_due_invite().count(), customer.tickets_send_due_invites),
+        (
+            "reminders",
+            lambda: (
+                due.tickets_due_reminder(which=1).count()
+                + due.tickets_due_reminder(which=2).count()
+            ),
+            customer.tickets_send_due_reminders,
+        ),
+        (
+            "wizard deadlines",
+            lambda: due.tickets_past_wizard_deadline().count(),
+            customer.tickets_expire_past_wizard_deadline,
+        ),
+    ]
+
+
+def _shape(sql: str) -> str:
+    """A statement with its literals blanked, to EXPLAIN each kind once."""
+    return re.sub(r"'[^']*'|\b\d+\b", "?", sql)
+
+
+def _run(job) -> tuple[int, list[dict], float]:
+    reset_queries()
+    started = time.perf_counter()
+    with CaptureQueriesContext(connection) as ctx:
+        handled = job()
+    return handled, list(ctx.captured_queries), time.perf_counter() - started
+
+
+def _sequential_scans(queries: list[dict]) -> list[str]:
+    """Statements among ``queries`` whose plan reads the tickets table sequentially."""
+    if connection.vendor != "postgresql":
+        return []
+    found, seen = [], set()
+    for query in queries:
+        sql = query["sql"]
+        if "refresh_refreshticket" not in sql or not sql.lstrip().upper().startswith(
+            ("SELECT", "UPDATE", "DELETE")
+        ):
+            continue
+        if _shape(sql) in seen:
+            continue
+        seen.add(_shape(sql))
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN " + sql)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        if "Seq Scan on refresh_refreshticket" in plan:
+            found.append(f"{sql}\n{plan}")
+    return found
+
+
+@pytest.fixture(scope="module")
+def figures(django_db_setup, django_db_blocker):
+    """Runs each job at 1,000 tickets and again at ``ROWS`` (fresh due tickets
+    each time); rows committed (VACUUM ANALYZE) and flushed after the module."""
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    try:
+        with django_db_blocker.unblock():
+            seed(tag="jsmall", tickets=SMALL_ROWS, orders=0)
+            small = {name: (count(), *_run(job)) for name, count, job in _jobs()}
+            call_command("flush", interactive=False, verbosity=0)
+            seed(tag="jbig", tickets=ROWS, orders=0)
+            big = {}
+            for name, count, job in _jobs():
+                before = count()
+                handled, queries, seconds = _run(job)
+                big[name] = (before, handled, queries, seconds, count(), _sequential_scans(queries))
+            yield small, big
+            call_command("flush", interactive=False, verbosity=0)
+    finally:
+        celery_app.conf.task_always_eager = eager
+
+
+@pytest.mark.django_db
+def test_customer_jobs_touch_only_due_tickets_in_bounded_queries(figures):
+    small, big = figures
+    total = RefreshTicket.objects.count()
+    print(f"\n{'job':18} {'due':>5} {'handled':>8} {'queries':>8} {'per ticket':>10} {'time':>8}")
+    per_ticket = {}
+    for name, (due_before, handled, queries, seconds, due_after, scans) in big.items():
+        per_ticket[name] = len(queries) / max(due_before, 1)
+        small_due, _, small_queries, _ = small[name]
+        print(
+            f"{name:18} {due_before:5d} {handled:8d} {len(queries):8d} "
+            f"{per_ticket[name]:10.1f} {seconds:7.2f}s  (1k tickets: {small_due} due, "
+            f"{len(small_queries) / max(small_due, 1):.1f} per ticket)  of {total:,} tickets"
+        )
+        shapes = Counter(_shape(q["sql"])[:110] for q in queries)
+        for shape, n in shapes.most_common(8 if per_ticket[name] > PER_TICKET_LIMIT else 0):
+            print(f"    {n:6d} x {shape}")
+        assert due_before > 0, f"{name}: the seed made none due"
+        assert due_after == max(due_before - customer.BATCH, 0), name
+        assert per_ticket[name] <= PER_TICKET_LIMIT, name
+        if small_due:
+            # The same cost per ticket at 1,000 and at ROWS tickets: nothing grows
+            # with the table (a little slack: one batch query is shared by fewer).
+            assert abs(per_ticket[name] - len(small_queries) / small_due) <= 2, name
+        assert scans == [], "\n\n".join(scans)
