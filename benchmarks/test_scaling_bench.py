@@ -5,9 +5,10 @@ minutes on 2 shared cores), so this runs only when asked:
 ``BENCH_SCALE=1 make bench`` or the one file (docs/performance.md).
 
 Each case prints its median wall time (asserted), the web process's CPU time,
-its query count (the same at both sizes, asserted) and its slowest statement.
-A case over 1.5x prints that statement's ``EXPLAIN (ANALYZE, BUFFERS)`` at the
-large size, so the cause can be read from the failure.
+its query count (the same at both sizes, asserted), and one request's total
+database time and slowest statement. A case over 1.5x prints its three slowest
+statements' ``EXPLAIN (ANALYZE, BUFFERS)`` at the large size, so the cause can
+be read from the failure.
 """
 
 from __future__ import annotations
@@ -54,15 +55,15 @@ def _measure(server: Server) -> dict[str, dict]:
         reset_queries()
         with CaptureQueriesContext(connection) as ctx:
             server.get(url)
-        queries = list(ctx.captured_queries)
-        slowest = max(queries, key=lambda q: float(q["time"]))
+        queries = sorted(ctx.captured_queries, key=lambda q: -float(q["time"]))
         wall, cpu = server.median_ms(url)
         found[name] = {
             "wall": wall,
             "cpu": cpu,
             "queries": len(queries),
-            "slowest_sql": slowest["sql"],
-            "slowest_ms": float(slowest["time"]) * 1000,
+            "db_ms": sum(float(q["time"]) for q in queries) * 1000,
+            "slowest_sql": [q["sql"] for q in queries[:3]],
+            "slowest_ms": float(queries[0]["time"]) * 1000,
         }
     return found
 
@@ -86,8 +87,10 @@ def medians(django_db_setup, django_db_blocker):
         seed(tag="s1m", tickets=BIG - SMALL, orders=BIG - SMALL)
         seconds = time.perf_counter() - started
         big = _measure(server)
+        # The three slowest statements of each case over the ratio (one request's
+        # timings are noisy on a shared machine: the first may be a hiccup).
         explained = {
-            name: _explain_analyze(big[name]["slowest_sql"])
+            name: [(sql, _explain_analyze(sql)) for sql in big[name]["slowest_sql"]]
             for name in big
             if big[name]["wall"] / small[name]["wall"] > RATIO
         }
@@ -101,7 +104,7 @@ def test_page_one_and_filters_scale_flat(medians):
     print(f"\nseeded {BIG - SMALL:,} more tickets and orders in {seconds:.0f}s")
     print(
         f"{'case':24} {'10k wall/CPU':>15} {f'{BIG:,} wall/CPU':>20} {'ratio':>6} "
-        f"{'CPU ratio':>9} {'queries':>8}  slowest statement 10k / big"
+        f"{'CPU ratio':>9} {'queries':>8}  database / slowest statement 10k -> big"
     )
     too_slow, drift = [], []
     for name in small:
@@ -110,13 +113,14 @@ def test_page_one_and_filters_scale_flat(medians):
         print(
             f"{name:24} {s['wall']:7.1f}/{s['cpu']:5.1f}ms {b['wall']:11.1f}/{b['cpu']:5.1f}ms "
             f"{ratio:6.2f} {b['cpu'] / s['cpu']:9.2f} {s['queries']:3d}/{b['queries']:<4d}"
-            f"  {s['slowest_ms']:.1f} / {b['slowest_ms']:.1f} ms"
+            f"  {s['db_ms']:.0f}/{s['slowest_ms']:.0f} -> {b['db_ms']:.0f}/{b['slowest_ms']:.0f} ms"
         )
         if ratio > RATIO:
             too_slow.append(f"{name}: {ratio:.2f}x")
         if s["queries"] != b["queries"]:
             drift.append(f"{name}: {s['queries']} queries at 10k, {b['queries']} at {BIG:,}")
-    for name, plan in explained.items():
-        print(f"\n{name}: slowest statement at {BIG:,}\n{big[name]['slowest_sql']}\n{plan}")
+    for name, plans in explained.items():
+        for sql, plan in plans:
+            print(f"\n{name}: one of its slowest statements at {BIG:,}\n{sql}\n{plan}")
     assert drift == []
     assert too_slow == []
