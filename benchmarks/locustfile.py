@@ -71,7 +71,11 @@ class _Visitor(HttpUser):
         self.cookies = {"sessionid": random.choice(DATA[self.role])} if self.role else {}
 
     def _headers(self, referer: str = "") -> dict:
-        headers = {"X-Forwarded-Proto": "https"}
+        # One connection per request, as the TLS proxy in front of gunicorn
+        # talks to it (nginx speaks HTTP/1.0 to upstreams by default). Kept-alive
+        # connections idle through a think time longer than gunicorn's keepalive
+        # (5 s) race its close and fail where a browser would silently retry.
+        headers = {"X-Forwarded-Proto": "https", "Connection": "close"}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         if referer:
