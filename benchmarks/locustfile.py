@@ -16,12 +16,13 @@ and the work waiting for each role), starts gunicorn with the production
 settings and runs Locust headless against it.
 
 Think time: between two pages a person reads and decides. We use TPC-W's
-definition for people browsing and ordering on the web (the TPC's web
-benchmark, clause 5.3.1.1): a negative exponential with a mean of 7 s, cut at
-10x the mean, so most pauses are short and a few long. ``LOAD_THINK_MEAN_S``
-changes the mean (the earlier ``between(1, 3)``, a 2 s mean, was 3.5 times as
-many requests per person as that). The benchmark prints the requests per
-second it achieved, so the claim says what load it held.
+definition for people browsing and ordering on the web (the TPC's
+web-commerce benchmark, specification v1.8, the emulated browsers' think
+time): a negative exponential with a mean of 7 s, cut at 10x the mean, so most
+pauses are short and a few long. ``LOAD_THINK_MEAN_S`` changes the mean (the
+earlier ``between(1, 3)``, a 2 s mean, was 3.5 times as many requests per
+person as that). The benchmark prints the requests per second it achieved, so
+the claim says what load it held.
 
 Every POST must redirect (or, for a slot, show the booking), and any page that
 shows an error message after an action counts as a failure, so a refused
