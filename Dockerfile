@@ -1,7 +1,8 @@
 # Production image: gunicorn serves the app, whitenoise serves static files.
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
-# gunicorn: 3 processes x 4 threads on 2 cores (config/gunicorn.py, docs/performance.md).
+# gunicorn: 3 processes x 4 threads on 2 cores, app preloaded, each process
+# replaced after ~1,000 requests (config/gunicorn.py, docs/performance.md).
 ENV WEB_CONCURRENCY=3 GUNICORN_THREADS=4
 WORKDIR /app
 COPY requirements.lock .

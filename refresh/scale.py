@@ -11,11 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from django.db import transaction
 from django.utils import timezone
 
 from accounts.scale import ScalePeople
-from common.bulk import bulk_insert
+from common.bulk import bulk_insert, bulk_load
 from refresh.choices import RefreshStyle, TicketStatus
 from refresh.models import HardwareModel, RefreshConfig, RefreshTicket, System
 from refresh.models.sort_keys import team_sort_name, user_sort_name
@@ -37,7 +36,14 @@ def _customer_dates(status: str, i: int, now) -> dict:
     cycle = i // (len(_PATTERN) * len(OPEN_STATUSES))  # one turn through every open status
     offset = (cycle % 12 - 3) * day + dt.timedelta(minutes=i % 1440)
     if status == TicketStatus.PENDING_INVITE:
-        return {"invite_at": now + offset}
+        # As at creation: every date is set from the invite's (business days
+        # approximated by calendar days), so the invite can name the deadline.
+        return {
+            "invite_at": now + offset,
+            "first_reminder_at": now + offset + 7 * day,
+            "second_reminder_at": now + offset + 14 * day,
+            "deadline_at": now + offset + 20 * day,
+        }
     if status == TicketStatus.PENDING_CUSTOMER:
         return {
             "first_reminder_at": now + offset,
@@ -74,9 +80,11 @@ def scale_tickets_seed(
     users, teams = people.users, people.teams
     now = timezone.now()
     made = 0
-    for start in range(0, count, batch_size):
-        stop = min(start + batch_size, count)
-        with transaction.atomic():
+    # One transaction, indexes and foreign keys rebuilt once at the end; rows are
+    # still built and written one batch at a time, so memory stays flat.
+    with bulk_load(System, RefreshTicket, rows=count):
+        for start in range(0, count, batch_size):
+            stop = min(start + batch_size, count)
             systems = bulk_insert(
                 System,
                 [
@@ -110,7 +118,7 @@ def scale_tickets_seed(
                     for i, system in zip(range(start, stop), systems, strict=True)
                 ],
             )
-        made += stop - start
-        if progress:
-            progress(made)
+            made += stop - start
+            if progress:
+                progress(made)
     return made

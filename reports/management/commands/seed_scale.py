@@ -2,8 +2,11 @@
 
 ``manage.py seed_scale --tickets 100000 --orders 100000`` adds one organization
 with 500 people and 5 support teams, that many refresh tickets (each with its
-own system) and that many orders (each with its steps), in batches of
-``--batch`` rows per transaction, then refreshes the planner's statistics.
+own system) and that many orders (each with its steps), built and written
+(COPY) ``--batch`` rows at a time, the tickets in one transaction and the
+orders in another (on a small or empty table the indexes and foreign keys are
+rebuilt once at the end: ``common.bulk.bulk_load``), then refreshes the
+planner's statistics.
 Every run adds new rows under a fresh tag (``--tag`` names it), so it can be run
 again to grow the data. No emails, audit rows or tasks: the rows exist to give
 the lists, pages and jobs volume. Never run it against production.
@@ -28,7 +31,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--tickets", type=int, default=0, help="refresh tickets to add")
         parser.add_argument("--orders", type=int, default=0, help="orders to add")
-        parser.add_argument("--batch", type=int, default=5000, help="rows per transaction")
+        parser.add_argument("--batch", type=int, default=5000, help="rows written per COPY")
         parser.add_argument("--tag", default="", help="lowercase letters/digits naming the rows")
 
     def handle(self, *args, tickets, orders, batch, tag, **options):
