@@ -121,6 +121,14 @@ class Effect(models.Model):
             ),
             models.Index(fields=["target_kind", "target_id"], name="effect_target"),
             models.Index(fields=["status", "updated_at"], name="effect_status_updated"),
+            # the effects page (issue 17): the few effects not done, newest change first
+            # (the columns of its filter included, so deep pages read the index only)
+            models.Index(
+                fields=["-updated_at", "-id"],
+                name="effect_open_updated",
+                condition=~models.Q(status="done"),
+                include=["status", "attempts", "next_attempt_at", "lease_until"],
+            ),
         ]
 
     def __str__(self):
