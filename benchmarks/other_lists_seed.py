@@ -47,22 +47,23 @@ _EFFECT_STATES = (
 
 
 def _spread(table: str, column: str, ids: list[int], now) -> None:
-    """Set ``column`` of rows ``ids`` one minute apart going back from ``now``
-    (``auto_now`` fields take the insert time; the lists sort by them)."""
+    """Set ``column`` of rows ``ids`` one minute apart going back from ``now``,
+    the first row newest (``auto_now`` fields take the insert time; the lists
+    sort by them)."""
     if not ids:
         return
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                f"UPDATE {table} SET {column} = %s - (%s - id) * interval '1 minute' "
+                f"UPDATE {table} SET {column} = %s - (id - %s) * interval '1 minute' "
                 "WHERE id BETWEEN %s AND %s",
-                [now, max(ids), min(ids), max(ids)],
+                [now, min(ids), min(ids), max(ids)],
             )
         else:  # SQLite: one row at a time is fine at the sizes run there
             for pk in ids:
                 cursor.execute(
                     f"UPDATE {table} SET {column} = %s WHERE id = %s",
-                    [now - dt.timedelta(minutes=max(ids) - pk), pk],
+                    [now - dt.timedelta(minutes=pk - min(ids)), pk],
                 )
 
 

@@ -34,7 +34,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from common.models import Effect, EffectStatus
-from common.selectors import effect_counts_changed
+from common.selectors import FAILING_ATTEMPTS, effect_counts_changed
 
 logger = logging.getLogger(__name__)
 
@@ -188,7 +188,8 @@ def _finish(effect: Effect, **fields: Any) -> bool:
             pk=effect.pk, status=EffectStatus.RUNNING, attempts=effect.attempts
         ).update(updated_at=timezone.now(), **fields)
     )
-    effect_counts_changed()  # the effects page's count (done, failing or failed now)
+    if fields.get("status") == EffectStatus.FAILED or effect.attempts >= FAILING_ATTEMPTS:
+        effect_counts_changed()  # it joins or leaves the effects page: its count moves
     return finished
 
 

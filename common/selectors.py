@@ -50,8 +50,9 @@ def effects_attention_page(*, number) -> Page:
 
     Done effects (nearly all of them) are excluded outright, so the page's keys
     come from the partial index ``effect_open_updated`` (not done, newest change
-    first, with the filter's columns): an index-only walk, then the 50 shown. "Now" is taken to the minute, so the cached count
-    (dropped when an effect finishes or is retried) is shared for that minute.
+    first, with the filter's columns): an index-only walk, then the 50 shown.
+    "Now" is taken to the minute, so the cached count (dropped when an effect
+    fails, finishes after failing, or is retried) is shared for that minute.
     """
     now = timezone.now().replace(second=0, microsecond=0)
     keys = (

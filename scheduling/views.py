@@ -92,12 +92,15 @@ def calendar(request):
     else:
         # Every team's week lists each slot up to WEEK_SLOTS_SHOWN; with more than
         # a person reads, each day lists its teams' totals instead, each linking to
-        # that team's week (one more query; a team's own week always lists slots).
+        # that team's week (both read, so the page's queries are the same either
+        # way; a team's own week always lists its slots).
         limit = WEEK_SLOTS_SHOWN + 1 if team is None else None
         days = selectors.calendar_week(day=day, team_ids=team_ids, limit=limit)
         by_team = None
-        if limit and sum(d.slot_count for d in days) >= limit:
-            by_team = days = selectors.calendar_week_teams(day=day)
+        if limit:
+            by_team = selectors.calendar_week_teams(day=day)
+            if sum(d.slot_count for d in days) >= limit:
+                days = by_team
         context.update(
             days=days,
             by_team=days is by_team,
