@@ -71,8 +71,7 @@ TICKET_INDEXES = [
     # The approver's list (issue #17): waiting tickets oldest first, with their
     # config, so even a deep page of one approver's tickets reads the index only.
     models.Index(
-        fields=["status_changed_at", "id"],
-        include=["config"],
+        fields=["status_changed_at", "id", "config"],
         condition=Q(status=S.PENDING_APPROVAL),
         name="refresh_tkt_approval_idx",
     ),

@@ -57,19 +57,23 @@ def tickets_awaiting_approval(*, user) -> QuerySet[RefreshTicket]:
 def approvals_page(*, user, number) -> Page:
     """Page ``number`` of ``tickets_awaiting_approval(user=user)``, flat at any size.
 
-    The page's keys come from the tickets alone (status, then the oldest change
-    first: the ``(status, -status_changed_at, -id)`` index read backwards; the
-    approver's configs as an ``IN`` list, no join), then the models, peripherals
-    and software of those 50 only. The count is cached with the ticket list's
-    page counts and dropped on every status change (an approval, a return).
+    The page's keys come from the tickets alone: an index-only scan of the
+    partial index ``refresh_tkt_approval_idx`` (oldest change first, with the
+    config; the approver's configs read first as a list of ids), then the
+    models, peripherals and software of those 50 only. The count is cached with
+    the ticket list's page counts and dropped on every status change (an
+    approval, a return).
     """
     keys = RefreshTicket.objects.none()
     if getattr(user, "is_authenticated", False) and user.is_active:
         keys = RefreshTicket.objects.filter(status=TicketStatus.PENDING_APPROVAL)
         if not user.is_superuser:
-            keys = keys.filter(
-                config_id__in=RefreshConfig.objects.filter(approvers=user).values("pk")
+            # The ids as a list, not a subquery: PostgreSQL checks a constant list
+            # per index entry about six times faster than a hashed subplan.
+            configs = list(
+                RefreshConfig.objects.filter(approvers=user).values_list("pk", flat=True)
             )
+            keys = keys.filter(config_id__in=configs)
         keys = keys.order_by("status_changed_at", "id")
     paginator = ShownRowsPaginator(
         keys, APPROVALS_PAGE_SIZE, namespace=TICKET_COUNTS, load_rows=_approval_rows
