@@ -34,6 +34,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from common.models import Effect, EffectStatus
+from common.selectors import FAILING_ATTEMPTS, effect_counts_changed
 
 logger = logging.getLogger(__name__)
 
@@ -182,11 +183,14 @@ def effect_claim(*, effect_id: int) -> Effect | None:
 
 def _finish(effect: Effect, **fields: Any) -> bool:
     """Record the outcome if this run still holds the lease (attempts is the fence)."""
-    return bool(
+    finished = bool(
         Effect.objects.filter(
             pk=effect.pk, status=EffectStatus.RUNNING, attempts=effect.attempts
         ).update(updated_at=timezone.now(), **fields)
     )
+    if fields.get("status") == EffectStatus.FAILED or effect.attempts >= FAILING_ATTEMPTS:
+        effect_counts_changed()  # it joins or leaves the effects page: its count moves
+    return finished
 
 
 def effect_run(*, effect_id: int) -> str:
@@ -300,5 +304,6 @@ def effect_retry_now(*, effect_id: int, actor) -> Effect:
             "updated_at",
         ]
     )
+    effect_counts_changed()
     transaction.on_commit(lambda: _hurry(effect.pk), robust=True)
     return effect

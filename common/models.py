@@ -121,6 +121,21 @@ class Effect(models.Model):
             ),
             models.Index(fields=["target_kind", "target_id"], name="effect_target"),
             models.Index(fields=["status", "updated_at"], name="effect_status_updated"),
+            # the effects page (issue 17): the few effects not done, newest change first
+            # (the columns of its filter after the sort's, so deep pages read the
+            # index only; key columns, not INCLUDE, which SQLite would not take)
+            models.Index(
+                fields=[
+                    "-updated_at",
+                    "-id",
+                    "status",
+                    "attempts",
+                    "next_attempt_at",
+                    "lease_until",
+                ],
+                name="effect_open_updated",
+                condition=~models.Q(status="done"),
+            ),
         ]
 
     def __str__(self):

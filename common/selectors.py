@@ -4,10 +4,22 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.core.paginator import Page
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from common.models import Effect, EffectStatus
+from common.pagination import ShownRowsPaginator, counts_changed
+
+# The cache namespace of the effects page's count (common.pagination).
+EFFECT_COUNTS = "effects"
+EFFECTS_PAGE_SIZE = 50
+
+
+def effect_counts_changed() -> None:
+    """Forget the effects page's cached count (an effect finished or was retried)."""
+    counts_changed(EFFECT_COUNTS)
+
 
 # An effect is "stuck" once it has failed at least this often, or is this overdue.
 FAILING_ATTEMPTS = 2
@@ -31,6 +43,31 @@ def effects_needing_attention() -> QuerySet[Effect]:
         .select_related("retried_by")
         .order_by("-updated_at", "-id")
     )
+
+
+def effects_attention_page(*, number) -> Page:
+    """Page ``number`` of ``effects_needing_attention``, flat at any size.
+
+    Done effects (nearly all of them) are excluded outright, so the page's keys
+    come from the partial index ``effect_open_updated`` (not done, newest change
+    first, with the filter's columns): an index-only walk, then the 50 shown.
+    "Now" is taken to the minute, so the cached count (dropped when an effect
+    fails, finishes after failing, or is retried) is shared for that minute.
+    """
+    now = timezone.now().replace(second=0, microsecond=0)
+    keys = (
+        Effect.objects.filter(_needing_attention(now))
+        .exclude(status=EffectStatus.DONE)
+        .order_by("-updated_at", "-id")
+    )
+    return ShownRowsPaginator(
+        keys,
+        EFFECTS_PAGE_SIZE,
+        namespace=EFFECT_COUNTS,
+        load_rows=lambda ids: {
+            e.pk: e for e in Effect.objects.filter(pk__in=ids).select_related("retried_by")
+        },
+    ).get_page(number)
 
 
 def effects_failing_for(*, target_kind: str, task_prefix: str = "") -> QuerySet[Effect]:

@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.core.paginator import Page
+from django.db.models import Count, F, Q, QuerySet
+
+from common.pagination import ShownRowsPaginator, counts_changed
 
 from .models import StubITSMAsset, StubITSMTicket, StubSettings, StubSlackMessage
+
+# The cache namespace of the stub page's counts (common.pagination).
+STUB_COUNTS = "itsm-stub"
+STUB_PAGE_SIZE = 50
+# A search matching at most this many rows sorts its matches instead of walking
+# the list's order (see ``stub_tickets_page``).
+FEW_MATCHES = 5000
+
+
+def stub_counts_changed() -> None:
+    """Forget the stub page's cached counts (a stub ticket was made)."""
+    counts_changed(STUB_COUNTS)
 
 
 def stub_tickets_list(*, q: str = "") -> QuerySet[StubITSMTicket]:
@@ -20,6 +35,37 @@ def stub_tickets_list(*, q: str = "") -> QuerySet[StubITSMTicket]:
             match |= Q(pk=int(q))
         tickets = tickets.filter(match)
     return tickets
+
+
+def _stub_ticket_keys(*, q: str) -> QuerySet[StubITSMTicket]:
+    keys = StubITSMTicket.objects.order_by("-id")
+    q = q.strip()
+    if q:
+        match = Q(title__icontains=q) | Q(requestor_email__icontains=q)
+        if q.isdigit():
+            match |= Q(pk=int(q))
+        keys = keys.filter(match)
+    return keys
+
+
+def stub_tickets_page(*, q: str = "", number) -> Page:
+    """Page ``number`` of the stub tickets, newest first, flat at any size: the
+    keys alone (the primary key index; trigram indexes serve ``q`` on
+    PostgreSQL), then the 50 shown with their task counts; the count is cached
+    until a stub ticket is made."""
+    keys = _stub_ticket_keys(q=q)
+    paginator = ShownRowsPaginator(
+        keys,
+        STUB_PAGE_SIZE,
+        namespace=STUB_COUNTS,
+        load_rows=lambda ids: {t.pk: t for t in stub_tickets_list().filter(pk__in=ids)},
+    )
+    if q.strip() and paginator.count <= FEW_MATCHES:
+        # A rare term: walking the ids newest first would read most of the table
+        # to find 50 matches; the trigram indexes find them all, then a small
+        # sort (NULLS LAST, which the primary key's order cannot give).
+        paginator.object_list = keys.order_by(F("id").desc(nulls_last=True))
+    return paginator.get_page(number)
 
 
 def stub_ticket_get(*, ticket_id: int) -> StubITSMTicket | None:

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,7 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import role_required
 from common.effects import effect_retry_now
 from common.forms import error_text
-from common.selectors import effects_needing_attention
+from common.selectors import effects_attention_page
 
 from . import selectors
 from .jobs import ITSM_PAGE_JOBS, job_run_request, job_runs_latest
@@ -30,7 +29,7 @@ PERM = "integrations.use_itsm_stub"
 def itsm_stub(request):
     """The stand-in ITSM: tickets to flip, assets to make exist, the outage switch."""
     q = request.GET.get("q", "").strip()
-    page = Paginator(selectors.stub_tickets_list(q=q), 25).get_page(request.GET.get("page"))
+    page = selectors.stub_tickets_page(q=q, number=request.GET.get("page"))
     return render(
         request,
         "integrations/itsm_stub.html",
@@ -125,7 +124,7 @@ EFFECTS_PERM = "common.view_effect"
 @role_required(EFFECTS_PERM)
 def effects_list(request):
     """Effects that failed, keep failing, or were abandoned: why, and a retry button."""
-    page = Paginator(effects_needing_attention(), 50).get_page(request.GET.get("page"))
+    page = effects_attention_page(number=request.GET.get("page"))
     return render(
         request,
         "integrations/effects.html",

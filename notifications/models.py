@@ -51,6 +51,9 @@ class OutboundEmail(models.Model):
         indexes = [
             models.Index(fields=["related_type", "related_id", "-created_at"]),
             models.Index(fields=["status", "created_at"]),
+            # The outbox page's order, alone and under the status filter (issue 17).
+            models.Index(fields=["-created_at", "-id"], name="outbox_created_idx"),
+            models.Index(fields=["status", "-created_at", "-id"], name="outbox_status_created_idx"),
         ]
 
     def __str__(self):

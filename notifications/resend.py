@@ -19,7 +19,7 @@ from django.db import transaction
 
 from .links import LINK_REF_RE, access_link_issue, hash_token, link_ref_token
 from .models import AccessLink, AccessLinkAudit, OutboundEmail
-from .services import _deliver_later
+from .services import _deliver_later, outbox_changed
 
 # Revocation reason access_link_issue gives the links a newer one replaces:
 # such a link may be resent (the newest link is revoked in turn).
@@ -156,5 +156,6 @@ def access_link_resend(*, email: OutboundEmail, actor) -> OutboundEmail:
                     "email": [str(email.pk), str(copy.pk)],
                 },
             )
+    outbox_changed()
     transaction.on_commit(lambda: _deliver_later(copy.pk), robust=True)
     return copy

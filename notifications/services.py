@@ -23,6 +23,7 @@ from common.effects import task_by_name
 from .choices import EmailStatus
 from .models import OutboundEmail
 from .rendering import email_bodies_for_sending
+from .selectors import outbox_counts_changed
 
 logger = logging.getLogger(__name__)
 
@@ -95,12 +96,20 @@ def email_queue(
     except IntegrityError:
         return None
 
+    outbox_changed()
     # robust: a broker hiccup must not fail the request; the sweep resends.
     transaction.on_commit(lambda: _deliver_later(email.pk), robust=True)
     return email
 
 
 DELIVER_TASK = "notifications.tasks.deliver_email_task"
+
+
+def outbox_changed() -> None:
+    """The outbox's counts moved (an email logged, sent, failed): forget them now
+    and again after commit (a reader in between would cache the old numbers)."""
+    outbox_counts_changed()
+    transaction.on_commit(outbox_counts_changed)
 
 
 def _deliver_later(email_id: int) -> None:
@@ -143,6 +152,7 @@ def _email_claim(email_id: int) -> OutboundEmail | None:
         email.lease_until = now + SEND_LEASE
         email.attempts += 1
         email.save(update_fields=["status", "lease_until", "attempts"])
+        outbox_changed()
     return email
 
 
@@ -194,6 +204,7 @@ def email_deliver(*, email_id: int) -> bool:
             lease_until=timezone.now() + timezone.timedelta(seconds=retry_pause(email.attempts)),
             last_error=f"{type(exc).__name__}: {exc}"[:2000],
         )
+        outbox_changed()
         raise
     status = getattr(message, "anymail_status", None)
     claimed.update(
@@ -203,6 +214,7 @@ def email_deliver(*, email_id: int) -> bool:
         last_error="",
         provider_message_id=(getattr(status, "message_id", None) or "")[:255],
     )
+    outbox_changed()
     return True
 
 
@@ -210,6 +222,7 @@ def email_mark_failed(*, email_id: int, error: str) -> None:
     OutboundEmail.objects.filter(pk=email_id).exclude(status=EmailStatus.SENT).update(
         status=EmailStatus.FAILED, last_error=error[:2000]
     )
+    outbox_changed()
 
 
 def emails_deliver_pending(*, older_than_seconds: int = 120, limit: int = 500) -> int:

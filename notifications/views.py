@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -8,7 +7,7 @@ from .choices import EmailStatus
 from .links import links_redacted
 from .models import OutboundEmail
 from .resend import LinkResendRefused, access_link_resend, email_access_links
-from .selectors import outbound_log
+from .selectors import outbox_page
 
 
 @permission_required("notifications.view_outboundemail", raise_exception=True)
@@ -18,9 +17,7 @@ def outbox(request):
     status = request.GET.get("status", "")
     if status not in EmailStatus.values:
         status = ""
-    page = Paginator(outbound_log(search=search, status=status), 50).get_page(
-        request.GET.get("page")
-    )
+    page = outbox_page(search=search, status=status, number=request.GET.get("page"))
     return render(
         request,
         "notifications/outbox.html",

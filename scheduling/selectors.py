@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import F, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from accounts.models import SupportTeam
@@ -171,27 +172,50 @@ def calendar_feed_of(*, user) -> CalendarFeedToken | None:
 
 
 # --- calendar views -----------------------------------------------------------------
+@dataclass(frozen=True)
+class TeamDay:
+    """One team's slots on one day, added up (the all-teams views at size)."""
+
+    team_id: int
+    team_name: str
+    slots: int
+    booked: int
+    free: int
+    opens_closed_day: bool
+
+
 @dataclass
 class CalendarDay:
+    """A day of the calendar with its slots, or with its teams' totals (``teams``)
+    where the page shows counts, not each slot."""
+
     date: dt.date
     in_month: bool = True
     is_business_day: bool = True
     is_today: bool = False
     holiday: str | None = None
     slots: list[ScheduleSlot] = field(default_factory=list)
+    teams: list[TeamDay] = field(default_factory=list)
 
     @property
     def opened(self) -> bool:
         """A closed day a slot admin opened with a one-off slot (an exception)."""
-        return not self.is_business_day and any(slot.opens_closed_day for slot in self.slots)
+        return not self.is_business_day and (
+            any(slot.opens_closed_day for slot in self.slots)
+            or any(t.opens_closed_day for t in self.teams)
+        )
+
+    @property
+    def slot_count(self) -> int:
+        return len(self.slots) + sum(t.slots for t in self.teams)
 
     @property
     def free(self) -> int:
-        return sum(slot.free for slot in self.slots)
+        return sum(slot.free for slot in self.slots) + sum(t.free for t in self.teams)
 
     @property
     def booked(self) -> int:
-        return sum(slot.booked_count for slot in self.slots)
+        return sum(slot.booked_count for slot in self.slots) + sum(t.booked for t in self.teams)
 
 
 def slots_in_range(
@@ -205,9 +229,9 @@ def slots_in_range(
     return slots.order_by("start", "team__name", "pk")
 
 
-def _calendar_days(
-    *, first_day: dt.date, last_day: dt.date, team_ids=None, month: int | None = None
-) -> list[CalendarDay]:
+def _empty_days(
+    *, first_day: dt.date, last_day: dt.date, month: int | None = None
+) -> dict[dt.date, CalendarDay]:
     calendar = business_calendar()
     today = timezone.localdate()
     days: dict[dt.date, CalendarDay] = {}
@@ -221,18 +245,88 @@ def _calendar_days(
             holiday=calendar.holiday_name(day),
         )
         day += dt.timedelta(days=1)
-    for slot in slots_in_range(first_day=first_day, last_day=last_day, team_ids=team_ids):
+    return days
+
+
+def _calendar_days(
+    *,
+    first_day: dt.date,
+    last_day: dt.date,
+    team_ids=None,
+    month: int | None = None,
+    limit: int | None = None,
+) -> list[CalendarDay]:
+    calendar = business_calendar()
+    days = _empty_days(first_day=first_day, last_day=last_day, month=month)
+    slots = slots_in_range(first_day=first_day, last_day=last_day, team_ids=team_ids)
+    for slot in slots[:limit] if limit is not None else slots:
         local_day = calendar.local(slot.start).date()
         if local_day in days:
             days[local_day].slots.append(slot)
     return list(days.values())
 
 
-def calendar_week(*, day: dt.date, team_ids=None) -> list[CalendarDay]:
-    """Monday to Sunday of the week containing ``day``, each with its slots (one query)."""
+def _calendar_team_days(
+    *, first_day: dt.date, last_day: dt.date, team_ids=None, month: int | None = None
+) -> list[CalendarDay]:
+    """Days with each team's totals, added up by the database (one query, one
+    row per team and day, however many slots)."""
+    days = _empty_days(first_day=first_day, last_day=last_day, month=month)
+    slots = slots_live().filter(
+        start__gte=_day_start(first_day), start__lt=_day_start(last_day + dt.timedelta(days=1))
+    )
+    if team_ids is not None:
+        slots = slots.filter(team_id__in=list(team_ids))
+    totals = (
+        slots.annotate(day=TruncDate("start", tzinfo=business_calendar().tz))
+        .values("day", "team_id", "team__name")
+        .annotate(
+            n=Count("pk"),
+            booked=Sum("booked_count"),
+            capacity=Sum("capacity"),
+            opens=Count("pk", filter=Q(opens_closed_day=True)),
+        )
+        .order_by("day", "team__name", "team_id")
+    )
+    for row in totals:
+        if row["day"] in days:
+            days[row["day"]].teams.append(
+                TeamDay(
+                    team_id=row["team_id"],
+                    team_name=row["team__name"],
+                    slots=row["n"],
+                    booked=row["booked"],
+                    free=max(row["capacity"] - row["booked"], 0),
+                    opens_closed_day=bool(row["opens"]),
+                )
+            )
+    return list(days.values())
+
+
+def calendar_week_teams(*, day: dt.date, team_ids=None) -> list[CalendarDay]:
+    """The week of ``day`` with each team's totals per day (one query)."""
+    monday = day - dt.timedelta(days=day.weekday())
+    return _calendar_team_days(
+        first_day=monday, last_day=monday + dt.timedelta(days=6), team_ids=team_ids
+    )
+
+
+def calendar_month_totals(*, year: int, month: int, team_ids=None) -> list[list[CalendarDay]]:
+    """The month as weeks of days with their teams' totals (what the month view
+    shows: counts, not slots), added up by the database in one query."""
+    weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    days = _calendar_team_days(
+        first_day=weeks[0][0], last_day=weeks[-1][-1], team_ids=team_ids, month=month
+    )
+    return [days[i : i + 7] for i in range(0, len(days), 7)]
+
+
+def calendar_week(*, day: dt.date, team_ids=None, limit: int | None = None) -> list[CalendarDay]:
+    """Monday to Sunday of the week containing ``day``, each with its slots (one
+    query; the first ``limit`` slots of the week when given)."""
     monday = day - dt.timedelta(days=day.weekday())
     return _calendar_days(
-        first_day=monday, last_day=monday + dt.timedelta(days=6), team_ids=team_ids
+        first_day=monday, last_day=monday + dt.timedelta(days=6), team_ids=team_ids, limit=limit
     )
 
 

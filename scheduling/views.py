@@ -30,6 +30,9 @@ from .ics import slots_feed_ics
 from .roles import can_manage_slots, can_view_calendar
 
 viewer_required = role_required(check=can_view_calendar)
+
+# The all-teams week lists each slot up to this many; above, each team's totals.
+WEEK_SLOTS_SHOWN = 80
 admin_required = role_required(check=can_manage_slots)
 
 
@@ -78,17 +81,31 @@ def calendar(request):
     if view == "month":
         first = day.replace(day=1)
         context.update(
-            weeks=selectors.calendar_month(year=day.year, month=day.month, team_ids=team_ids),
+            weeks=selectors.calendar_month_totals(
+                year=day.year, month=day.month, team_ids=team_ids
+            ),
             period_label=first.strftime("%B %Y"),
             prev_url=link(date=_shift_month(first, -1).isoformat()),
             next_url=link(date=_shift_month(first, 1).isoformat()),
             week_link_base=urlencode({**base, "view": "week"}),
         )
     else:
-        days = selectors.calendar_week(day=day, team_ids=team_ids)
+        # Every team's week lists each slot up to WEEK_SLOTS_SHOWN; with more than
+        # a person reads, each day lists its teams' totals instead, each linking to
+        # that team's week (both read, so the page's queries are the same either
+        # way; a team's own week always lists its slots).
+        limit = WEEK_SLOTS_SHOWN + 1 if team is None else None
+        days = selectors.calendar_week(day=day, team_ids=team_ids, limit=limit)
+        by_team = None
+        if limit:
+            by_team = selectors.calendar_week_teams(day=day)
+            if sum(d.slot_count for d in days) >= limit:
+                days = by_team
         context.update(
             days=days,
-            has_slots=any(d.slots for d in days),
+            by_team=days is by_team,
+            team_week_base=urlencode({"view": "week", "date": day.isoformat()}),
+            has_slots=any(d.slot_count for d in days),
             period_label=f"Week of {days[0].date:%B} {days[0].date.day}, {days[0].date.year}",
             prev_url=link(date=(days[0].date - dt.timedelta(days=7)).isoformat()),
             next_url=link(date=(days[0].date + dt.timedelta(days=7)).isoformat()),

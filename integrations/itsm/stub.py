@@ -26,6 +26,7 @@ from integrations.models import (
     StubITSMTicket,
     StubSettings,
 )
+from integrations.selectors import stub_counts_changed
 
 from .limits import SKEW_SECONDS, window_wait
 from .protocol import (
@@ -155,6 +156,8 @@ class StubITSMClient(RelatedTickets):
                     location=ticket.location,
                     status=ticket.status,
                 )
+                stub_counts_changed()
+                transaction.on_commit(stub_counts_changed)
                 # The rehearsal switch (one shot): saved, but the answer never arrives.
                 lost = bool(
                     StubSettings.objects.filter(pk=1, itsm_create_times_out=True).update(

@@ -13,8 +13,8 @@ from refresh.exceptions import RefreshError
 from refresh.models import RefreshTicket
 from refresh.roles import can_approve
 from refresh.selectors import (
+    approvals_page,
     ticket_for_approver_edit,
-    tickets_awaiting_approval,
     tickets_for_approver,
     tickets_for_approver_by_ids,
 )
@@ -31,9 +31,12 @@ BULK_LIMIT = 200
 
 @role_required(check=can_approve)
 def approval_list(request):
-    """Tickets waiting for this approver, with the customer's choices."""
-    tickets = list(tickets_awaiting_approval(user=request.user)[:BULK_LIMIT])
-    return render(request, "refresh/approvals/list.html", {"tickets": tickets})
+    """Tickets waiting for this approver, oldest first, 50 a page, with the
+    customer's choices."""
+    page = approvals_page(user=request.user, number=request.GET.get("page"))
+    return render(
+        request, "refresh/approvals/list.html", {"page": page, "tickets": page.object_list}
+    )
 
 
 @require_POST

@@ -81,6 +81,13 @@ TICKET_INDEXES = [
     ),
     # The API's cursor (newest id first) under its status filter (docs/performance-api.md).
     models.Index(fields=["status", "-id"], name="refresh_tkt_api_status_idx"),
+    # The approver's list (issue #17): waiting tickets oldest first, with their
+    # config, so even a deep page of one approver's tickets reads the index only.
+    models.Index(
+        fields=["status_changed_at", "id", "config"],
+        condition=Q(status=S.PENDING_APPROVAL),
+        name="refresh_tkt_approval_idx",
+    ),
 ]
 TICKET_CONSTRAINTS = [
     models.UniqueConstraint(

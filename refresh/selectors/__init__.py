@@ -9,6 +9,7 @@ Import from here: ``from refresh.selectors import tickets_for_staff``.
 from refresh.roles import can_view_tickets
 
 from .approvals import (
+    approvals_page,
     ticket_for_approver,
     ticket_for_approver_edit,
     tickets_awaiting_approval,
@@ -22,9 +23,13 @@ from .base import (
     ticket_customer_email,
 )
 from .configs import (
+    BATCH_COUNTS,
+    batch_counts_changed,
     batch_for_staff,
     batch_rows,
+    batch_rows_page,
     batches_for_staff,
+    batches_page,
     config_active_get,
     config_audits,
     config_detail,
@@ -100,6 +105,10 @@ __all__ = [
     "TimelineEntry",
     "batch_for_staff",
     "batch_rows",
+    "batch_rows_page",
+    "batches_page",
+    "batch_counts_changed",
+    "BATCH_COUNTS",
     "config_active_get",
     "configs_active",
     "configs_by_name",
@@ -122,6 +131,7 @@ __all__ = [
     "ticket_for_approver",
     "ticket_for_approver_edit",
     "tickets_awaiting_approval",
+    "approvals_page",
     "tickets_for_approver_by_ids",
     "ticket_list_rows",
     "ticket_problems",

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from django.core.paginator import Page
 from django.db.models import Count, Q, QuerySet
 
+from common.pagination import ShownRowsPaginator, cached_value, counts_changed
 from refresh.choices import TicketStatus
 from refresh.models import (
     RefreshBatch,
+    RefreshBatchRow,
     RefreshConfig,
     RefreshConfigAudit,
     RefreshTicket,
@@ -73,8 +76,77 @@ def configs_by_name() -> QuerySet[RefreshConfig]:
 
 
 def batch_for_staff(*, user, batch_id: int) -> RefreshBatch | None:
-    """One batch the person may see, or None."""
-    return batches_for_staff(user=user).filter(pk=batch_id).first()
+    """One batch the person may see, or None (without its ticket count: a batch
+    of 100,000 tickets would count them on every view of its page)."""
+    return _batches_visible(user=user).select_related("config").filter(pk=batch_id).first()
+
+
+def _batches_visible(*, user) -> QuerySet[RefreshBatch]:
+    if not getattr(user, "is_authenticated", False) or not user.has_perm(
+        "refresh.view_refreshbatch"
+    ):
+        return RefreshBatch.objects.none()
+    return RefreshBatch.objects.all()
+
+
+# The cache namespace of the batch list's page count and ticket counts and of a
+# batch's row count (common.pagination); dropped when a batch or its tickets are made.
+BATCH_COUNTS = "refresh-batches"
+BATCH_PAGE_SIZE = 50
+
+
+def batch_counts_changed() -> None:
+    """Forget the cached batch counts (a batch was made, or its tickets)."""
+    counts_changed(BATCH_COUNTS)
+
+
+def _batches_with_ticket_counts(ids: list[int]) -> dict[int, RefreshBatch]:
+    batches = {
+        b.pk: b
+        for b in RefreshBatch.objects.select_related("config", "created_by", "support_team")
+        .filter(pk__in=ids)
+        .order_by()
+    }
+    counts = cached_value(
+        BATCH_COUNTS,
+        "ticket-counts|" + ",".join(map(str, sorted(ids))),
+        lambda: dict(
+            RefreshTicket.objects.filter(batch_id__in=ids)
+            .values_list("batch_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        ),
+    )
+    for pk, batch in batches.items():
+        batch.ticket_count = counts.get(pk, 0)
+    return batches
+
+
+def batches_page(*, user, number) -> Page:
+    """Page ``number`` of the batches, newest first: the keys alone, then the 50
+    batches shown with their ticket counts (cached until tickets are made)."""
+    keys = _batches_visible(user=user).order_by("-created_at", "-id")
+    return ShownRowsPaginator(
+        keys, BATCH_PAGE_SIZE, namespace=BATCH_COUNTS, load_rows=_batches_with_ticket_counts
+    ).get_page(number)
+
+
+def batch_rows_page(*, batch: RefreshBatch, number) -> Page:
+    """Page ``number`` of a batch's per-serial report in position order: the
+    ``(batch, position)`` index gives the keys, then the 50 rows shown with
+    their systems and tickets (OFFSET skips keys, never joined rows)."""
+    keys = RefreshBatchRow.objects.filter(batch=batch).order_by("position")
+    return ShownRowsPaginator(
+        keys,
+        BATCH_PAGE_SIZE,
+        namespace=BATCH_COUNTS,
+        load_rows=lambda ids: {
+            row.pk: row
+            for row in RefreshBatchRow.objects.select_related("system", "ticket")
+            .filter(pk__in=ids)
+            .order_by()
+        },
+    ).get_page(number)
 
 
 def batches_for_staff(*, user) -> QuerySet[RefreshBatch]:

@@ -19,6 +19,7 @@ from refresh.models import (
     RefreshTicketAudit,
     System,
 )
+from refresh.selectors.configs import batch_counts_changed
 
 from ._core import (
     actor_user,
@@ -240,7 +241,7 @@ def batch_create(
             "Bump-down tickets need a replacement each; create them one by one on the "
             "New ticket page (/refresh/tickets/new/)."
         )
-    return RefreshBatch.objects.create(
+    batch = RefreshBatch.objects.create(
         name=name.strip(),
         config=config,
         style=style,
@@ -248,6 +249,8 @@ def batch_create(
         serials_text="\n".join(serials),
         created_by=actor_user(actor),
     )
+    _batch_counts_changed()
+    return batch
 
 
 def batch_preview(*, batch: RefreshBatch) -> list[PreviewRow]:
@@ -319,5 +322,13 @@ def batch_create_tickets(*, batch: RefreshBatch, actor) -> BulkReport:
     RefreshBatchRow.objects.bulk_create(rows, batch_size=1000)
     batch.tickets_created_at = timezone.now()
     batch.save(update_fields=["tickets_created_at"])
+    _batch_counts_changed()
     report.applied = bool(created)
     return report
+
+
+def _batch_counts_changed() -> None:
+    """The batch list's counts move: forget them now and again after commit (a
+    reader in between would cache the old numbers)."""
+    batch_counts_changed()
+    transaction.on_commit(batch_counts_changed)

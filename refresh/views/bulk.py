@@ -72,8 +72,7 @@ def order_group(request):
 
 @staff_required
 def batch_list(request):
-    batches = selectors.batches_for_staff(user=request.user)
-    page = Paginator(batches, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.batches_page(user=request.user, number=request.GET.get("page"))
     return render(request, "refresh/staff/batch_list.html", {"page": page})
 
 
@@ -110,8 +109,7 @@ def _batch_or_404(user, pk) -> RefreshBatch:
 def batch_detail(request, pk: int):
     batch = _batch_or_404(request.user, pk)
     if batch.tickets_created_at:
-        rows = selectors.batch_rows(batch=batch)
-        page = Paginator(rows, 200).get_page(request.GET.get("page"))
+        page = selectors.batch_rows_page(batch=batch, number=request.GET.get("page"))
         return render(
             request,
             "refresh/staff/batch_detail.html",

@@ -108,8 +108,8 @@ def test_outbox_is_for_staff_only(client, make_user, django_assert_num_queries):
     assert client.get(reverse("notifications:outbox")).status_code == 403
 
     client.force_login(make_user(Role.ORDERS_TECHNICIAN))
-    # session, user, groups/perms (2), count, page of emails
-    with django_assert_num_queries(7):
+    # session, user, groups/perms (2), count (cold), the page's keys, its emails
+    with django_assert_num_queries(8):
         response = client.get(reverse("notifications:outbox"), {"q": "S1"})
     assert response.status_code == 200
     assert "S10" in response.content.decode()
@@ -206,8 +206,9 @@ def test_outbox_about_names_the_order_by_its_number(client, make_user, django_as
             context={"order": order, "subject": f"S{n}", "body": "b", "order_url": "/"},
         )
     client.force_login(make_user(Role.ORDERS_TECHNICIAN))
-    # session, user, groups/perms (2), count, page of emails, the orders they are about
-    with django_assert_num_queries(8):
+    # session, user, groups/perms (2), count (cold), the page's keys, its emails,
+    # the orders they are about
+    with django_assert_num_queries(9):
         page = client.get(reverse("notifications:outbox")).content.decode()
     assert page.count("Order 77820") == 3
     assert f"#{order.pk}" not in page
