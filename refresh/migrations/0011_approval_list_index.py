@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0004_portal_access'),
-        ('refresh', '0008_merge_indexes_and_tracking'),
+        ('refresh', '0010_ticket_user_team_sort_names'),
         ('scheduling', '0004_merge_feed_tokens_and_generic_slots'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
