@@ -114,3 +114,12 @@ def test_two_people_never_share_an_entry(client, make_user, organization):
     client.force_login(coordinator)
     assert "Order manager" not in _nav(client)
     assert client.get(ORDER_MANAGER).status_code == 403
+
+
+def test_a_renamed_role_group_no_longer_gives_its_role(client, coordinator_in):
+    assert "Orders" in _nav(client)
+    group = Group.objects.get(name=role_group_name(Role.COORDINATOR))
+    group.name = "Former coordinators"
+    group.save()
+    assert "Orders" not in _nav(client)
+    assert client.get(PORTAL).status_code == 403
