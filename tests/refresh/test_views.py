@@ -33,8 +33,8 @@ def test_manager_cannot_open_administrator_pages(client, manager):
 
 
 LIST_QUERIES = 17
-DETAIL_QUERIES = 11
-CONFIG_DETAIL_QUERIES = 11
+DETAIL_QUERIES = 8
+CONFIG_DETAIL_QUERIES = 8
 
 
 def test_list_query_count_is_constant(client, admin, flow, make_user, django_assert_num_queries):
