@@ -1,3 +1,5 @@
+import secrets
+
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -7,6 +9,11 @@ from django.utils import timezone
 
 from .choices import PortalAccess, PortalVisibility
 from .roles import Role
+
+
+def new_access_stamp() -> str:
+    """A fresh value for ``User.access_stamp`` (accounts/access.py)."""
+    return secrets.token_hex(8)
 
 
 class UserManager(BaseUserManager):
@@ -66,6 +73,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=False, help_text="Can sign in to Django admin (IT staff)."
     )
     date_joined = models.DateTimeField(default=timezone.now)
+    # Replaced whenever this person's roles or permissions change; the cached
+    # permissions, roles and navigation are stored under it (accounts/access.py).
+    access_stamp = models.CharField(max_length=16, default=new_access_stamp, editable=False)
 
     objects = UserManager()
 

@@ -1,9 +1,13 @@
 """Navigation entries: each app lists its own in ``<app>/nav.py``.
 
-``NAV_ITEMS`` is a list of ``NavItem``; the context processor shows an entry
-when its ``visible(user)`` says so and its URL name resolves.
+``NAV_ITEMS`` is a list of ``NavItem``; the header shows an entry when its
+``visible(user)`` says so and its URL name resolves. The entries a person sees
+are cached with their permissions and roles (accounts/access.py) and built
+again when those change, so ``visible`` must depend only on the user's roles,
+permissions and flags (active, staff, superuser), never on other rows.
 """
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
@@ -20,7 +24,9 @@ class NavItem:
     order: int = 50
 
 
-def collect_nav_items() -> list[NavItem]:
+@functools.cache
+def collect_nav_items() -> tuple[NavItem, ...]:
+    """Every app's entries, in order (read once per process: code, not data)."""
     items: list[NavItem] = []
     for config in apps.get_app_configs():
         try:
@@ -30,10 +36,17 @@ def collect_nav_items() -> list[NavItem]:
                 raise
             continue
         items.extend(getattr(module, "NAV_ITEMS", []))
-    return sorted(items, key=lambda item: (item.order, item.label))
+    return tuple(sorted(items, key=lambda item: (item.order, item.label)))
 
 
-def nav_for_user(user, current_path: str = "") -> list[dict]:
+@functools.cache
+def nav_signature() -> str:
+    """Names the entries the code defines (part of the navigation's cache key)."""
+    return ";".join(f"{i.order}:{i.label}:{i.url_name}" for i in collect_nav_items())
+
+
+def nav_entries_compute(user) -> tuple[tuple[str, str], ...]:
+    """(label, url) of every entry ``user`` may see."""
     entries = []
     for item in collect_nav_items():
         if not item.visible(user):
@@ -42,9 +55,27 @@ def nav_for_user(user, current_path: str = "") -> list[dict]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        active = current_path.startswith(url) if url != "/" else current_path == "/"
-        entries.append({"label": item.label, "url": url, "active": active})
-    return entries
+        entries.append((item.label, url))
+    return tuple(entries)
+
+
+def nav_for_user(user, current_path: str = "") -> list[dict]:
+    """The entries ``user`` sees, the one ``current_path`` is under marked active.
+
+    A user the authentication middleware loaded brings them from the cache
+    (``_access_nav``); any other user object has them built here.
+    """
+    entries = getattr(user, "_access_nav", None)
+    if entries is None:
+        entries = nav_entries_compute(user)
+    return [
+        {
+            "label": label,
+            "url": url,
+            "active": current_path.startswith(url) if url != "/" else current_path == "/",
+        }
+        for label, url in entries
+    ]
 
 
 NAV_ITEMS = [

@@ -79,16 +79,21 @@ def role_group_name(role: Role | str) -> str:
     return ROLE_GROUP_NAMES[Role(role)]
 
 
+def user_role_names(user) -> set[str]:
+    """The names of ``user``'s groups, read once per user object."""
+    names = getattr(user, "_role_names_cache", None)
+    if names is None:
+        names = set(user.groups.values_list("name", flat=True))
+        user._role_names_cache = names
+    return names
+
+
 def user_has_role(user, role: Role | str) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     if user.is_superuser:
         return True
-    names = getattr(user, "_role_names_cache", None)
-    if names is None:
-        names = set(user.groups.values_list("name", flat=True))
-        user._role_names_cache = names
-    return role_group_name(role) in names
+    return role_group_name(role) in user_role_names(user)
 
 
 ROLE_PERMISSIONS = {

@@ -10,12 +10,14 @@ from __future__ import annotations
 import os
 import statistics
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import connection
+from django.template import Template
 from django.test import Client, RequestFactory
 from django.test.client import ClientHandler
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, instrumented_test_render
 
 from accounts.roles import Role
 from accounts.scale import scale_people_seed
@@ -55,13 +57,38 @@ def staff_member():
     return person
 
 
+def _plain_render(self, context):
+    return self.nodelist.render(context)
+
+
+@contextmanager
+def production_render():
+    """Templates render as in production while inside.
+
+    The test environment (pytest-django) replaces ``Template._render`` with
+    ``instrumented_test_render``, which sends a ``template_rendered`` signal for
+    every template and include (113 of them on an order's page); a server has
+    no such instrumentation.
+    """
+    if Template._render is not instrumented_test_render:
+        yield
+        return
+    Template._render = _plain_render
+    try:
+        yield
+    finally:
+        Template._render = instrumented_test_render
+
+
 @dataclass
 class Server:
     """Requests through the WSGI handler with every middleware, signed in as ``user``
-    (what a server does, without the test client's template capture)."""
+    (what a server does: no test client's template capture, no test
+    instrumentation of template rendering)."""
 
     user: object
     handler: ClientHandler = field(default_factory=lambda: ClientHandler(False))
+    instrumented: bool = False
 
     def __post_init__(self):
         client = Client()
@@ -70,7 +97,11 @@ class Server:
         self.factory = RequestFactory(HTTP_COOKIE=cookie)
 
     def get(self, url: str):
-        response = self.handler(self.factory.get(url).environ)
+        if self.instrumented:
+            response = self.handler(self.factory.get(url).environ)
+        else:
+            with production_render():
+                response = self.handler(self.factory.get(url).environ)
         assert response.status_code == 200, f"{url}: {response.status_code}"
         return response
 

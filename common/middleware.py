@@ -32,14 +32,15 @@ class RequestIdMiddleware:
             response["X-Request-ID"] = request_id
             # Only a user the view already loaded: logging costs no query.
             user = getattr(request, "_cached_user", None)
+            path = redact(request.path)
             logger.info(
                 "%s %s %s",
                 request.method,
-                redact(request.path),
+                path,
                 response.status_code,
                 extra={
                     "method": request.method,
-                    "path": redact(request.path),
+                    "path": path,
                     "status": response.status_code,
                     "duration_ms": round((time.monotonic() - started) * 1000, 1),
                     "user_id": user.pk if user is not None and user.is_authenticated else None,

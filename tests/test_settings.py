@@ -109,3 +109,18 @@ def test_pytest_runs_on_the_test_settings(settings):
     assert os.environ["DJANGO_SETTINGS_MODULE"] == "config.settings_test"
     assert settings.SECURE_SSL_REDIRECT is False
     assert settings.PASSWORD_HASHERS == ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def test_production_templates_are_parsed_once_per_process():
+    # Django wraps the loaders in its cached loader when settings name none;
+    # a `loaders` option without it would parse every template on every request.
+    code = (
+        "import os, django;"
+        "os.environ['DJANGO_SETTINGS_MODULE']='config.settings';"
+        "django.setup();"
+        "from django.template import engines;"
+        "print(*[e.engine.loaders[0][0] for e in engines.all()])"
+    )
+    result = _run(code, DEBUG="false", SECRET_KEY="a-long-random-production-secret-" + "x" * 30)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.template.loaders.cached.Loader"] * 2

@@ -178,7 +178,7 @@ def test_refresh_dashboard_page_runs_a_fixed_number_of_queries(
         )
     client.force_login(refresh_manager)
     client.get(reverse("reports:refresh_dashboard"), {"stuck_days": "3"})
-    with django_assert_num_queries(5):  # cached for a minute: session, user, access
+    with django_assert_num_queries(2):  # cached for a minute: session, user
         client.get(reverse("reports:refresh_dashboard"), {"stuck_days": "3"})
     cache.clear()
     # session, user, 2 permission reads, 9 aggregates, the Problems count today,

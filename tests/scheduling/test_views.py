@@ -117,14 +117,14 @@ class TestCalendar:
     def test_query_count_is_fixed(self, client, manager, django_assert_num_queries, view):
         teams = [SupportTeamFactory() for _ in range(3)]
         client.force_login(manager)
+        client.get("/")  # the person's roles are read once, then cached (accounts/access.py)
         calendar_feed_create(user=manager)  # the page then shows the feed's links
         params = {"view": view, "date": "2026-11-23"}
         make_slots(teams[0], 2)
-        # session, user, permissions, feed (exists?), teams (list, filter select,
+        # session, user, feed (exists?), teams (list, filter select,
         # team filter lookup), slots (one query whatever their number; the
-        # all-teams week also each team's totals); the header navigation reads
-        # the user's role groups once.
-        expected = 10 if view == "week" else 9
+        # all-teams week also each team's totals).
+        expected = 7 if view == "week" else 6
         business_calendar()  # closure days loaded before counting
         with django_assert_num_queries(expected):
             assert client.get(reverse("scheduling:calendar"), params).status_code == 200
@@ -232,7 +232,7 @@ class TestPreferences:
 
         for _ in range(30):
             ScheduleSlotPreferenceFactory(team=SupportTeamFactory())
-        with django_assert_num_queries(7):
+        with django_assert_num_queries(4):
             response = client.get(reverse("scheduling:preference_list"))
         assert "Inactive" in response.content.decode()
 
@@ -358,13 +358,14 @@ def test_calendar_selectors_run_one_query(django_assert_num_queries, slot_count)
 def test_slot_detail_lists_bookings_in_fixed_queries(client, manager, django_assert_num_queries):
     slot = ScheduleSlotFactory(capacity=6)
     client.force_login(manager)
+    client.get("/")  # the person's roles are read once, then cached (accounts/access.py)
     booking_create(slot_id=slot.pk, booked_object=SupportTeamFactory(name="First booked"))
     url = reverse("scheduling:slot_detail", args=[slot.pk])
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(5):
         client.get(url)
     for i in range(5):
         booking_create(slot_id=slot.pk, booked_object=SupportTeamFactory(name=f"Booked {i}"))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(5):
         response = client.get(url)
     content = response.content.decode()
     assert "First booked" in content
