@@ -7,6 +7,7 @@ import functools
 
 from django import forms
 
+from common.form_render import PLAIN_WIDGETS
 from orders.forms.portal import MESSAGE_MAX_LENGTH
 
 
@@ -176,6 +177,7 @@ def compose_form_class():
 
 
 class CannedResponsePickForm(forms.Form):
+    default_renderer = PLAIN_WIDGETS  # on every staff order page
     template = forms.ModelChoiceField(
         label="Template", queryset=None, empty_label="Choose a canned response…"
     )
