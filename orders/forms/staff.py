@@ -181,9 +181,18 @@ class MessageForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, staff=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assigned_to"].queryset = orders_staff_users()
+        for name in self.staff_pickers:
+            field = self.fields[name]
+            if staff is None or self.is_bound:
+                field.queryset = orders_staff_users()  # a POST is checked against it
+            else:
+                # An empty form offers the page's staff list (read once): no queryset
+                # built or query run per picker.
+                field.choices = [("", field.empty_label), *((u.pk, str(u)) for u in staff)]
+
+    staff_pickers = ("assigned_to",)
 
     def clean_attachments(self):
         files = self.cleaned_data.get("attachments") or []

@@ -14,6 +14,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    prefetch_related_objects,
 )
 
 from accounts.models import Organization, User
@@ -224,10 +225,9 @@ def staff_order_get(*, user, number: int) -> Order | None:
     """One order with everything its staff page shows, or None (deny by default)."""
     if not can_work_orders(user):
         return None
-    return (
+    order = (
         Order.objects.select_related(*ORDER_JOINS)
         .prefetch_related(
-            "software",
             Prefetch(
                 "actions",
                 queryset=OrderAction.objects.select_related("processed_by").order_by("position"),
@@ -239,6 +239,18 @@ def staff_order_get(*, user, number: int) -> Order | None:
         .filter(number=number)
         .first()
     )
+    return order and with_software(order)
+
+
+def with_software(order: Order) -> Order:
+    """``order`` with its software read (one query) when its type requests software;
+    other types have none, so their page asks nothing (issue #17)."""
+    if order.order_type == OrderType.INSTALL_SOFTWARE:
+        prefetch_related_objects([order], "software")
+    else:
+        cache = getattr(order, "_prefetched_objects_cache", {})
+        order._prefetched_objects_cache = {**cache, "software": order.software.none()}
+    return order
 
 
 def staff_order_messages(*, order: Order) -> QuerySet[OrderMessage]:
@@ -314,6 +326,17 @@ def staff_order_itsm_tickets(*, order: Order) -> QuerySet[OrderITSMTicket]:
 
 def staff_order_subscribers(*, order: Order) -> QuerySet[User]:
     return User.objects.filter(order_subscriptions__order=order).order_by("full_name", "email")
+
+
+def staff_order_subscribed_users(*, order: Order) -> list[User]:
+    """The order's subscribers in the order they subscribed (one query: the page's
+    compose form starts its To with them and its sidebar lists them)."""
+    return [
+        subscription.user
+        for subscription in OrderSubscription.objects.filter(order=order)
+        .select_related("user")
+        .order_by("created_at", "id")
+    ]
 
 
 def orders_staff_users() -> QuerySet[User]:

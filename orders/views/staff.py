@@ -184,7 +184,15 @@ def staff_detail(request, number: int):
         quote = quote or sel.staff_message_get(order=order, message_id=int(quote_id))
     initial_kind = request.GET.get("kind") or "reply"
     staff_users = list(sel.orders_staff_users())
-    compose = compose_forms(request, order=order, kind=initial_kind, quote=quote, staff=staff_users)
+    subscribed = sel.staff_order_subscribed_users(order=order)
+    compose = compose_forms(
+        request,
+        order=order,
+        kind=initial_kind,
+        quote=quote,
+        staff=staff_users,
+        subscribers=subscribed,
+    )
     itsm_tickets = list(sel.staff_order_itsm_tickets(order=order))
     appointments = sel.staff_order_appointments(order=order)
     secret = enduser_secret_live(order=order) if order.order_type == "install_software" else None
@@ -218,7 +226,9 @@ def staff_detail(request, number: int):
             param="emails",
             anchor="emails",
         ),
-        "subscribers": list(sel.staff_order_subscribers(order=order)),
+        "subscribers": sorted(
+            subscribed, key=lambda u: (u.full_name.casefold(), u.email.casefold())
+        ),
         "can_hold": _transition_allowed(order, "hold", request.user),
         "can_resume": _transition_allowed(order, "resume", request.user),
         "can_cancel": not order.is_final and request.user.has_perm("orders.cancel_order"),
