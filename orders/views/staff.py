@@ -39,6 +39,12 @@ from orders.services import (
 )
 from orders.views.compose import compose_forms, compose_post_kwargs
 from orders.views.order_rows import order_rows
+from orders.views.timeline_rows import (
+    audit_rows,
+    email_rows,
+    message_rows,
+    staff_attachment_url,
+)
 from orders.views.timelines import timeline
 
 PAGE_SIZE = 25
@@ -162,6 +168,7 @@ def _thread(request, *, order: Order, page_url: str = ""):
         param="messages",
         anchor="thread",
         oldest_first=True,
+        rows=lambda messages: message_rows(messages, attachment_url=staff_attachment_url()),
     )
 
 
@@ -218,6 +225,7 @@ def staff_detail(request, number: int):
             page_url=page_url,
             param="history",
             anchor="history",
+            rows=audit_rows,
         ),
         "emails": timeline(
             request,
@@ -225,6 +233,7 @@ def staff_detail(request, number: int):
             page_url=page_url,
             param="emails",
             anchor="emails",
+            rows=email_rows,
         ),
         "subscribers": sorted(
             subscribed, key=lambda u: (u.full_name.casefold(), u.email.casefold())
