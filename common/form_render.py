@@ -179,3 +179,52 @@ class PlainWidgetRenderer(DjangoTemplates):
 
 
 PLAIN_WIDGETS = PlainWidgetRenderer()
+
+
+# The project's form markup (templates/includes/form.html and field.html) printed in
+# Python for the pages that render several forms; tests compare both outputs.
+
+
+def field_html(field) -> str:
+    """What ``{% include "includes/field.html" %}`` prints for the bound ``field``."""
+    kind = field.widget_type
+    required = ' <span aria-hidden="true">*</span>' if field.field.required else ""
+    label = _text(field.label)
+    classes = "field"
+    if field.errors:
+        classes += " field--error"
+    if kind == "checkbox":
+        classes += " field--checkbox"
+        body = f'\n    <label for="{_text(field.id_for_label)}">{field} {label}</label>\n  '
+    elif kind in ("checkboxselectmultiple", "radioselect"):
+        body = f"\n    <fieldset><legend>{label}{required}</legend>{field}</fieldset>\n  "
+    else:
+        body = (
+            f'\n    <label for="{_text(field.id_for_label)}">{label}{required}</label>'
+            f"\n    {field}\n  "
+        )
+    help_text = (
+        f'<span class="helptext" id="{_text(field.auto_id)}_helptext">{field.help_text}</span>'
+        if field.help_text
+        else ""
+    )
+    errors = ""
+    if field.errors:
+        items = "".join(f"<li>{_text(error)}</li>" for error in field.errors)
+        errors = f'<ul class="errorlist" id="{_text(field.auto_id)}_error">{items}</ul>'
+    return f'\n<div class="{classes}">\n  {body}\n  {help_text}\n  {errors}\n</div>\n'
+
+
+def form_html(form) -> str:
+    """What ``{% include "includes/form.html" with form=form %}`` prints."""
+    out = []
+    errors = form.non_field_errors()
+    if errors:
+        items = "".join(f"<p>{_text(error)}</p>" for error in errors)
+        out.append(f'<div class="message message--error" role="alert">{items}</div>')
+    out.append("\n")
+    out.extend(str(field) for field in form.hidden_fields())
+    out.append("\n")
+    out.extend(field_html(field) for field in form.visible_fields())
+    out.append("\n")
+    return mark_safe("".join(out))

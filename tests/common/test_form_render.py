@@ -87,3 +87,33 @@ def test_a_widget_it_does_not_know_is_rendered_by_its_template():
     html = widget.render("when", dt.date(2026, 3, 4), renderer=PlainWidgetRenderer())
     assert html == widget.render("when", dt.date(2026, 3, 4), renderer=DjangoTemplates())
     assert 'name="when_month"' in html
+
+
+class ProjectMarkupForm(forms.Form):
+    name = forms.CharField(label="Name & <title>", help_text="Your <em>full</em> name.")
+    note = forms.CharField(required=False, widget=forms.Textarea)
+    kind = forms.ChoiceField(choices=CHOICES, widget=forms.RadioSelect)
+    tags = forms.MultipleChoiceField(
+        required=False, choices=CHOICES, widget=forms.CheckboxSelectMultiple
+    )
+    agree = forms.BooleanField(label="I agree", required=False)
+    pick = forms.ChoiceField(required=False, choices=CHOICES)
+    secret = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        raise forms.ValidationError("Something <wrong> as a whole.")
+
+
+@pytest.mark.parametrize(
+    "data", [None, {"name": "", "kind": "zz", "secret": "s"}, {"name": "A", "kind": "a"}]
+)
+def test_form_html_prints_what_the_projects_form_templates_print(data):
+    from django.template.loader import render_to_string
+
+    from common.form_render import form_html
+
+    form = ProjectMarkupForm(data)
+    form.renderer = PLAIN_WIDGETS
+    if data is not None:
+        form.is_valid()
+    assert form_html(form) == render_to_string("includes/form.html", {"form": form})
