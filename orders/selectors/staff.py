@@ -14,7 +14,6 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    prefetch_related_objects,
 )
 
 from accounts.models import Organization, User
@@ -31,6 +30,7 @@ from orders.models import (
     OrderSubscription,
 )
 from orders.roles import can_work_orders
+from orders.selectors.portal import with_software
 
 WAITING_STATUSES = (OrderStatus.SUBMITTED, OrderStatus.IN_PROGRESS, OrderStatus.ON_HOLD)
 # The cache namespace of the lists' totals and page counts; orders services drop
@@ -240,17 +240,6 @@ def staff_order_get(*, user, number: int) -> Order | None:
         .first()
     )
     return order and with_software(order)
-
-
-def with_software(order: Order) -> Order:
-    """``order`` with its software read (one query) when its type requests software;
-    other types have none, so their page asks nothing (issue #17)."""
-    if order.order_type == OrderType.INSTALL_SOFTWARE:
-        prefetch_related_objects([order], "software")
-    else:
-        cache = getattr(order, "_prefetched_objects_cache", {})
-        order._prefetched_objects_cache = {**cache, "software": order.software.none()}
-    return order
 
 
 def staff_order_messages(*, order: Order) -> QuerySet[OrderMessage]:

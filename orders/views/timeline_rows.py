@@ -13,12 +13,12 @@ from dataclasses import dataclass
 
 from django.template.defaultfilters import filesizeformat, linebreaksbr
 from django.urls import reverse
-from django.utils.dateformat import format as date_format
+from django.utils.dates import MONTHS_3
 from django.utils.timezone import localtime
+from django.utils.translation import gettext
 
 from orders.choices import MessageKind
 
-TIME_FORMAT = "M j, Y g:i A"
 KIND_LABELS = dict(MessageKind.choices)
 
 
@@ -31,9 +31,16 @@ class When:
 
 
 def when(value) -> When:
-    """What ``|date:'c'`` and ``|date:"M j, Y g:i A"`` print, in the current time zone."""
+    """What ``|date:'c'`` and ``|date:"M j, Y g:i A"`` print, in the current time zone
+    (Django's ``M``, ``g`` and ``A`` spelled out: its format parser cost more than the
+    rest of an entry)."""
     local = localtime(value)
-    return When(iso=local.isoformat(), text=date_format(local, TIME_FORMAT))
+    hour = local.hour
+    text = (
+        f"{MONTHS_3[local.month].title()} {local.day}, {local.year} "
+        f"{hour % 12 or 12}:{local.minute:02d} {gettext('AM') if hour < 12 else gettext('PM')}"
+    )
+    return When(iso=local.isoformat(), text=text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +73,10 @@ def _person(user) -> str:
     return str(user) if user is not None else ""
 
 
-def message_rows(messages, *, attachment_url) -> list[MessageRow]:
-    """``messages`` (with author, assigned_to, quoted and attachments read) as rows;
-    ``attachment_url(attachment_pk)`` links an attachment for the page's audience."""
+def message_rows(messages, *, attachment_url, assignee: bool = True) -> list[MessageRow]:
+    """``messages`` (with author, quoted, attachments and, with ``assignee``,
+    assigned_to read) as rows; ``attachment_url(attachment_pk)`` links an attachment
+    for the page's audience."""
     rows = []
     for message in messages:
         quoted = message.quoted
@@ -81,7 +89,7 @@ def message_rows(messages, *, attachment_url) -> list[MessageRow]:
                 author=_person(message.author),
                 from_client=message.from_client,
                 created=when(message.created_at),
-                assigned_to=_person(message.assigned_to),
+                assigned_to=_person(message.assigned_to) if assignee else "",
                 subject=message.subject,
                 to=", ".join(message.to or ()),
                 cc=", ".join(message.cc or ()),
