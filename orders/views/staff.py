@@ -7,6 +7,8 @@ are POST only and call the services; each redirects back to the order page.
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -18,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_fsm import can_proceed, has_transition_perm
 
 from accounts.permissions import role_required
+from common.form_render import form_html
 from common.forms import error_text, form_add_service_error
 from orders import selectors as sel
 from orders.choices import ActionKind, ActionStatus, ITSMTicketStatus, OrderStatus
@@ -154,6 +157,13 @@ def staff_queue(request, queue_id: int):
     return render(request, "orders/staff/queue.html", context)
 
 
+@functools.cache
+def itsm_form_html() -> str:
+    """The empty "associate an ITSM ticket" form: it depends on neither the order nor
+    the person, so it is printed once per process."""
+    return form_html(ITSMTicketForm())
+
+
 def _transition_allowed(order: Order, name: str, user) -> bool:
     method = getattr(order, name)
     return can_proceed(method) and has_transition_perm(method, user)
@@ -215,7 +225,7 @@ def staff_detail(request, number: int):
         "thread": thread,
         "quote": quote,
         **compose,
-        "itsm_form": ITSMTicketForm(),
+        "itsm_form_html": itsm_form_html(),
         "staff_users": staff_users,
         "open_tickets": [t for t in itsm_tickets if t.status != ITSMTicketStatus.CLOSED],
         "closed_tickets": [t for t in itsm_tickets if t.status == ITSMTicketStatus.CLOSED],
