@@ -11,6 +11,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import Organization
+from common.form_render import PLAIN_WIDGETS
 from orders.forms.portal import NOTES_MAX_LENGTH, REQUIRED_HELP
 from orders.models import CustomField, OrderQueue, RequestType, TimeEntry
 from orders.request_choices import FieldKind
@@ -274,6 +275,7 @@ class CustomFieldForm(forms.ModelForm):
 class TimeEntryForm(forms.ModelForm):
     """Minutes on a request or one of its actions (the order's actions, already read)."""
 
+    default_renderer = PLAIN_WIDGETS  # on every staff order page
     action = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
 
     class Meta:
@@ -303,6 +305,8 @@ class TimeEntryForm(forms.ModelForm):
 
 class PlannedActionForm(forms.Form):
     """A step staff add to a request: title, owner, planned date."""
+
+    default_renderer = PLAIN_WIDGETS  # on every open order's staff page
 
     name = forms.CharField(label="Title", max_length=160)
     owner = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)

@@ -7,6 +7,7 @@ import functools
 
 from django import forms
 
+from common.form_render import PLAIN_WIDGETS
 from orders.forms.portal import MESSAGE_MAX_LENGTH
 
 
@@ -106,7 +107,6 @@ def compose_form_class():
     """The staff compose form: the message form plus Ubersmith's reply fields (made
     once per process: the imports it needs would be circular at module level)."""
     from orders.forms.staff import MessageForm
-    from orders.selectors import orders_staff_users
 
     class ComposeForm(MessageForm):
         to = forms.CharField(
@@ -145,15 +145,7 @@ def compose_form_class():
             "to_initial",
         ]
 
-        def __init__(self, *args, staff=None, **kwargs):
-            super().__init__(*args, **kwargs)
-            self.fields["assign_order_to"].queryset = orders_staff_users()
-            if staff is not None:
-                # The page's staff list (read once): both pickers offer it without
-                # a query each; a POST still checks against the queryset.
-                for name in ("assigned_to", "assign_order_to"):
-                    field = self.fields[name]
-                    field.choices = [("", field.empty_label), *((u.pk, str(u)) for u in staff)]
+        staff_pickers = ("assigned_to", "assign_order_to")
 
         def clean_to(self):
             return _address_list(self.cleaned_data.get("to", ""))
@@ -176,6 +168,7 @@ def compose_form_class():
 
 
 class CannedResponsePickForm(forms.Form):
+    default_renderer = PLAIN_WIDGETS  # on every staff order page
     template = forms.ModelChoiceField(
         label="Template", queryset=None, empty_label="Choose a canned response…"
     )

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 
+from common.form_render import PLAIN_WIDGETS
 from orders.choices import OrderType
 from orders.models import USERNAME_RE
 from orders.selectors import placeholders_available, software_choices
@@ -280,6 +281,7 @@ ERROR_FIELD_ALIASES = {
 
 
 class ReplyForm(forms.Form):
+    default_renderer = PLAIN_WIDGETS  # on every coordinator order page
     body = forms.CharField(
         label="Your message",
         widget=forms.Textarea(attrs={"rows": 4}),

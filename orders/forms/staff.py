@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from common.form_render import PLAIN_WIDGETS
 from orders.choices import ITSMTicketStatus, MessageKind, OrderPriority, OrderStatus
 from orders.forms.portal import MESSAGE_MAX_LENGTH, date_bounds
 from orders.models import OrderQueue
@@ -123,6 +124,7 @@ class OrganizationSearchForm(forms.Form):
 
 
 class ITSMTicketForm(forms.Form):
+    default_renderer = PLAIN_WIDGETS  # on every staff order page
     itsm_id = forms.CharField(label="ITSM ticket number", max_length=60)
     title = forms.CharField(label="Title", required=False, max_length=300)
     url = forms.URLField(label="Link", required=False, assume_scheme="https")
@@ -156,6 +158,7 @@ MESSAGE_KIND_CHOICES = [
 
 
 class MessageForm(forms.Form):
+    default_renderer = PLAIN_WIDGETS  # on every staff order page
     kind = forms.ChoiceField(
         label="Kind of message", choices=MESSAGE_KIND_CHOICES, widget=forms.RadioSelect
     )
@@ -178,9 +181,18 @@ class MessageForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, staff=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assigned_to"].queryset = orders_staff_users()
+        for name in self.staff_pickers:
+            field = self.fields[name]
+            if staff is None or self.is_bound:
+                field.queryset = orders_staff_users()  # a POST is checked against it
+            else:
+                # An empty form offers the page's staff list (read once): no queryset
+                # built or query run per picker.
+                field.choices = [("", field.empty_label), *((u.pk, str(u)) for u in staff)]
+
+    staff_pickers = ("assigned_to",)
 
     def clean_attachments(self):
         files = self.cleaned_data.get("attachments") or []

@@ -3,7 +3,7 @@ object scoping lives here (deny by default)."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 
 from accounts.choices import PortalAccess, PortalVisibility
 from accounts.models import User
@@ -13,7 +13,7 @@ from accounts.selectors import (
     organizations_visible_to,
     portal_access_of,
 )
-from orders.choices import CLIENT_VISIBLE_MESSAGE_KINDS, OrderStatus
+from orders.choices import CLIENT_VISIBLE_MESSAGE_KINDS, OrderStatus, OrderType
 from orders.models import (
     InstallableSoftware,
     Order,
@@ -137,15 +137,24 @@ def _orders_for_portal_subquery(user, visible, access) -> QuerySet[Order]:
 
 
 def order_get_for_portal(*, user, number: int) -> Order | None:
-    return (
+    order = (
         orders_for_portal(user=user)
-        .prefetch_related(
-            "software",
-            Prefetch("actions", queryset=OrderAction.objects.order_by("position")),
-        )
+        .prefetch_related(Prefetch("actions", queryset=OrderAction.objects.order_by("position")))
         .filter(number=number)
         .first()
     )
+    return order and with_software(order)
+
+
+def with_software(order: Order) -> Order:
+    """``order`` with its software read (one query) when its type requests software;
+    other types have none, so their pages ask nothing (issue #17)."""
+    if order.order_type == OrderType.INSTALL_SOFTWARE:
+        prefetch_related_objects([order], "software")
+    else:
+        cache = getattr(order, "_prefetched_objects_cache", {})
+        order._prefetched_objects_cache = {**cache, "software": order.software.none()}
+    return order
 
 
 def order_messages_for_client(*, order: Order) -> QuerySet[OrderMessage]:

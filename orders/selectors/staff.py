@@ -30,6 +30,7 @@ from orders.models import (
     OrderSubscription,
 )
 from orders.roles import can_work_orders
+from orders.selectors.portal import with_software
 
 WAITING_STATUSES = (OrderStatus.SUBMITTED, OrderStatus.IN_PROGRESS, OrderStatus.ON_HOLD)
 # The cache namespace of the lists' totals and page counts; orders services drop
@@ -224,10 +225,9 @@ def staff_order_get(*, user, number: int) -> Order | None:
     """One order with everything its staff page shows, or None (deny by default)."""
     if not can_work_orders(user):
         return None
-    return (
+    order = (
         Order.objects.select_related(*ORDER_JOINS)
         .prefetch_related(
-            "software",
             Prefetch(
                 "actions",
                 queryset=OrderAction.objects.select_related("processed_by").order_by("position"),
@@ -239,6 +239,7 @@ def staff_order_get(*, user, number: int) -> Order | None:
         .filter(number=number)
         .first()
     )
+    return order and with_software(order)
 
 
 def staff_order_messages(*, order: Order) -> QuerySet[OrderMessage]:
@@ -314,6 +315,17 @@ def staff_order_itsm_tickets(*, order: Order) -> QuerySet[OrderITSMTicket]:
 
 def staff_order_subscribers(*, order: Order) -> QuerySet[User]:
     return User.objects.filter(order_subscriptions__order=order).order_by("full_name", "email")
+
+
+def staff_order_subscribed_users(*, order: Order) -> list[User]:
+    """The order's subscribers in the order they subscribed (one query: the page's
+    compose form starts its To with them and its sidebar lists them)."""
+    return [
+        subscription.user
+        for subscription in OrderSubscription.objects.filter(order=order)
+        .select_related("user")
+        .order_by("created_at", "id")
+    ]
 
 
 def orders_staff_users() -> QuerySet[User]:

@@ -49,17 +49,23 @@ def staff_addresses(addresses) -> set[str]:
     return {email.lower() for email in found} & wanted
 
 
-def message_recipients_default(*, order: Order, kind: str, author=None) -> list[str]:
+def message_recipients_default(
+    *, order: Order, kind: str, author=None, subscribers: list | None = None
+) -> list[str]:
     """The To a message starts with: for a reply or client-viewable comment the order's
     contacts (the coordinator) and subscribers; for staff-only kinds the staff
-    subscribers. The author is left out (they wrote it)."""
+    subscribers. The author is left out (they wrote it). ``subscribers``: the order's
+    subscribed users in the order they subscribed, when the caller has read them."""
     from .notify import _coordinator_emails
 
-    subscribers = list(
-        OrderSubscription.objects.filter(order=order, user__is_active=True)
-        .order_by("created_at", "id")
-        .values_list("user__email", flat=True)
-    )
+    if subscribers is None:
+        subscribers = list(
+            OrderSubscription.objects.filter(order=order, user__is_active=True)
+            .order_by("created_at", "id")
+            .values_list("user__email", flat=True)
+        )
+    else:
+        subscribers = [user.email for user in subscribers if user.is_active]
     if kind in CLIENT_VISIBLE_MESSAGE_KINDS:
         addresses = [*_coordinator_emails(order), *subscribers]
     else:

@@ -1,5 +1,7 @@
 from django import template
 
+from common.form_render import form_html
+
 register = template.Library()
 
 _STATUS_BADGES = {
@@ -21,3 +23,10 @@ _STATUS_BADGES = {
 def order_status_badge(status: str) -> str:
     """The badge modifier class for an order or action status."""
     return _STATUS_BADGES.get(str(status), "")
+
+
+@register.filter
+def plain_form(form) -> str:
+    """``{% include "includes/form.html" with form=form %}``, printed in Python (the
+    same markup; ``common.form_render``): the order pages render several forms."""
+    return form_html(form)

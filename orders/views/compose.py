@@ -13,11 +13,16 @@ from orders.services.replies import (
 )
 
 
-def compose_forms(request, *, order, kind: str, quote=None, staff=None) -> dict:
+def compose_forms(request, *, order, kind: str, quote=None, staff=None, subscribers=None) -> dict:
     """``message_form`` (initial values for ``kind``) and ``template_form`` for the page;
-    ``staff`` (people who work orders, already read) fills the form's people pickers."""
+    ``staff`` (people who work orders, already read) fills the form's people pickers,
+    ``subscribers`` (the order's, in the order they subscribed) its To."""
     responses = canned_responses_for(order=order)
-    to = ", ".join(message_recipients_default(order=order, kind=kind, author=request.user))
+    to = ", ".join(
+        message_recipients_default(
+            order=order, kind=kind, author=request.user, subscribers=subscribers
+        )
+    )
     initial = {
         "kind": kind,
         "quoted": quote.pk if quote else None,

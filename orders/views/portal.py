@@ -43,6 +43,7 @@ from orders.services import (
     order_update_draft,
 )
 from orders.views.order_rows import portal_rows
+from orders.views.timeline_rows import message_rows, portal_attachment_url
 from orders.views.timelines import timeline
 
 PORTAL_PAGE_SIZE = 25
@@ -238,6 +239,9 @@ def portal_detail(request, number: int):
                 param="messages",
                 anchor="thread",
                 oldest_first=True,
+                rows=lambda messages: message_rows(
+                    messages, attachment_url=portal_attachment_url(order.number), assignee=False
+                ),
             ),
             "reply_form": ReplyForm(),
             "can_reply": order.status != OrderStatus.CANCELLED,

@@ -7,6 +7,8 @@ are POST only and call the services; each redirects back to the order page.
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -18,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_fsm import can_proceed, has_transition_perm
 
 from accounts.permissions import role_required
+from common.form_render import form_html
 from common.forms import error_text, form_add_service_error
 from orders import selectors as sel
 from orders.choices import ActionKind, ActionStatus, ITSMTicketStatus, OrderStatus
@@ -39,6 +42,12 @@ from orders.services import (
 )
 from orders.views.compose import compose_forms, compose_post_kwargs
 from orders.views.order_rows import order_rows
+from orders.views.timeline_rows import (
+    audit_rows,
+    email_rows,
+    message_rows,
+    staff_attachment_url,
+)
 from orders.views.timelines import timeline
 
 PAGE_SIZE = 25
@@ -148,6 +157,13 @@ def staff_queue(request, queue_id: int):
     return render(request, "orders/staff/queue.html", context)
 
 
+@functools.cache
+def itsm_form_html() -> str:
+    """The empty "associate an ITSM ticket" form: it depends on neither the order nor
+    the person, so it is printed once per process."""
+    return form_html(ITSMTicketForm())
+
+
 def _transition_allowed(order: Order, name: str, user) -> bool:
     method = getattr(order, name)
     return can_proceed(method) and has_transition_perm(method, user)
@@ -162,6 +178,7 @@ def _thread(request, *, order: Order, page_url: str = ""):
         param="messages",
         anchor="thread",
         oldest_first=True,
+        rows=lambda messages: message_rows(messages, attachment_url=staff_attachment_url()),
     )
 
 
@@ -184,7 +201,15 @@ def staff_detail(request, number: int):
         quote = quote or sel.staff_message_get(order=order, message_id=int(quote_id))
     initial_kind = request.GET.get("kind") or "reply"
     staff_users = list(sel.orders_staff_users())
-    compose = compose_forms(request, order=order, kind=initial_kind, quote=quote, staff=staff_users)
+    subscribed = sel.staff_order_subscribed_users(order=order)
+    compose = compose_forms(
+        request,
+        order=order,
+        kind=initial_kind,
+        quote=quote,
+        staff=staff_users,
+        subscribers=subscribed,
+    )
     itsm_tickets = list(sel.staff_order_itsm_tickets(order=order))
     appointments = sel.staff_order_appointments(order=order)
     secret = enduser_secret_live(order=order) if order.order_type == "install_software" else None
@@ -200,7 +225,7 @@ def staff_detail(request, number: int):
         "thread": thread,
         "quote": quote,
         **compose,
-        "itsm_form": ITSMTicketForm(),
+        "itsm_form_html": itsm_form_html(),
         "staff_users": staff_users,
         "open_tickets": [t for t in itsm_tickets if t.status != ITSMTicketStatus.CLOSED],
         "closed_tickets": [t for t in itsm_tickets if t.status == ITSMTicketStatus.CLOSED],
@@ -210,6 +235,7 @@ def staff_detail(request, number: int):
             page_url=page_url,
             param="history",
             anchor="history",
+            rows=audit_rows,
         ),
         "emails": timeline(
             request,
@@ -217,8 +243,11 @@ def staff_detail(request, number: int):
             page_url=page_url,
             param="emails",
             anchor="emails",
+            rows=email_rows,
         ),
-        "subscribers": list(sel.staff_order_subscribers(order=order)),
+        "subscribers": sorted(
+            subscribed, key=lambda u: (u.full_name.casefold(), u.email.casefold())
+        ),
         "can_hold": _transition_allowed(order, "hold", request.user),
         "can_resume": _transition_allowed(order, "resume", request.user),
         "can_cancel": not order.is_final and request.user.has_perm("orders.cancel_order"),

@@ -20,7 +20,7 @@ QUEUE_QUERIES = 11  # its queue sidebar counts are cached by the list page just 
 # The detail page: 11, plus the compose form (the To it starts with, the canned
 # responses offered), the people who work orders (read once for every picker on
 # the page), plus time entries (issue 13).
-DETAIL_QUERIES = 14
+DETAIL_QUERIES = 12
 
 
 @pytest.fixture
