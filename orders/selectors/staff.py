@@ -72,6 +72,24 @@ def waiting_on_step(step: int) -> Q:
     )
 
 
+def order_search_q(search: str) -> Q:
+    """The staff lists' search: organization, the person's name, username or email,
+    who submitted it, the workstation; digits also match the order number."""
+    match = (
+        Q(organization__name__icontains=search)
+        | Q(new_full_name__icontains=search)
+        | Q(new_username__icontains=search)
+        | Q(new_email__icontains=search)
+        | Q(existing_user__full_name__icontains=search)
+        | Q(existing_user__email__icontains=search)
+        | Q(submitted_by__full_name__icontains=search)
+        | Q(workstation__icontains=search)
+    )
+    if search.isdigit():
+        match |= Q(number=int(search))
+    return match
+
+
 def staff_orders(
     *,
     user,
@@ -105,19 +123,7 @@ def staff_orders(
         qs = qs.filter(waiting_on_step(step))
     search = (search or "").strip()
     if search:
-        match = (
-            Q(organization__name__icontains=search)
-            | Q(new_full_name__icontains=search)
-            | Q(new_username__icontains=search)
-            | Q(new_email__icontains=search)
-            | Q(existing_user__full_name__icontains=search)
-            | Q(existing_user__email__icontains=search)
-            | Q(submitted_by__full_name__icontains=search)
-            | Q(workstation__icontains=search)
-        )
-        if search.isdigit():
-            match |= Q(number=int(search))
-        qs = qs.filter(match)
+        qs = qs.filter(order_search_q(search))
     return qs.order_by("-created_at", "-id")
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from common.pagination import cached_value
 from orders.choices import FINISHED_ACTION_STATUSES
@@ -27,7 +27,7 @@ from orders.models import Order, OrderAction
 from orders.roles import can_work_orders
 
 from .paging import page_links, page_numbers, page_window
-from .staff import ORDERS_COUNTS, queue_step_totals, waiting_on_step
+from .staff import ORDERS_COUNTS, order_search_q, queue_step_totals, waiting_on_step
 
 # What each shown row needs, read as values (the joins are LEFT OUTER but for
 # the organization; only the shown rows are joined).
@@ -97,19 +97,7 @@ def staff_order_keys(*, user, filters: OrderFilters) -> QuerySet[Order]:
         qs = qs.filter(waiting_on_step(filters.step))
     search = filters.search.strip()
     if search:
-        match = (
-            Q(organization__name__icontains=search)
-            | Q(new_full_name__icontains=search)
-            | Q(new_username__icontains=search)
-            | Q(new_email__icontains=search)
-            | Q(existing_user__full_name__icontains=search)
-            | Q(existing_user__email__icontains=search)
-            | Q(submitted_by__full_name__icontains=search)
-            | Q(workstation__icontains=search)
-        )
-        if search.isdigit():
-            match |= Q(number=int(search))
-        qs = qs.filter(match)
+        qs = qs.filter(order_search_q(search))
     return qs.order_by("-created_at", "-id")
 
 
