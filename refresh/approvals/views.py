@@ -31,7 +31,7 @@ BULK_LIMIT = 200
 
 @role_required(check=can_approve)
 def approval_list(request):
-    """Tickets waiting for this approver, oldest first, 50 a page, with the
+    """Tickets waiting for this approver, oldest first, 25 a page, with the
     customer's choices."""
     page = approvals_page(user=request.user, number=request.GET.get("page"))
     return render(

@@ -1,4 +1,4 @@
-"""The approver's list and the batch pages at size (issue 17): 50 a page, a deep
+"""The approver's list (25 cards a page) and the batch pages (50 rows) at size (issue 17): a deep
 page, only one's own tickets, the empty states, and counts that follow writes."""
 
 import pytest
@@ -31,14 +31,15 @@ def _oldest_first() -> list[str]:
     return [t.number for t in tickets]
 
 
-def test_approvals_page_oldest_first_50_a_page_down_to_a_deep_page(client, approver, seeded):
+def test_approvals_page_oldest_first_25_a_page_down_to_a_deep_page(client, approver, seeded):
     client.force_login(approver)
     expected = _oldest_first()
     first = client.get(APPROVALS)
-    assert _numbers(first) == expected[:50]
-    assert "Page 1 of 3 · 120 in all" in first.text
-    assert "Select all 50 on this page" in first.text
-    assert _numbers(client.get(APPROVALS, {"page": 3})) == expected[100:]
+    assert _numbers(first) == expected[:25]
+    assert "Page 1 of 5 · 120 in all" in first.text
+    assert "Select all 25 on this page" in first.text
+    assert _numbers(client.get(APPROVALS, {"page": 4})) == expected[75:100]
+    assert _numbers(client.get(APPROVALS, {"page": 5})) == expected[100:]
 
 
 def test_approvals_page_shows_only_the_approvers_own_tickets(client, make_user, seeded):
