@@ -14,7 +14,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from accounts.models import Organization, SupportTeam
@@ -115,16 +115,74 @@ class Forecast:
     overdue_total: int
 
 
-def _policies() -> tuple[dict[int, tuple[str, int]], dict[str, tuple[str, int]]]:
-    by_model, by_platform = {}, {}
-    for model_id, platform, basis, months in LifecyclePolicy.objects.values_list(
-        "hardware_model_id", "platform", "basis", "months"
-    ):
-        if model_id:
-            by_model[model_id] = (basis, months)
-        else:
-            by_platform[platform] = (basis, months)
-    return by_model, by_platform
+@dataclass(frozen=True)
+class _Rule:
+    """The systems one lifecycle policy governs, and how their end of life is found."""
+
+    systems: Q
+    basis: str
+    months: int
+
+    def known(self) -> Q:
+        """Systems of this rule with the dates its basis needs."""
+        age, warranty = Q(purchase_date__isnull=False), Q(warranty_end__isnull=False)
+        if self.basis == LifecycleBasis.AGE:
+            return age
+        if self.basis == LifecycleBasis.WARRANTY:
+            return warranty
+        return age | warranty
+
+    def ends_between(self, low: dt.date | None, high: dt.date) -> Q:
+        """End of life in [low, high) — both the first day of a month, ``low`` None
+        for "any time before ``high``". ``end_of_life`` as SQL conditions on the
+        dates themselves: adding whole months keeps the month order, so "bought +
+        N months >= the 1st of a month" is "bought >= that 1st - N months"."""
+        age_low = Q(purchase_date__gte=add_months(low, -self.months)) if low else Q()
+        age = Q(purchase_date__lt=add_months(high, -self.months)) & age_low
+        warranty_low = Q(warranty_end__gte=low) if low else Q()
+        warranty = Q(warranty_end__lt=high) & warranty_low
+        if self.basis == LifecycleBasis.AGE:
+            return age
+        if self.basis == LifecycleBasis.WARRANTY:
+            return warranty
+        # The earlier of the two known dates: at least one before ``high`` and
+        # (with a ``low``) neither known one before ``low``.
+        before_high = Q(purchase_date__lt=add_months(high, -self.months)) | Q(warranty_end__lt=high)
+        if low is None:
+            return before_high
+        return (
+            before_high
+            & (Q(purchase_date__isnull=True) | age_low)
+            & (Q(warranty_end__isnull=True) | warranty_low)
+        )
+
+
+def _rules() -> list[_Rule]:
+    """One rule per policy: a model's policy for its model's systems, a platform's
+    for that platform's systems whose model has no policy of its own."""
+    policies = list(
+        LifecyclePolicy.objects.values_list("hardware_model_id", "platform", "basis", "months")
+    )
+    with_own = [model_id for model_id, *_ in policies if model_id]
+    rules = [
+        _Rule(Q(hardware_model_id=model_id), basis, months)
+        for model_id, _platform, basis, months in policies
+        if model_id
+    ]
+    for model_id, platform, basis, months in policies:
+        if not model_id:
+            systems = Q(platform=platform)
+            if with_own:
+                systems &= ~Q(hardware_model_id__in=with_own)
+            rules.append(_Rule(systems, basis, months))
+    return rules
+
+
+def _any(conditions) -> Q:
+    combined = Q()
+    for condition in conditions:
+        combined |= condition
+    return combined
 
 
 def _team_by_organization() -> dict[int, int]:
@@ -139,66 +197,57 @@ def _team_by_organization() -> dict[int, int]:
     return teams
 
 
-def _systems_with_end_of_life():
-    """(system id, serial, end of life or None, team id, organization id, platform)."""
-    by_model, by_platform = _policies()
-    teams = _team_by_organization()
-    rows = (
-        System.objects.filter(status=SystemStatus.IN_USE)
-        .order_by("serial_number")
-        .values_list(
-            "pk",
-            "serial_number",
-            "hardware_model_id",
-            "platform",
-            "organization_id",
-            "purchase_date",
-            "warranty_end",
-        )
-    )
-    for pk, serial, model_id, platform, org_id, purchased, warranty in rows.iterator(
-        chunk_size=5000
-    ):
-        policy = by_model.get(model_id) or by_platform.get(platform)
-        eol = None
-        if policy:
-            eol = end_of_life(
-                purchase_date=purchased, warranty_end=warranty, basis=policy[0], months=policy[1]
-            )
-        yield pk, serial, eol, teams.get(org_id), org_id, platform
-
-
 def _key(group: str, team_id, org_id, platform) -> str:
     value = {"team": team_id, "organization": org_id, "platform": platform}[group]
     return str(value) if value else NO_KEY
 
 
+def _windows(quarters: list[Quarter]) -> list[tuple[dt.date | None, dt.date]]:
+    """[before the first quarter, each quarter] as (low, high) month bounds."""
+    bounds = [(None, quarters[0].start)]
+    return bounds + [(q.start, q.end + dt.timedelta(days=1)) for q in quarters]
+
+
 def forecast(*, group: str = "team", today: dt.date | None = None) -> Forecast:
-    """Systems reaching end of life per quarter for the next 8 quarters, per group."""
+    """Systems reaching end of life per quarter for the next 8 quarters, per group:
+    one aggregate query over the systems (counted per organization and platform in
+    the database, whatever their number), folded into the group here."""
     quarters = next_quarters(today=today)
-    first, last = quarters[0].start, quarters[-1].end
-    index = {q.code: i for i, q in enumerate(quarters)}
+    rules = _rules()
+    teams = _team_by_organization()
+    in_use = System.objects.filter(status=SystemStatus.IN_USE)
     rows: dict[str, ForecastRow] = {}
-    not_forecast = 0
-    for _pk, _serial, eol, team_id, org_id, platform in _systems_with_end_of_life():
-        if eol is None:
-            not_forecast += 1
-            continue
-        if eol > last:
-            continue
-        key = _key(group, team_id, org_id, platform)
-        row = rows.get(key)
-        if row is None:
-            row = rows[key] = ForecastRow(
-                key=key,
-                label="",
-                counts=[0] * len(quarters),
-                quarter_codes=[q.code for q in quarters],
-            )
-        if eol < first:
-            row.overdue += 1
-        else:
-            row.counts[index[quarter_containing(eol).code]] += 1
+    if not rules:
+        not_forecast = in_use.count()
+    else:
+        buckets = {
+            f"n{i}": Count("pk", filter=_any(r.systems & r.ends_between(low, high) for r in rules))
+            for i, (low, high) in enumerate(_windows(quarters))
+        }
+        forecastable = _any(r.systems & r.known() for r in rules)
+        counted = (
+            in_use.order_by()
+            .values("organization_id", "platform")
+            .annotate(unknown=Count("pk", filter=~forecastable), **buckets)
+        )
+        not_forecast = 0
+        for counts in counted:
+            not_forecast += counts["unknown"]
+            overdue, *per_quarter = (counts[f"n{i}"] for i in range(len(quarters) + 1))
+            if not overdue and not any(per_quarter):
+                continue
+            org_id = counts["organization_id"]
+            key = _key(group, teams.get(org_id), org_id, counts["platform"])
+            row = rows.get(key)
+            if row is None:
+                row = rows[key] = ForecastRow(
+                    key=key,
+                    label="",
+                    counts=[0] * len(quarters),
+                    quarter_codes=[q.code for q in quarters],
+                )
+            row.overdue += overdue
+            row.counts = [a + b for a, b in zip(row.counts, per_quarter, strict=True)]
     _label_rows(group, rows)
     ordered = sorted(rows.values(), key=lambda r: (r.key == NO_KEY, r.label.lower()))
     return Forecast(
@@ -234,25 +283,33 @@ def _label_rows(group: str, rows: dict[str, ForecastRow]) -> None:
             row.label = labels.get(key, key) if key else "No platform"
 
 
+def _group_systems(group: str, key: str) -> Q:
+    """The systems whose ``_key`` is ``key``."""
+    if group == "team":
+        teams = _team_by_organization()
+        if key:
+            return Q(organization_id__in=[o for o, t in teams.items() if str(t) == key])
+        return ~Q(organization_id__in=list(teams)) if teams else Q()
+    if group == "organization":
+        return Q(organization_id=int(key)) if key.isdigit() else Q(organization__isnull=True)
+    return Q(platform=key)
+
+
 def forecast_cell_serials(
     *, group: str, key: str, quarter: str, today: dt.date | None = None
 ) -> list[str]:
     """Serial numbers of the systems counted in one forecast cell (``quarter`` may be
     ``overdue``), in serial order."""
     quarters = next_quarters(today=today)
-    first = quarters[0].start
-    codes = {q.code for q in quarters}
-    if quarter != OVERDUE and quarter not in codes:
+    windows = dict(zip([OVERDUE] + [q.code for q in quarters], _windows(quarters), strict=True))
+    rules = _rules()
+    if quarter not in windows or not rules:
         return []
-    serials = []
-    for _pk, serial, eol, team_id, org_id, platform in _systems_with_end_of_life():
-        if eol is None or eol > quarters[-1].end:
-            continue
-        if _key(group, team_id, org_id, platform) != key:
-            continue
-        if quarter == OVERDUE:
-            if eol < first:
-                serials.append(serial)
-        elif eol >= first and quarter_containing(eol).code == quarter:
-            serials.append(serial)
-    return serials
+    low, high = windows[quarter]
+    return list(
+        System.objects.filter(status=SystemStatus.IN_USE)
+        .filter(_group_systems(group, key))
+        .filter(_any(r.systems & r.ends_between(low, high) for r in rules))
+        .order_by("serial_number")
+        .values_list("serial_number", flat=True)
+    )
