@@ -10,6 +10,7 @@ The rows themselves are joined and read for the page's keys only.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from math import ceil
 
 from django.db.models import Q, QuerySet
@@ -80,6 +81,33 @@ def page_links(rows: list[dict], *, params, number: int, num_pages: int) -> tupl
     if rows and number < num_pages:
         following = urlencode({**base, "page": number + 1, "after": cursor(rows[-1])})
     return previous, following
+
+
+@dataclass
+class KeyedPage:
+    """The shown rows (dicts) and what the pagination links need."""
+
+    rows: list[dict]
+    number: int
+    count: int
+    num_pages: int
+    previous_query: str = ""
+    next_query: str = ""
+
+
+def keyed_page(keys: QuerySet, *, params, count: int, per_page: int, fields) -> KeyedPage:
+    """The page ``params`` asks for of ``keys`` (a ``-created_at, -id`` ordered
+    queryset of the list's filters, primary keys only): the window's keys, then the
+    ``fields`` of those rows alone, and the Previous/Next links."""
+    number, num_pages = page_numbers(params, count=count, per_page=per_page)
+    window = page_window(keys, params=params, number=number, per_page=per_page, count=count)
+    rows = list(
+        keys.model._default_manager.filter(pk__in=window.values("pk"))
+        .order_by("-created_at", "-id")
+        .values(*fields)
+    )
+    previous, following = page_links(rows, params=params, number=number, num_pages=num_pages)
+    return KeyedPage(rows, number, count, num_pages, previous, following)
 
 
 def filters_querystring_dict(params) -> dict:

@@ -4,14 +4,11 @@ the table (issue #17): the page's keys through the sort index (keyset links,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.core.exceptions import EmptyResultSet
 
 from common.pagination import cached_value
-from orders.models import Order
 
-from .paging import page_links, page_numbers, page_window
+from .paging import KeyedPage, keyed_page
 from .portal import orders_for_portal
 from .staff import ORDERS_COUNTS
 
@@ -33,14 +30,8 @@ PORTAL_ROW_FIELDS = (
 )
 
 
-@dataclass
-class PortalListPage:
-    rows: list[dict]
-    number: int
-    count: int
-    num_pages: int
-    previous_query: str = ""
-    next_query: str = ""
+# The portal list's page: the rows (dicts of ``PORTAL_ROW_FIELDS``) and its links.
+PortalListPage = KeyedPage
 
 
 def _count(keys) -> int:
@@ -58,19 +49,4 @@ def orders_for_portal_page(*, user, status: str, params, per_page: int) -> Porta
     one query for the rows, one for the count when it is not cached."""
     keys = orders_for_portal(user=user, status=status).select_related(None).only("pk")
     count = _count(keys)
-    number, num_pages = page_numbers(params, count=count, per_page=per_page)
-    window = page_window(keys, params=params, number=number, per_page=per_page, count=count)
-    rows = list(
-        Order.objects.filter(pk__in=window.values("pk"))
-        .order_by("-created_at", "-id")
-        .values(*PORTAL_ROW_FIELDS)
-    )
-    previous, following = page_links(rows, params=params, number=number, num_pages=num_pages)
-    return PortalListPage(
-        rows=rows,
-        number=number,
-        count=count,
-        num_pages=num_pages,
-        previous_query=previous,
-        next_query=following,
-    )
+    return keyed_page(keys, params=params, count=count, per_page=per_page, fields=PORTAL_ROW_FIELDS)

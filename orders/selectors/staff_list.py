@@ -26,7 +26,7 @@ from orders.choices import FINISHED_ACTION_STATUSES
 from orders.models import Order, OrderAction
 from orders.roles import can_work_orders
 
-from .paging import page_links, page_numbers, page_window
+from .paging import KeyedPage, keyed_page
 from .staff import ORDERS_COUNTS, order_search_q, queue_step_totals, waiting_on_step
 
 # What each shown row needs, read as values (the joins are LEFT OUTER but for
@@ -67,17 +67,9 @@ class OrderFilters:
         return "list|" + "|".join(str(part) for part in parts)
 
 
-@dataclass
-class OrderListPage:
-    """The shown rows (dicts of ``ROW_FIELDS`` plus ``waiting``: the unfinished
-    step the order waits on, or None) and what the pagination links need."""
-
-    rows: list[dict]
-    number: int
-    count: int
-    num_pages: int
-    previous_query: str = ""
-    next_query: str = ""
+# The order manager's page: the rows (dicts of ``ROW_FIELDS`` plus ``waiting``: the
+# unfinished step the order waits on, or None) and its links.
+OrderListPage = KeyedPage
 
 
 def staff_order_keys(*, user, filters: OrderFilters) -> QuerySet[Order]:
@@ -131,22 +123,8 @@ def staff_orders_list_page(
         count = queue_step_totals(queue_id=filters.queue_id).get(filters.step, 0)
     else:
         count = cached_value(ORDERS_COUNTS, filters.cache_key(), keys.count)
-    number, num_pages = page_numbers(params, count=count, per_page=per_page)
-    window = page_window(keys, params=params, number=number, per_page=per_page, count=count)
-    rows = list(
-        Order.objects.filter(pk__in=window.values("pk"))
-        .order_by("-created_at", "-id")
-        .values(*ROW_FIELDS)
-    )
-    waiting = _waiting_steps([row["pk"] for row in rows])
-    for row in rows:
+    page = keyed_page(keys, params=params, count=count, per_page=per_page, fields=ROW_FIELDS)
+    waiting = _waiting_steps([row["pk"] for row in page.rows])
+    for row in page.rows:
         row["waiting"] = waiting.get(row["pk"])
-    previous, following = page_links(rows, params=params, number=number, num_pages=num_pages)
-    return OrderListPage(
-        rows=rows,
-        number=number,
-        count=count,
-        num_pages=num_pages,
-        previous_query=previous,
-        next_query=following,
-    )
+    return page
