@@ -12,6 +12,7 @@ wall and CPU median and query count; docs/performance.md has the figures.
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pytest
 from django.core.management import call_command
@@ -29,6 +30,8 @@ from refresh.models import RefreshBatch
 
 TARGET_MS = 30
 PAGE = 50
+# BENCH_ONLY=outbox measures only the cases whose name contains "outbox".
+ONLY = os.environ.get("BENCH_ONLY", "")
 
 
 def _seed(tag: str, count: int, approver: User) -> None:
@@ -137,6 +140,8 @@ def test_other_staff_lists_are_fast_and_flat(sizes):
     print(f"\n{'case':34} {'wall':>9} {'CPU':>9} {'queries':>8}  ({ROWS:,} rows each)")
     slow, drift = [], []
     for name, (who, url) in _cases("big", ROWS - SMALL_ROWS).items():
+        if ONLY and ONLY not in name:
+            continue
         queries = servers[who].queries(url)
         median, cpu = servers[who].median_ms(url)
         print(f"{name:34} {median:7.1f}ms {cpu:7.1f}ms {queries:8d}  (1k: {small[name]})")
