@@ -1,8 +1,15 @@
-"""``Authorization: Bearer hov_…``: an API key acts as its user."""
+"""``Authorization: Bearer hov_…``: an API key acts as its user.
+
+The user's permissions and roles come from the same per-person cache the
+pages use (``accounts.access``), renewed whenever their roles change, so a
+warm API request reads the key and its user, not the permission tables.
+"""
 
 from __future__ import annotations
 
 from rest_framework import authentication, exceptions
+
+from accounts.access import user_access_attach
 
 from .selectors import api_key_find
 from .services import api_key_mark_used
@@ -22,7 +29,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         if key is None:
             raise exceptions.AuthenticationFailed("The API key is unknown, expired or revoked.")
         api_key_mark_used(key=key)
-        return key.user, key
+        return user_access_attach(key.user), key
 
     def authenticate_header(self, request):
         return f'{self.keyword} realm="api"'

@@ -4,11 +4,14 @@ expiring, revocable, rate limited per key."""
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.roles import Role
+from accounts.services import user_set_roles
 from api.models import ApiKey
 from api.services import api_key_create, api_key_revoke
 
@@ -87,6 +90,21 @@ def test_a_key_acts_with_its_users_role(make_user):
     coordinator = make_user(Role.COORDINATOR)
     _, token = api_key_create(user=coordinator, name="x")
     assert bearer(token).get(TICKETS).status_code == 403
+
+
+def test_a_warm_key_request_reads_no_permission_table_and_follows_role_changes(make_user):
+    manager = make_user(Role.REFRESH_MANAGER, is_staff=True)
+    _, token = api_key_create(user=manager, name="inventory")
+    client = bearer(token)
+    assert client.get(TICKETS).status_code == 200
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(TICKETS).status_code == 200
+    sql = " ".join(q["sql"] for q in captured.captured_queries)
+    assert "auth_permission" not in sql
+    assert "auth_group" not in sql
+
+    user_set_roles(user=manager, roles=[Role.COORDINATOR])
+    assert client.get(TICKETS).status_code == 403  # the next request, not after a timeout
 
 
 def test_superuser_creates_a_key_for_a_service_account_in_the_admin(client, superuser, make_user):
