@@ -17,11 +17,12 @@ lost). The flags that decide permissions on the row itself (active, superuser,
 staff) are part of the key too. Entries expire after ``ACCESS_TTL`` seconds,
 which bounds anything that changes roles without Django's signals (raw SQL).
 
-Only the user the middleware loads for a request is served from the cache;
-user objects built anywhere else (services, tasks, tests) ask the database
-as Django always does. The permissions are the ones Django's ModelBackend
-computes (both configured backends are ModelBackends); a backend with other
-rules would need its own entry here.
+Only the user the middleware loads for a request (and the user of an API
+key, ``api.authentication``) is served from the cache; user objects built
+anywhere else (services, tasks, tests) ask the database as Django always
+does. The permissions are the ones Django's ModelBackend computes (both
+configured backends are ModelBackends); a backend with other rules would need
+its own entry here.
 """
 
 from __future__ import annotations
