@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.test import Client
 from django.urls import reverse
 from icalendar import Calendar
 
@@ -112,6 +113,45 @@ class TestCalendar:
         days = [d for week in response.context["weeks"] for d in week]
         assert sum(d.slot_count for d in days) == 3
         assert sum(d.booked for d in days) == 0
+
+    def test_each_slots_delete_form_carries_a_working_csrf_token(self, slot_admin, support_team):
+        """The week reads the CSRF token once for every slot's delete form."""
+        first, second = make_slots(support_team, 2)
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(slot_admin)
+        page = client.get(reverse("scheduling:calendar"), {"date": "2026-11-23"}).text
+        for slot in (first, second):
+            action = reverse("scheduling:slot_delete", args=[slot.pk])
+            form = re.search(
+                rf'<form method="post" action="{action}" class="cal-slot__delete">'
+                r'<input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)">',
+                page,
+            )
+            assert form is not None
+            assert client.post(action, {"csrfmiddlewaretoken": form[1]}).status_code == 302
+            slot.refresh_from_db()
+            assert slot.deleted_at is not None
+        assert client.post(reverse("scheduling:slot_delete", args=[first.pk])).status_code == 403
+
+    @pytest.mark.parametrize("view", ["week", "month"])
+    def test_one_teams_query_count_is_fixed(
+        self, client, manager, support_team, django_assert_num_queries, view
+    ):
+        client.force_login(manager)
+        client.get("/")  # the person's roles are read once, then cached (accounts/access.py)
+        params = {"view": view, "date": "2026-11-23", "team": support_team.pk}
+        make_slots(support_team, 2)
+        # session, user, feed (none), teams (printed and looked up), slots.
+        business_calendar()
+        with django_assert_num_queries(5):
+            assert client.get(reverse("scheduling:calendar"), params).status_code == 200
+        make_slots(support_team, 120)
+        business_calendar()
+        with django_assert_num_queries(5):
+            response = client.get(reverse("scheduling:calendar"), params)
+        assert response.context["team"] == support_team
+        days = response.context["days"] if view == "week" else sum(response.context["weeks"], [])
+        assert sum(d.slot_count for d in days) == 122
 
     @pytest.mark.parametrize("view", ["week", "month"])
     def test_query_count_is_fixed(self, client, manager, django_assert_num_queries, view):
