@@ -11,9 +11,9 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from ..calendar import business_calendar
+from ..calendar import BusinessCalendar, business_calendar
 from ..models import ScheduleSlot
-from .slots import day_start, slots_live
+from .slots import slots_live
 
 
 # --- calendar views -----------------------------------------------------------------
@@ -105,21 +105,29 @@ class CalendarDay:
         return sum(slot.booked_count for slot in self.slots) + sum(t.booked for t in self._added())
 
 
+def _live_in_range(
+    calendar: BusinessCalendar, first_day: dt.date, last_day: dt.date, team_ids
+) -> QuerySet[ScheduleSlot]:
+    """Live slots starting from ``first_day`` through ``last_day`` (business time zone)."""
+    start = dt.datetime.combine(first_day, dt.time.min, tzinfo=calendar.tz)
+    end = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time.min, tzinfo=calendar.tz)
+    slots = slots_live().filter(start__gte=start, start__lt=end)
+    if team_ids is not None:
+        slots = slots.filter(team_id__in=list(team_ids))
+    return slots
+
+
 def slots_in_range(
     *, first_day: dt.date, last_day: dt.date, team_ids=None
 ) -> QuerySet[ScheduleSlot]:
-    slots = slots_live().filter(
-        start__gte=day_start(first_day), start__lt=day_start(last_day + dt.timedelta(days=1))
+    return _live_in_range(business_calendar(), first_day, last_day, team_ids).order_by(
+        "start", "team__name", "pk"
     )
-    if team_ids is not None:
-        slots = slots.filter(team_id__in=list(team_ids))
-    return slots.order_by("start", "team__name", "pk")
 
 
 def _empty_days(
-    *, first_day: dt.date, last_day: dt.date, month: int | None = None
+    calendar: BusinessCalendar, *, first_day: dt.date, last_day: dt.date, month: int | None = None
 ) -> dict[dt.date, CalendarDay]:
-    calendar = business_calendar()
     today = timezone.localdate()
     days: dict[dt.date, CalendarDay] = {}
     day = first_day
@@ -144,9 +152,12 @@ def _calendar_days(
     limit: int | None = None,
     rows: bool = False,
 ) -> list[CalendarDay]:
+    # One look at the calendar's version (a cache read) for the whole selector.
     calendar = business_calendar()
-    days = _empty_days(first_day=first_day, last_day=last_day, month=month)
-    slots = slots_in_range(first_day=first_day, last_day=last_day, team_ids=team_ids)
+    days = _empty_days(calendar, first_day=first_day, last_day=last_day, month=month)
+    slots = _live_in_range(calendar, first_day, last_day, team_ids).order_by(
+        "start", "team__name", "pk"
+    )
     if rows:
         slots = (SlotRow(*row) for row in slots.values_list(*SLOT_ROW_FIELDS)[:limit])
     elif limit is not None:
@@ -168,15 +179,12 @@ def _calendar_totals(
 ) -> list[CalendarDay]:
     """Days with their slots added up by the database (one query, one row per day,
     or per team and day with ``by_team``, however many slots)."""
-    days = _empty_days(first_day=first_day, last_day=last_day, month=month)
-    slots = slots_live().filter(
-        start__gte=day_start(first_day), start__lt=day_start(last_day + dt.timedelta(days=1))
-    )
-    if team_ids is not None:
-        slots = slots.filter(team_id__in=list(team_ids))
+    calendar = business_calendar()
+    days = _empty_days(calendar, first_day=first_day, last_day=last_day, month=month)
+    slots = _live_in_range(calendar, first_day, last_day, team_ids)
     group = ("day", "team__name", "team_id") if by_team else ("day",)
     totals = (
-        slots.annotate(day=TruncDate("start", tzinfo=business_calendar().tz))
+        slots.annotate(day=TruncDate("start", tzinfo=calendar.tz))
         .values(*group)
         .annotate(
             n=Count("pk"),

@@ -20,7 +20,7 @@ def _team_id(team) -> int:
     return team if isinstance(team, int) else team.pk
 
 
-def day_start(day: dt.date) -> dt.datetime:
+def _day_start(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=business_calendar().tz)
 
 
@@ -36,7 +36,7 @@ def bookable_window(*, now: dt.datetime | None = None) -> tuple[dt.datetime, dt.
     today = calendar.local(now).date()
     first = calendar.next_business_day(today)
     last = today + dt.timedelta(days=settings.SLOT_HORIZON_DAYS)
-    return day_start(first), day_start(last + dt.timedelta(days=1))
+    return _day_start(first), _day_start(last + dt.timedelta(days=1))
 
 
 def slots_bookable(*, team, now: dt.datetime | None = None) -> QuerySet[ScheduleSlot]:
