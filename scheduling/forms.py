@@ -125,10 +125,10 @@ class _ListedChoiceIterator(ModelChoiceIterator):
         return len(self.field.listed) + (self.field.empty_label is not None)
 
 
-class ListedModelChoiceField(forms.ModelChoiceField):
-    """A ``ModelChoiceField`` over objects the view has read already: it prints
+class ListedTeamChoiceField(forms.ModelChoiceField):
+    """A support team picked from the teams the view has read already: it prints
     them and looks the chosen one up in them, without a query of its own (the
-    same markup and errors as the queryset's field)."""
+    same markup and errors as a ``ModelChoiceField`` over the teams' queryset)."""
 
     iterator = _ListedChoiceIterator
 
@@ -156,7 +156,7 @@ class CalendarFilterForm(forms.Form):
 
     view = forms.ChoiceField(choices=VIEWS, required=False)
     date = bounded_date_field(required=False)
-    team = ListedModelChoiceField(required=False, empty_label="All teams", label="Support team")
+    team = ListedTeamChoiceField(required=False, empty_label="All teams", label="Support team")
 
     # Dates the calendar pages can show; a date outside is moved to the nearest end
     # (the week and month arithmetic overflows near year 1 and 9999).

@@ -433,3 +433,25 @@ def test_calendar_dates_out_of_range_are_clamped_not_a_500(client, manager, date
     assert response.status_code == 200
     page = response.content.decode()
     assert ("2100" in page) if date > "2000" else ("1900" in page)
+
+
+def test_the_calendar_team_filter_uses_the_teams_it_is_given(django_assert_num_queries):
+    from scheduling.forms import CalendarFilterForm
+    from scheduling.selectors import support_teams_all
+
+    beta, alpha = SupportTeamFactory(name="Beta"), SupportTeamFactory(name="Alpha & co")
+    teams = list(support_teams_all())
+    with django_assert_num_queries(0):
+        chosen = CalendarFilterForm({"team": str(beta.pk)}, teams=teams)
+        assert chosen.is_valid()
+        select = str(chosen["team"])
+        unknown = CalendarFilterForm({"team": "99999"}, teams=teams)
+        assert not unknown.is_valid()
+    assert chosen.cleaned_data["team"] == beta
+    assert select.index('<option value="">All teams</option>') < select.index(
+        f'<option value="{alpha.pk}">Alpha &amp; co</option>'
+    )
+    assert f'<option value="{beta.pk}" selected>Beta</option>' in select
+    assert unknown.errors["team"] == [
+        "Select a valid choice. That choice is not one of the available choices."
+    ]
