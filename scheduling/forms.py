@@ -1,7 +1,9 @@
 import datetime as dt
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 
 from accounts.models import SupportTeam
@@ -110,26 +112,61 @@ class OneOffSlotForm(forms.Form):
         )
 
 
+class _ListedChoiceIterator(ModelChoiceIterator):
+    """The field's choices from the list it was given, not from a query."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.listed:
+            yield self.choice(obj)
+
+    def __len__(self):
+        return len(self.field.listed) + (self.field.empty_label is not None)
+
+
+class ListedTeamChoiceField(forms.ModelChoiceField):
+    """A support team picked from the teams the view has read already: it prints
+    them and looks the chosen one up in them, without a query of its own (the
+    same markup and errors as a ``ModelChoiceField`` over the teams' queryset)."""
+
+    iterator = _ListedChoiceIterator
+
+    def __init__(self, *args, listed=(), **kwargs):
+        super().__init__(*args, queryset=SupportTeam.objects.none(), **kwargs)
+        self.listed = list(listed)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        self.validate_no_null_characters(value)
+        by_pk = {str(obj.pk): obj for obj in self.listed}
+        try:
+            return by_pk[str(value)]
+        except KeyError:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            ) from None
+
+
 class CalendarFilterForm(forms.Form):
     VIEWS = [("week", "Week"), ("month", "Month")]
 
     view = forms.ChoiceField(choices=VIEWS, required=False)
     date = bounded_date_field(required=False)
-    team = forms.ModelChoiceField(
-        queryset=SupportTeam.objects.none(),
-        required=False,
-        empty_label="All teams",
-        label="Support team",
-    )
+    team = ListedTeamChoiceField(required=False, empty_label="All teams", label="Support team")
 
     # Dates the calendar pages can show; a date outside is moved to the nearest end
     # (the week and month arithmetic overflows near year 1 and 9999).
     EARLIEST = dt.date(1900, 1, 1)
     LATEST = dt.date(2100, 12, 31)
 
-    def __init__(self, *args, teams=None, **kwargs):
+    def __init__(self, *args, teams, **kwargs):
+        """``teams``: every support team, in the order the filter lists them."""
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = teams if teams is not None else SupportTeam.objects.all()
+        self.fields["team"].listed = list(teams)
 
     def clean_date(self):
         day = self.cleaned_data.get("date")

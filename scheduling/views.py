@@ -9,13 +9,16 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import role_required
+from common.form_render import field_html
 from common.forms import error_text, form_add_service_error
 from notifications.links import (
     RETRY_AFTER_SECONDS,
@@ -25,6 +28,7 @@ from notifications.links import (
 )
 
 from . import selectors, services
+from .calendar_html import month_html, week_html
 from .forms import CalendarFilterForm, OneOffSlotForm, SlotPreferenceForm
 from .ics import slots_feed_ics
 from .roles import can_manage_slots, can_view_calendar
@@ -53,7 +57,7 @@ def _default_day(view: str) -> dt.date:
 def calendar(request):
     """Week or month of slots with booked and free places, filtered by team."""
     teams = list(selectors.support_teams_all())
-    form = CalendarFilterForm(request.GET or None, teams=selectors.support_teams_all())
+    form = CalendarFilterForm(request.GET or None, teams=teams)
     data = form.cleaned_data if form.is_valid() else {}
     view = data.get("view") or "week"
     day = data.get("date") or _default_day(view)
@@ -67,27 +71,27 @@ def calendar(request):
     def link(**params) -> str:
         return "?" + urlencode({**base, **params})
 
+    can_manage = can_manage_slots(request.user)
     context = {
         "form": form,
-        "teams": teams,
+        "filter_fields": mark_safe(field_html(form["team"]) + field_html(form["date"])),
         "team": team,
         "view": view,
         "day": day,
-        "can_manage": can_manage_slots(request.user),
+        "can_manage": can_manage,
         "week_url": "?" + urlencode({**base, "view": "week", "date": day.isoformat()}),
         "month_url": "?" + urlencode({**base, "view": "month", "date": day.isoformat()}),
         "today_url": link(),
     }
     if view == "month":
         first = day.replace(day=1)
+        weeks = selectors.calendar_month_totals(year=day.year, month=day.month, team_ids=team_ids)
         context.update(
-            weeks=selectors.calendar_month_totals(
-                year=day.year, month=day.month, team_ids=team_ids
-            ),
+            weeks=weeks,
+            month_rows=month_html(weeks, week_query=urlencode({**base, "view": "week"})),
             period_label=first.strftime("%B %Y"),
             prev_url=link(date=_shift_month(first, -1).isoformat()),
             next_url=link(date=_shift_month(first, 1).isoformat()),
-            week_link_base=urlencode({**base, "view": "week"}),
         )
     else:
         # Every team's week lists each slot up to WEEK_SLOTS_SHOWN; with more than
@@ -95,7 +99,7 @@ def calendar(request):
         # that team's week (both read, so the page's queries are the same either
         # way; a team's own week always lists its slots).
         limit = WEEK_SLOTS_SHOWN + 1 if team is None else None
-        days = selectors.calendar_week(day=day, team_ids=team_ids, limit=limit)
+        days = selectors.calendar_week_rows(day=day, team_ids=team_ids, limit=limit)
         by_team = None
         if limit:
             by_team = selectors.calendar_week_teams(day=day)
@@ -104,7 +108,14 @@ def calendar(request):
         context.update(
             days=days,
             by_team=days is by_team,
-            team_week_base=urlencode({"view": "week", "date": day.isoformat()}),
+            week_days=week_html(
+                days,
+                by_team=days is by_team,
+                team_week_query=urlencode({"view": "week", "date": day.isoformat()}),
+                show_team=team is None,
+                can_manage=can_manage,
+                csrf_token=get_token(request) if can_manage else "",
+            ),
             has_slots=any(d.slot_count for d in days),
             period_label=f"Week of {days[0].date:%B} {days[0].date.day}, {days[0].date.year}",
             prev_url=link(date=(days[0].date - dt.timedelta(days=7)).isoformat()),

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.test import Client
 from django.urls import reverse
 from icalendar import Calendar
 
@@ -113,6 +114,45 @@ class TestCalendar:
         assert sum(d.slot_count for d in days) == 3
         assert sum(d.booked for d in days) == 0
 
+    def test_each_slots_delete_form_carries_a_working_csrf_token(self, slot_admin, support_team):
+        """The week reads the CSRF token once for every slot's delete form."""
+        first, second = make_slots(support_team, 2)
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(slot_admin)
+        page = client.get(reverse("scheduling:calendar"), {"date": "2026-11-23"}).text
+        for slot in (first, second):
+            action = reverse("scheduling:slot_delete", args=[slot.pk])
+            form = re.search(
+                rf'<form method="post" action="{action}" class="cal-slot__delete">'
+                r'<input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)">',
+                page,
+            )
+            assert form is not None
+            assert client.post(action, {"csrfmiddlewaretoken": form[1]}).status_code == 302
+            slot.refresh_from_db()
+            assert slot.deleted_at is not None
+        assert client.post(reverse("scheduling:slot_delete", args=[first.pk])).status_code == 403
+
+    @pytest.mark.parametrize("view", ["week", "month"])
+    def test_one_teams_query_count_is_fixed(
+        self, client, manager, support_team, django_assert_num_queries, view
+    ):
+        client.force_login(manager)
+        client.get("/")  # the person's roles are read once, then cached (accounts/access.py)
+        params = {"view": view, "date": "2026-11-23", "team": support_team.pk}
+        make_slots(support_team, 2)
+        # session, user, feed (none), teams (printed and looked up), slots.
+        business_calendar()
+        with django_assert_num_queries(5):
+            assert client.get(reverse("scheduling:calendar"), params).status_code == 200
+        make_slots(support_team, 120)
+        business_calendar()
+        with django_assert_num_queries(5):
+            response = client.get(reverse("scheduling:calendar"), params)
+        assert response.context["team"] == support_team
+        days = response.context["days"] if view == "week" else sum(response.context["weeks"], [])
+        assert sum(d.slot_count for d in days) == 122
+
     @pytest.mark.parametrize("view", ["week", "month"])
     def test_query_count_is_fixed(self, client, manager, django_assert_num_queries, view):
         teams = [SupportTeamFactory() for _ in range(3)]
@@ -121,10 +161,10 @@ class TestCalendar:
         calendar_feed_create(user=manager)  # the page then shows the feed's links
         params = {"view": view, "date": "2026-11-23"}
         make_slots(teams[0], 2)
-        # session, user, feed (exists?), teams (list, filter select,
-        # team filter lookup), slots (one query whatever their number; the
-        # all-teams week also each team's totals).
-        expected = 7 if view == "week" else 6
+        # session, user, feed (exists?), teams (once: the filter prints them
+        # and finds the chosen one in them), slots (one query whatever their
+        # number; the all-teams week also each team's totals).
+        expected = 6 if view == "week" else 5
         business_calendar()  # closure days loaded before counting
         with django_assert_num_queries(expected):
             assert client.get(reverse("scheduling:calendar"), params).status_code == 200
@@ -393,3 +433,25 @@ def test_calendar_dates_out_of_range_are_clamped_not_a_500(client, manager, date
     assert response.status_code == 200
     page = response.content.decode()
     assert ("2100" in page) if date > "2000" else ("1900" in page)
+
+
+def test_the_calendar_team_filter_uses_the_teams_it_is_given(django_assert_num_queries):
+    from scheduling.forms import CalendarFilterForm
+    from scheduling.selectors import support_teams_all
+
+    beta, alpha = SupportTeamFactory(name="Beta"), SupportTeamFactory(name="Alpha & co")
+    teams = list(support_teams_all())
+    with django_assert_num_queries(0):
+        chosen = CalendarFilterForm({"team": str(beta.pk)}, teams=teams)
+        assert chosen.is_valid()
+        select = str(chosen["team"])
+        unknown = CalendarFilterForm({"team": "99999"}, teams=teams)
+        assert not unknown.is_valid()
+    assert chosen.cleaned_data["team"] == beta
+    assert select.index('<option value="">All teams</option>') < select.index(
+        f'<option value="{alpha.pk}">Alpha &amp; co</option>'
+    )
+    assert f'<option value="{beta.pk}" selected>Beta</option>' in select
+    assert unknown.errors["team"] == [
+        "Select a valid choice. That choice is not one of the available choices."
+    ]

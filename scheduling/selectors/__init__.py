@@ -1,0 +1,66 @@
+"""Reads about slots and bookings that views and other apps use.
+
+Every selector runs a fixed number of queries whatever the number of slots.
+"""
+
+from .calendar_days import (
+    SLOT_ROW_FIELDS,
+    CalendarDay,
+    SlotRow,
+    SlotTotals,
+    TeamDay,
+    calendar_month,
+    calendar_month_totals,
+    calendar_week,
+    calendar_week_rows,
+    calendar_week_teams,
+    slots_in_range,
+)
+from .slots import (
+    bookable_window,
+    booking_active_for,
+    bookings_active_for_objects,
+    bookings_for,
+    calendar_feed_of,
+    calendar_feed_token_find,
+    free_capacity_by_team,
+    slot_bookings,
+    slot_get,
+    slot_preference_get,
+    slot_preferences_list,
+    slots_bookable,
+    slots_for_feed,
+    slots_live,
+    support_team_get,
+    support_teams_all,
+)
+
+__all__ = [
+    "SLOT_ROW_FIELDS",
+    "CalendarDay",
+    "SlotRow",
+    "SlotTotals",
+    "TeamDay",
+    "bookable_window",
+    "booking_active_for",
+    "bookings_active_for_objects",
+    "bookings_for",
+    "calendar_feed_of",
+    "calendar_feed_token_find",
+    "calendar_month",
+    "calendar_month_totals",
+    "calendar_week",
+    "calendar_week_rows",
+    "calendar_week_teams",
+    "free_capacity_by_team",
+    "slot_bookings",
+    "slot_get",
+    "slot_preference_get",
+    "slot_preferences_list",
+    "slots_bookable",
+    "slots_for_feed",
+    "slots_in_range",
+    "slots_live",
+    "support_team_get",
+    "support_teams_all",
+]
