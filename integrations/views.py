@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,6 +22,7 @@ from .services import (
     stub_outage_set,
     stub_ticket_set_status,
 )
+from .stub_rows import stub_rows_html
 
 PERM = "integrations.use_itsm_stub"
 
@@ -35,6 +37,11 @@ def itsm_stub(request):
         "integrations/itsm_stub.html",
         {
             "page": page,
+            "rows_html": stub_rows_html(
+                page.object_list,
+                csrf_token=get_token(request),
+                next_url=request.get_full_path(),
+            ),
             "q": q,
             "stub_settings": selectors.stub_settings(),
             "assets": selectors.stub_assets_recent(),
