@@ -3,9 +3,9 @@
 The outbox prints 50 rows a page; through the template each row cost a
 ``{% url %}``, a ``join``, ``capfirst`` and ``date`` filter, a ``firstof`` and
 about twenty variable lookups, most of the page's CPU (issue #17). Here each row
-is worked out once and printed with every value escaped, in
-exactly the markup the template printed (``tests/notifications/test_outbox_rows.py``
-compares the two).
+is worked out once and printed with every value escaped, in exactly the markup
+the template printed (``tests/notifications/test_outbox_rows.py`` compares the
+two).
 """
 
 from __future__ import annotations

@@ -4,9 +4,8 @@ Each of the 25 cards on a page shows the customer's choices and carries three
 forms (approve, the edit link, return with a comment). Through the template a
 card cost three ``{% url %}``, two ``{% csrf_token %}``, two loops and about
 sixty variable lookups: most of the page's CPU (issue #17). Here each card is
-worked out once and printed with every value escaped, in
-exactly the markup the template printed (``tests/refresh/test_approval_cards.py``
-compares the two).
+worked out once and printed with every value escaped, in exactly the markup
+the template printed (``tests/refresh/test_approval_cards.py`` compares the two).
 """
 
 from __future__ import annotations
