@@ -22,3 +22,21 @@ def datetime_text(value) -> str:
         f"{MONTHS_3[local.month].title()} {local.day}, {local.year} "
         f"{hour % 12 or 12}:{local.minute:02d} {gettext('AM') if hour < 12 else gettext('PM')}"
     )
+
+
+def day_time_text(value, *, seconds: bool = False) -> str:
+    """What ``|date:"M j, H:i"`` (``"M j, H:i:s"`` with ``seconds``) prints, in the
+    current time zone; "" for no value."""
+    if value is None:
+        return ""
+    local = localtime(value)
+    text = f"{MONTHS_3[local.month].title()} {local.day}, {local.hour:02d}:{local.minute:02d}"
+    return f"{text}:{local.second:02d}" if seconds else text
+
+
+def clock_text(value) -> str:
+    """What ``|date:"H:i:s"`` prints, in the current time zone; "" for no value."""
+    if value is None:
+        return ""
+    local = localtime(value)
+    return f"{local.hour:02d}:{local.minute:02d}:{local.second:02d}"

@@ -15,6 +15,7 @@ from common.forms import error_text
 from common.selectors import effects_attention_page
 
 from . import selectors
+from .effect_rows import effect_rows_html
 from .jobs import ITSM_PAGE_JOBS, job_run_request, job_runs_latest
 from .services import (
     stub_asset_create,
@@ -132,10 +133,16 @@ EFFECTS_PERM = "common.view_effect"
 def effects_list(request):
     """Effects that failed, keep failing, or were abandoned: why, and a retry button."""
     page = effects_attention_page(number=request.GET.get("page"))
+    can_retry = request.user.has_perm("common.retry_effect")
+    rows = effect_rows_html(
+        page.object_list,
+        can_retry=can_retry,
+        csrf_token=get_token(request) if can_retry else "",
+    )
     return render(
         request,
         "integrations/effects.html",
-        {"page": page, "can_retry": request.user.has_perm("common.retry_effect")},
+        {"page": page, "rows_html": rows, "can_retry": can_retry},
     )
 
 
