@@ -48,6 +48,10 @@ def _stub_ticket_keys(*, q: str) -> QuerySet[StubITSMTicket]:
     return keys
 
 
+# What the stub page's table shows of a ticket (``integrations.stub_rows``).
+STUB_ROW_COLUMNS = ("id", "title", "requestor_email", "status")
+
+
 def stub_tickets_page(*, q: str = "", number) -> Page:
     """Page ``number`` of the stub tickets, newest first, flat at any size: the
     keys alone (the primary key index; trigram indexes serve ``q`` on
@@ -58,7 +62,9 @@ def stub_tickets_page(*, q: str = "", number) -> Page:
         keys,
         STUB_PAGE_SIZE,
         namespace=STUB_COUNTS,
-        load_rows=lambda ids: {t.pk: t for t in stub_tickets_list().filter(pk__in=ids)},
+        load_rows=lambda ids: {
+            t.pk: t for t in stub_tickets_list().only(*STUB_ROW_COLUMNS).filter(pk__in=ids)
+        },
     )
     if q.strip() and paginator.count <= FEW_MATCHES:
         # A rare term: walking the ids newest first would read most of the table

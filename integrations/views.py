@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,6 +15,7 @@ from common.forms import error_text
 from common.selectors import effects_attention_page
 
 from . import selectors
+from .effect_rows import effect_rows_html
 from .jobs import ITSM_PAGE_JOBS, job_run_request, job_runs_latest
 from .services import (
     stub_asset_create,
@@ -21,6 +23,7 @@ from .services import (
     stub_outage_set,
     stub_ticket_set_status,
 )
+from .stub_rows import stub_rows_html
 
 PERM = "integrations.use_itsm_stub"
 
@@ -35,6 +38,11 @@ def itsm_stub(request):
         "integrations/itsm_stub.html",
         {
             "page": page,
+            "rows_html": stub_rows_html(
+                page.object_list,
+                csrf_token=get_token(request),
+                next_url=request.get_full_path(),
+            ),
             "q": q,
             "stub_settings": selectors.stub_settings(),
             "assets": selectors.stub_assets_recent(),
@@ -125,10 +133,16 @@ EFFECTS_PERM = "common.view_effect"
 def effects_list(request):
     """Effects that failed, keep failing, or were abandoned: why, and a retry button."""
     page = effects_attention_page(number=request.GET.get("page"))
+    can_retry = request.user.has_perm("common.retry_effect")
+    rows = effect_rows_html(
+        page.object_list,
+        can_retry=can_retry,
+        csrf_token=get_token(request) if can_retry else "",
+    )
     return render(
         request,
         "integrations/effects.html",
-        {"page": page, "can_retry": request.user.has_perm("common.retry_effect")},
+        {"page": page, "rows_html": rows, "can_retry": can_retry},
     )
 
 

@@ -54,17 +54,24 @@ def _outbox_keys(*, search: str, status: str) -> QuerySet[OutboundEmail]:
     return keys.order_by("-created_at", "-id")
 
 
+# What the outbox's table shows of an email (``notifications.outbox_rows``).
+OUTBOX_COLUMNS = ("id", "subject", "to", "related_type_id", "related_id", "status", "created_at")
+
+
+def _outbox_rows(ids: list[int]) -> dict[int, OutboundEmail]:
+    """The emails ``ids`` with the columns the table shows and what each is about
+    (one query per kind of object; the content types come from their cache)."""
+    emails = OutboundEmail.objects.filter(pk__in=ids).only(*OUTBOX_COLUMNS)
+    return {e.pk: e for e in emails.prefetch_related("related").order_by()}
+
+
 def outbox_page(*, search: str = "", status: str = "", number) -> Page:
     """Page ``number`` of the outbox under the filters, flat at any size: the
     keys through an index, then the 50 emails shown (and what they are about);
     the count is cached until an email is logged or changes status."""
-    rows = outbound_log(search=search, status=status)
     keys = _outbox_keys(search=search, status=status)
     paginator = ShownRowsPaginator(
-        keys,
-        OUTBOX_PAGE_SIZE,
-        namespace=OUTBOX_COUNTS,
-        load_rows=lambda ids: {e.pk: e for e in rows.filter(pk__in=ids).order_by()},
+        keys, OUTBOX_PAGE_SIZE, namespace=OUTBOX_COUNTS, load_rows=_outbox_rows
     )
     if search and paginator.count <= FEW_MATCHES:
         # A rare term: walking the dates newest first would read most of the

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 from .choices import EmailStatus
 from .links import links_redacted
 from .models import OutboundEmail
+from .outbox_rows import outbox_rows_html
 from .resend import LinkResendRefused, access_link_resend, email_access_links
 from .selectors import outbox_page
 
@@ -21,7 +22,13 @@ def outbox(request):
     return render(
         request,
         "notifications/outbox.html",
-        {"page": page, "q": search, "status": status, "statuses": EmailStatus.choices},
+        {
+            "page": page,
+            "rows_html": outbox_rows_html(page.object_list),
+            "q": search,
+            "status": status,
+            "statuses": EmailStatus.choices,
+        },
     )
 
 

@@ -3,11 +3,13 @@
 from django import forms
 from django.contrib import messages
 from django.http import Http404
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import role_required
 from common.forms import error_text
+from refresh.approvals.cards import approval_cards_html
 from refresh.choices import APPROVER_EDITABLE_STATUSES
 from refresh.exceptions import RefreshError
 from refresh.models import RefreshTicket
@@ -34,8 +36,11 @@ def approval_list(request):
     """Tickets waiting for this approver, oldest first, 25 a page, with the
     customer's choices."""
     page = approvals_page(user=request.user, number=request.GET.get("page"))
+    cards = approval_cards_html(page.object_list, csrf_token=get_token(request))
     return render(
-        request, "refresh/approvals/list.html", {"page": page, "tickets": page.object_list}
+        request,
+        "refresh/approvals/list.html",
+        {"page": page, "tickets": page.object_list, "cards_html": cards},
     )
 
 

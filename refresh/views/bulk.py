@@ -13,6 +13,7 @@ from common.forms import error_text, form_add_service_error
 from refresh import selectors, services
 from refresh.forms import BatchForm, BulkCreateFilterForm, BulkCreateForm, TicketCreateForm
 from refresh.models import RefreshBatch
+from refresh.views.batch_rows import batch_rows_html
 
 from ._common import PAGE_SIZE, administrator_required, staff_required
 
@@ -113,7 +114,12 @@ def batch_detail(request, pk: int):
         return render(
             request,
             "refresh/staff/batch_detail.html",
-            {"batch": batch, "page": page, "created": True},
+            {
+                "batch": batch,
+                "page": page,
+                "rows_html": batch_rows_html(page.object_list),
+                "created": True,
+            },
         )
     preview = services.batch_preview(batch=batch)
     summary: dict[str, int] = {}
