@@ -18,6 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django_fsm import can_proceed, has_transition_perm
 
 from common.form_render import PLAIN_WIDGETS, field_html, form_html
+from common.moments import moment_printer
 from refresh import selectors
 from refresh.choices import RefreshStyle, TicketStatus
 from refresh.forms import CommentForm, GroupForm, TrackingForm
@@ -105,6 +106,7 @@ def _render(request, page: TicketPage, *, status: int, forms: dict):
     timelines = selectors.ticket_timelines(ticket=ticket, pages=_timeline_pages(request))
     can_ship = ticket.is_open and user.has_perm("refresh.assign_replacement_refreshticket")
     can_track = can_ship and ticket.style == RefreshStyle.REMOTE
+    at = moment_printer()
     return render(
         request,
         "refresh/staff/ticket_detail.html",
@@ -127,9 +129,9 @@ def _render(request, page: TicketPage, *, status: int, forms: dict):
             "can_set_group": can_ship,
             "tracking_form": form_html(_tracking_form(ticket, forms)) if can_track else "",
             "group_form": form_html(_group_form(ticket, forms)) if can_ship else "",
-            "audit_items": audit_items(timelines["audits"]),
-            "event_items": event_items(timelines["events"]),
-            "email_items": email_items(timelines["emails"]),
+            "audit_items": audit_items(timelines["audits"], at),
+            "event_items": event_items(timelines["events"], at),
+            "email_items": email_items(timelines["emails"], at),
             **timelines,
         },
         status=status,

@@ -5,17 +5,20 @@ The template engine costs per variable: the three timelines were about 280 of th
 page's ~350 variables (issue #17), each entry with a ``status_label`` and a date
 filter. Here each entry is one f-string over values escaped once with
 ``html.escape`` (what the template's autoescape does: ``django.utils.html.escape``
-without its lazy-string checks), times spelled out by ``common.moments.when``. The
-markup is the template's; ``tests/refresh/test_ticket_page.py`` compares them.
+without its lazy-string checks), times spelled out by ``common.moments`` as ``when``
+prints them. The markup is the template's; ``tests/refresh/test_ticket_page.py``
+compares them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from html import escape as _escape
 
 from django.utils.safestring import SafeString, mark_safe
 
-from common.moments import when
+from common.moments import When
 from refresh.choices import TicketStatus
 
 STATUS_LABELS = dict(TicketStatus.choices)
@@ -30,11 +33,15 @@ def status_label(status: str) -> str:
     return STATUS_LABELS.get(status) or status or "—"
 
 
-def audit_items(rows: list[dict]) -> SafeString:
-    """The status history's ``<li>`` entries (``ticket_timelines``' audit rows)."""
+Moments = Callable[[datetime], When]
+
+
+def audit_items(rows: list[dict], at: Moments) -> SafeString:
+    """The status history's ``<li>`` entries (``ticket_timelines``' audit rows);
+    ``at`` is the request's ``common.moments.moment_printer()``."""
     items = []
     for row in rows:
-        moment = when(row["created_at"])
+        moment = at(row["created_at"])
         note = f"<br>{escape(row['note'])}" if row["note"] else ""
         items.append(
             f"<li><strong>{escape(status_label(row['from_status']))} → "
@@ -46,7 +53,7 @@ def audit_items(rows: list[dict]) -> SafeString:
     return _joined(items)
 
 
-def event_items(rows: list[dict]) -> SafeString:
+def event_items(rows: list[dict], at: Moments) -> SafeString:
     """The events' ``<li>`` entries (``ticket_timelines``' event rows)."""
     items = []
     for row in rows:
@@ -55,12 +62,12 @@ def event_items(rows: list[dict]) -> SafeString:
             f'<li><span class="badge">{escape(row["get_kind_display"])}</span> '
             f"{escape(row['summary'])}\n"
             f'          <span class="small muted">· {escape(row["actor_display"])} · '
-            f"{escape(when(row['created_at']).text)}{synced}</span></li>"
+            f"{escape(at(row['created_at']).text)}{synced}</span></li>"
         )
     return _joined(items)
 
 
-def email_items(rows: list[dict]) -> SafeString:
+def email_items(rows: list[dict], at: Moments) -> SafeString:
     """The emails' ``<li>`` entries (``ticket_timelines``' email rows)."""
     items = []
     for row in rows:
@@ -68,7 +75,7 @@ def email_items(rows: list[dict]) -> SafeString:
         items.append(
             f"<li><strong>{escape(row['subject'])}</strong> "
             f'<span class="small muted">· to {to} · {escape(row["get_status_display"])} · '
-            f"{escape(when(row['created_at']).text)}</span></li>"
+            f"{escape(at(row['created_at']).text)}</span></li>"
         )
     return _joined(items)
 
