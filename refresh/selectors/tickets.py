@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import CharField, F, QuerySet, Value
+from django.db.models import QuerySet
 
 from notifications.choices import EmailStatus
 from notifications.selectors import emails_for_object
-from refresh.choices import EventKind, Platform, TicketStatus
+from refresh.choices import EventKind, TicketStatus
 from refresh.models import (
     RefreshTicket,
     RefreshTicketAudit,
@@ -59,155 +59,6 @@ def ticket_detail(*, user, ticket_id: int) -> RefreshTicket:
         name = path.split("__")[0]
         setattr(ticket, name, getattr(more, name))
     return ticket
-
-
-# The staff ticket page reads these columns and nothing more (issue #17: it read
-# every column of sixteen rows, the customer's wizard answers included, and the
-# ORM's cost grows with each). Two queries, split as ``ticket_detail``'s are.
-_PAGE_FIELDS = (
-    "status",
-    "status_before_hold",
-    "status_changed_at",
-    "style",
-    "existing_system_id",
-    "user_id",
-    "delegate_id",
-    "support_team_id",
-    "config_id",
-    "batch_id",
-    "proposed_model_id",
-    "chosen_model_id",
-    "replacement_system_id",
-    "approved_by_id",
-    "created_by_id",
-    "none_fits",
-    "none_fits_reason",
-    "inadequate_reason",
-    "replacement_group",
-    "location_building",
-    "location_room",
-    "location_notes",
-    "ship_to_name",
-    "ship_street",
-    "ship_street2",
-    "ship_city",
-    "ship_state",
-    "ship_zip",
-    "tracking_number",
-    "tracking_carrier",
-    "tracking_emailed_number",
-    "delivery_at",
-    "itsm_ticket_id",
-    "itsm_ticket_url",
-    "itsm_lookup_attempts",
-    "itsm_lookup_error",
-    "created_at",
-    "invite_at",
-    "invite_sent_at",
-    "first_reminder_at",
-    "first_reminder_sent_at",
-    "second_reminder_at",
-    "second_reminder_sent_at",
-    "deadline_at",
-    "wizard_submitted_at",
-    "approved_at",
-)
-_PERSON = ("full_name", "email")
-_PAGE_JOINS = {
-    "user": (*_PERSON, "is_active"),
-    "delegate": (*_PERSON, "is_active"),
-    "support_team": ("name",),
-    "config": ("name", "replacement_group", "unit_specified_location"),
-    "config__organization": ("name",),
-}
-_HARDWARE = ("manufacturer", "name")
-_PAGE_MORE_JOINS = {
-    "batch": ("name",),
-    "existing_system": ("serial_number", "name", "building", "room", "hardware_model_id"),
-    "existing_system__hardware_model": _HARDWARE,
-    "replacement_system": ("serial_number", "hardware_model_id"),
-    "replacement_system__hardware_model": _HARDWARE,
-    "proposed_model": _HARDWARE,
-    "chosen_model": _HARDWARE,
-    "approved_by": _PERSON,
-    "created_by": _PERSON,
-}
-
-
-def _columns(joins: dict[str, tuple[str, ...]]) -> list[str]:
-    return [f"{path}__{name}" for path, names in joins.items() for name in names]
-
-
-@dataclass(frozen=True)
-class TicketPage:
-    """What the staff ticket page shows of one ticket: the ticket with the related
-    rows it names, and the names of its requested peripherals and software."""
-
-    ticket: RefreshTicket
-    peripherals: list[str]
-    software: list[str]
-
-    @classmethod
-    def of(cls, ticket: RefreshTicket) -> TicketPage:
-        """From a ticket read by ``ticket_detail`` (its requests are prefetched)."""
-        return cls(
-            ticket=ticket,
-            peripherals=[str(p) for p in ticket.peripherals.all()],
-            software=[str(s) for s in ticket.software_requests.all()],
-        )
-
-
-def ticket_page(*, user, ticket_id: int) -> TicketPage:
-    """One ticket for the staff ticket page (raises ``RefreshTicket.DoesNotExist``):
-    three queries, only the columns the page shows. Writes use ``ticket_detail``."""
-    if not can_view_tickets(user):
-        raise RefreshTicket.DoesNotExist
-    ticket = (
-        RefreshTicket.objects.select_related(*_PAGE_JOINS)
-        .only(*_PAGE_FIELDS, *_columns(_PAGE_JOINS))
-        .get(pk=ticket_id)
-    )
-    more = (
-        RefreshTicket.objects.select_related(*_PAGE_MORE_JOINS)
-        # The status too: the FSM mixin reads it when the instance is built.
-        .only("status", *_columns(_PAGE_MORE_JOINS))
-        .get(pk=ticket_id)
-    )
-    for name in _PAGE_MORE_JOINS:
-        if "__" not in name:
-            setattr(ticket, name, getattr(more, name))
-    peripherals, software = _requested_names(ticket_id)
-    return TicketPage(ticket=ticket, peripherals=peripherals, software=software)
-
-
-def _requested_names(ticket_id: int) -> tuple[list[str], list[str]]:
-    """The ticket's peripherals and software titles as ``str()`` names them, each in
-    its model's order (by name), in one query instead of two prefetches."""
-    text = CharField()
-    peripherals = (
-        RefreshTicket.peripherals.through.objects.filter(refreshticket_id=ticket_id)
-        .annotate(
-            kind=Value("p", output_field=text),
-            title=F("peripheral__name"),
-            platform=Value("", output_field=text),
-        )
-        .values_list("kind", "title", "platform")
-    )
-    software = (
-        RefreshTicket.software_requests.through.objects.filter(refreshticket_id=ticket_id)
-        .annotate(
-            kind=Value("s", output_field=text),
-            title=F("softwaretitle__name"),
-            platform=F("softwaretitle__platform"),
-        )
-        .values_list("kind", "title", "platform")
-    )
-    platforms = dict(Platform.choices)
-    names: dict[str, list[str]] = {"p": [], "s": []}
-    rows = peripherals.union(software, all=True).order_by("kind", "title", "platform")
-    for kind, name, platform in rows:
-        names[kind].append(f"{name} ({platforms.get(platform, platform)})" if platform else name)
-    return names["p"], names["s"]
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 Issue #17 asks for it under 15 ms with a long history. The timelines are paged
 (``refresh.selectors.TIMELINE_PAGE`` entries each) and printed in Python
 (``ticket_rows``); the ticket is read with only the columns the page shows
-(``refresh.selectors.tickets.ticket_page``); forms are printed by
+(``refresh.selectors.ticket_page``); forms are printed by
 ``common.form_render`` and built only when this person may use them.
 """
 
@@ -23,7 +23,7 @@ from refresh import selectors
 from refresh.choices import RefreshStyle, TicketStatus
 from refresh.forms import CommentForm, GroupForm, TrackingForm
 from refresh.models import RefreshTicket
-from refresh.selectors.tickets import TicketPage, ticket_page
+from refresh.selectors.ticket_page import TicketPage, ticket_page
 
 from ._common import staff_required
 from .ticket_rows import audit_items, email_items, event_items
@@ -112,6 +112,7 @@ def _render(request, page: TicketPage, *, status: int, forms: dict):
         "refresh/staff/ticket_detail.html",
         {
             "ticket": ticket,
+            "names": page.names,
             "peripherals": ", ".join(page.peripherals) or "—",
             "software": ", ".join(page.software) or "—",
             "actions": available_actions(ticket, user),

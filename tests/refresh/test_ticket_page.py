@@ -241,3 +241,20 @@ def test_every_state_shows_in_the_same_queries(
     assert shown in html
     assert "<dt>Peripherals</dt><dd>—</dd>" in html
     assert "<dt>Batch</dt><dd>—</dd>" in html
+
+
+@pytest.mark.parametrize("related", [True, False])
+def test_the_names_read_by_id_equal_those_of_the_loaded_ticket(remote_ticket, related):
+    from refresh import selectors
+    from refresh.selectors.ticket_page import TicketNames, ticket_page
+
+    if not related:
+        RefreshTicket.objects.filter(pk=remote_ticket.pk).update(
+            batch=None, replacement_system=None, proposed_model=None, chosen_model=None,
+            approved_by=None, created_by=None,
+        )  # fmt: skip
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    loaded = selectors.ticket_detail(user=admin, ticket_id=remote_ticket.pk)
+    page = ticket_page(user=admin, ticket_id=remote_ticket.pk)
+    assert page.names == TicketNames.of(loaded)
+    assert bool(page.names.batch) is related
