@@ -13,34 +13,11 @@ from dataclasses import dataclass
 
 from django.template.defaultfilters import filesizeformat, linebreaksbr
 from django.urls import reverse
-from django.utils.dates import MONTHS_3
-from django.utils.timezone import localtime
-from django.utils.translation import gettext
 
+from common.moments import When, when
 from orders.choices import MessageKind
 
 KIND_LABELS = dict(MessageKind.choices)
-
-
-@dataclass(frozen=True, slots=True)
-class When:
-    """A moment as ``<time datetime="{{ iso }}">{{ text }}</time>`` prints it."""
-
-    iso: str
-    text: str
-
-
-def when(value) -> When:
-    """What ``|date:'c'`` and ``|date:"M j, Y g:i A"`` print, in the current time zone
-    (Django's ``M``, ``g`` and ``A`` spelled out: its format parser cost more than the
-    rest of an entry)."""
-    local = localtime(value)
-    hour = local.hour
-    text = (
-        f"{MONTHS_3[local.month].title()} {local.day}, {local.year} "
-        f"{hour % 12 or 12}:{local.minute:02d} {gettext('AM') if hour < 12 else gettext('PM')}"
-    )
-    return When(iso=local.isoformat(), text=text)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,7 @@
-"""Staff ticket pages: list with filters and counts, detail with timelines and actions."""
+"""Staff ticket pages: the list with filters and counts, and what the ticket page's
+buttons and forms post to (the page itself: ``ticket_page``)."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -10,64 +9,30 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
-from django_fsm import can_proceed, has_transition_perm
 
 from accounts.permissions import role_required
 from common.forms import error_text, form_add_service_error
 from integrations.jobs import REFRESH_PAGE_JOBS, job_runs_latest
 from refresh import selectors, services
-from refresh.choices import RefreshStyle, TicketStatus
+from refresh.choices import TicketStatus
 from refresh.forms import (
     BulkTicketActionForm,
     CommentForm,
-    GroupForm,
     LocationForm,
     NoteForm,
     ReplacementForm,
     SlotForm,
     TicketFilterForm,
-    TrackingForm,
 )
 from refresh.models import RefreshTicket
 from refresh.roles import can_administer, can_view_tickets
 
 from ._common import PAGE_SIZE, administrator_required, staff_required
 
+# The page itself lives in ticket_page; views/__init__ and shipping import it from here.
+from .ticket_page import ACTIONS_BY_NAME, render_ticket_detail, ticket_detail  # noqa: F401
+
 S = TicketStatus
-
-
-@dataclass(frozen=True)
-class StaffAction:
-    name: str
-    label: str
-    confirm: str
-    danger: bool = False
-    extra_perm: str = ""
-
-
-STAFF_ACTIONS = [
-    StaffAction("resume", "Resume", "Resume this ticket where it was held?"),
-    StaffAction(
-        "request_reschedule",
-        "Release booking for rescheduling",
-        "Release the booked slot? The customer will be asked to pick a new one.",
-    ),
-    StaffAction("mark_installed", "Mark installed", "Mark the replacement installed?"),
-    StaffAction("mark_complete", "Mark complete", "Mark this ticket complete?"),
-    StaffAction("hold", "Put on hold", "Put this ticket on hold?"),
-    StaffAction("cancel", "Cancel ticket", "Cancel this ticket? This cannot be undone.", True),
-]
-_ACTIONS_BY_NAME = {action.name: action for action in STAFF_ACTIONS}
-
-
-def available_actions(ticket: RefreshTicket, user) -> list[StaffAction]:
-    """Only the actions this user may take on the ticket in its current status."""
-    found = []
-    for action in STAFF_ACTIONS:
-        method = getattr(ticket, action.name)
-        if can_proceed(method) and has_transition_perm(method, user):
-            found.append(action)
-    return found
 
 
 def _run_action(ticket, name: str, user, note: str):
@@ -137,70 +102,11 @@ def ticket_list(request):
     )
 
 
-@staff_required
-def ticket_detail(request, pk: int):
-    return render_ticket_detail(request, ticket_or_404(request.user, pk))
-
-
-# A page number past this is a typo or a probe, not a history that long.
-_TIMELINE_MAX_PAGE = 10_000
-
-
-def _timeline_pages(request) -> dict[str, int]:
-    """Each timeline's page from the query (``?audits=2``); 1 when absent or invalid."""
-    pages = {}
-    for name in selectors.TIMELINES:
-        value = request.GET.get(name, "")
-        number = int(value) if value.isdigit() else 1
-        pages[name] = max(1, min(number, _TIMELINE_MAX_PAGE))
-    return pages
-
-
-def render_ticket_detail(request, ticket: RefreshTicket, *, status: int = 200, **forms):
-    """The ticket page; ``forms`` are bound forms shown again with their errors."""
-    timelines = selectors.ticket_timelines(ticket=ticket, pages=_timeline_pages(request))
-    user = request.user
-    can_ship = user.has_perm("refresh.assign_replacement_refreshticket") and ticket.is_open
-    return render(
-        request,
-        "refresh/staff/ticket_detail.html",
-        {
-            "ticket": ticket,
-            "actions": available_actions(ticket, user),
-            "note_form": NoteForm(),
-            "comment_form": CommentForm(),
-            "customer_email": selectors.ticket_customer_email(ticket),
-            "problem": selectors.problem_reason(ticket),
-            "can_fill_location": ticket.status == S.PENDING_LOCATION_INFO
-            and user.has_perm("refresh.fill_location_refreshticket"),
-            "can_assign_slot": ticket.status
-            in (S.PENDING_CUSTOMER_SCHEDULING, S.DELIVERY_SCHEDULED)
-            and ticket.support_team_id is not None
-            and user.has_perm("refresh.reschedule_refreshticket"),
-            "can_edit_replacement": ticket.is_open
-            and user.has_perm("refresh.assign_replacement_refreshticket"),
-            "can_track": can_ship and ticket.style == RefreshStyle.REMOTE,
-            "can_set_group": can_ship,
-            "tracking_form": forms.get("tracking_form")
-            or TrackingForm(
-                initial={
-                    "tracking_number": ticket.tracking_number,
-                    "carrier": ticket.tracking_carrier,
-                }
-            ),
-            "group_form": forms.get("group_form")
-            or GroupForm(initial={"group": ticket.replacement_group}),
-            **timelines,
-        },
-        status=status,
-    )
-
-
 @require_POST
 @staff_required
 def ticket_action(request, pk: int, action: str):
     ticket = ticket_or_404(request.user, pk)
-    if action not in _ACTIONS_BY_NAME:
+    if action not in ACTIONS_BY_NAME:
         raise Http404
     form = NoteForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
@@ -211,8 +117,7 @@ def ticket_action(request, pk: int, action: str):
     else:
         messages.success(
             request,
-            f"{ticket.number}: {_ACTIONS_BY_NAME[action].label}. "
-            f"Now {ticket.get_status_display()}.",
+            f"{ticket.number}: {ACTIONS_BY_NAME[action].label}. Now {ticket.get_status_display()}.",
         )
     return redirect("refresh:ticket_detail", pk=pk)
 

@@ -33,7 +33,7 @@ def test_manager_cannot_open_administrator_pages(client, manager):
 
 
 LIST_QUERIES = 18  # uncached: the test clears the cache, so roles and permissions are read too
-DETAIL_QUERIES = 9
+DETAIL_QUERIES = 8  # session, user, the ticket (two), its requests, three timelines
 CONFIG_DETAIL_QUERIES = 8
 
 
