@@ -2,8 +2,9 @@
 
 Django's ``date`` filter looks its format settings up and parses the format on
 every call; a page printing dozens of times (timelines) spent more there than on
-the rest of each entry (issue #17). ``when`` prints the same text, and
-``moment_printer`` the same again for many moments of one request.
+the rest of each entry or row (issue #17). ``when`` and ``datetime_text``
+print the same text, ``moment_printer`` the same again for many moments of one
+request; ``day_time_text`` and ``clock_text`` the lists' shorter formats.
 """
 
 from __future__ import annotations
@@ -25,17 +26,44 @@ class When:
     text: str
 
 
-def when(value) -> When:
-    """What ``|date:'c'`` and ``|date:"M j, Y g:i A"`` print, in the current time zone
-    (Django's ``M``, ``g`` and ``A`` spelled out: its format parser cost more than the
-    rest of an entry)."""
-    local = localtime(value)
+def stamp_text(local: datetime) -> str:
+    """What ``|date:"M j, Y g:i A"`` prints (e.g. "Nov 30, 2026 3:05 PM") for a
+    moment already in the time zone to show (Django's ``M``, ``g`` and ``A``
+    spelled out: its format parser cost more than the rest of an entry)."""
     hour = local.hour
-    text = (
+    return (
         f"{MONTHS_3[local.month].title()} {local.day}, {local.year} "
         f"{hour % 12 or 12}:{local.minute:02d} {gettext('AM') if hour < 12 else gettext('PM')}"
     )
-    return When(iso=local.isoformat(), text=text)
+
+
+def when(value) -> When:
+    """What ``|date:'c'`` and ``|date:"M j, Y g:i A"`` print, in the current time zone."""
+    local = localtime(value)
+    return When(iso=local.isoformat(), text=stamp_text(local))
+
+
+def datetime_text(value) -> str:
+    """``stamp_text`` in the current time zone; "" for no value, like the filter."""
+    return "" if value is None else stamp_text(localtime(value))
+
+
+def day_time_text(value, *, seconds: bool = False) -> str:
+    """What ``|date:"M j, H:i"`` (``"M j, H:i:s"`` with ``seconds``) prints, in the
+    current time zone; "" for no value."""
+    if value is None:
+        return ""
+    local = localtime(value)
+    text = f"{MONTHS_3[local.month].title()} {local.day}, {local.hour:02d}:{local.minute:02d}"
+    return f"{text}:{local.second:02d}" if seconds else text
+
+
+def clock_text(value) -> str:
+    """What ``|date:"H:i:s"`` prints, in the current time zone; "" for no value."""
+    if value is None:
+        return ""
+    local = localtime(value)
+    return f"{local.hour:02d}:{local.minute:02d}:{local.second:02d}"
 
 
 def moment_printer() -> Callable[[datetime], When]:

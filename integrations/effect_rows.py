@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from common.models import EffectStatus
-from common.timefmt import clock_text, day_time_text
+from common.moments import clock_text, day_time_text
 
 STATUS_LABELS = dict(EffectStatus.choices)
 

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 
-from common.timefmt import datetime_text
+from common.moments import datetime_text
 
 from .choices import EmailStatus
 

@@ -2,11 +2,10 @@ from html import escape as _html_escape
 
 from django import template
 from django.template.defaultfilters import date as date_filter
-from django.utils.dates import MONTHS_3
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
-from django.utils.translation import gettext
 
+from common.moments import stamp_text
 from refresh.choices import TicketStatus
 
 register = template.Library()
@@ -47,10 +46,7 @@ def stamp(value) -> str:
     the ticket page ~80 lookups a request over its timelines."""
     if not hasattr(value, "hour"):
         return date_filter(value, "M j, Y g:i A")
-    return (
-        f"{MONTHS_3[value.month].title()} {value.day}, {value.year} "
-        f"{value.hour % 12 or 12}:{value.minute:02d} {gettext('PM' if value.hour > 11 else 'AM')}"
-    )
+    return stamp_text(value)
 
 
 @register.filter(expects_localtime=True)
