@@ -20,3 +20,9 @@ def monday_morning():
 @pytest.fixture
 def slot_admin(make_user):
     return make_user(Role.SCHEDULE_SLOT_ADMIN, is_staff=True)
+
+
+@pytest.fixture
+def manager(make_user):
+    """A refresh manager: sees the calendar, edits nothing."""
+    return make_user(Role.REFRESH_MANAGER, is_staff=True)
