@@ -227,16 +227,41 @@ def staff_follow_ups_for(*, user, limit: int = 10) -> list[OrderMessage]:
     )
 
 
+# The people joined to the order page's rows are printed by name and email only:
+# reading every column of each (password hash, stamps, flags) cost more to select
+# and build than the rest of the row (issue #17). Other columns load on access.
+PERSON_COLUMNS = ("full_name", "email", "is_active")
+_ORDER_PEOPLE = ("owner", "submitted_by", "existing_user")
+
+
+def _order_page_columns() -> list[str]:
+    own = [f.attname for f in Order._meta.concrete_fields]
+    joined = [
+        f"{join}__{f.name}"
+        for join in ORDER_JOINS
+        if join not in _ORDER_PEOPLE
+        for f in Order._meta.get_field(join).related_model._meta.concrete_fields
+    ]
+    people = [f"{join}__{column}" for join in _ORDER_PEOPLE for column in PERSON_COLUMNS]
+    return own + joined + people
+
+
 def staff_order_get(*, user, number: int) -> Order | None:
     """One order with everything its staff page shows, or None (deny by default)."""
     if not can_work_orders(user):
         return None
     order = (
         Order.objects.select_related(*ORDER_JOINS)
+        .only(*_order_page_columns())
         .prefetch_related(
             Prefetch(
                 "actions",
-                queryset=OrderAction.objects.select_related("processed_by").order_by("position"),
+                queryset=OrderAction.objects.select_related("processed_by")
+                .only(
+                    *(f.attname for f in OrderAction._meta.concrete_fields),
+                    *(f"processed_by__{column}" for column in PERSON_COLUMNS),
+                )
+                .order_by("position"),
             ),
         )
         .annotate(
@@ -252,6 +277,15 @@ def staff_order_messages(*, order: Order) -> QuerySet[OrderMessage]:
     """The whole thread (internal messages included), oldest first."""
     return (
         order.messages.select_related("author", "assigned_to", "quoted", "quoted__author")
+        .only(
+            *(f.attname for f in OrderMessage._meta.concrete_fields),
+            "quoted__body",
+            *(
+                f"{person}__{column}"
+                for person in ("author", "assigned_to", "quoted__author")
+                for column in PERSON_COLUMNS
+            ),
+        )
         .prefetch_related("attachments")
         .order_by("created_at", "id")
     )
