@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class OrdersConfig(AppConfig):
     name = "orders"
+
+    def ready(self):
+        from orders.selectors.staff_people import connect_staff_people_receivers
+
+        connect_staff_people_receivers()

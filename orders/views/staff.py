@@ -209,7 +209,7 @@ def staff_detail(request, number: int):
         quote = next((m for m in thread.entries if m.pk == int(quote_id)), None)
         quote = quote or sel.staff_message_get(order=order, message_id=int(quote_id))
     initial_kind = request.GET.get("kind") or "reply"
-    staff_users = list(sel.orders_staff_users())
+    staff_users = sel.orders_staff_people()
     subscribed = sel.staff_order_subscribed_users(order=order)
     compose = compose_forms(
         request,
