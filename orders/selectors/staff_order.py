@@ -152,5 +152,3 @@ def staff_message_get(*, order: Order, message_id: int | None) -> OrderMessage |
 
 def staff_itsm_ticket_get(*, order: Order, ticket_id: int) -> OrderITSMTicket | None:
     return order.itsm_tickets.filter(pk=ticket_id).first()
-
-

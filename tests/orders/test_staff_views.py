@@ -17,10 +17,10 @@ pytestmark = pytest.mark.django_db
 # Exact query counts of the staff pages, the same at any data size.
 LIST_QUERIES = 9
 QUEUE_QUERIES = 11  # its queue sidebar counts are cached by the list page just before
-# The detail page: 11, plus the compose form (the To it starts with, the canned
-# responses offered), plus time entries (issue 13); the people who work orders
-# (every picker on the page) come from the cache once a page has read them.
-DETAIL_QUERIES = 11
+# The detail page: 11, plus the compose form's To (the order's subscribers),
+# plus time entries (issue 13); the people who work orders (every picker on the
+# page) and the canned responses come from the cache once a page has read them.
+DETAIL_QUERIES = 10
 
 
 @pytest.fixture
@@ -234,7 +234,8 @@ def test_detail_page_shows_the_header_and_keeps_a_fixed_query_count(
     client.force_login(technician)
     client.get("/")  # the person's roles are read once, then cached (accounts/access.py)
     url = reverse("orders:staff_detail", args=[order.number])
-    with django_assert_num_queries(DETAIL_QUERIES + 1):  # the people who work orders, once
+    # The people who work orders and the canned responses, read once.
+    with django_assert_num_queries(DETAIL_QUERIES + 2):
         client.get(url)
     with django_assert_num_queries(DETAIL_QUERIES):
         page = client.get(url).content.decode()
@@ -279,7 +280,7 @@ def test_detail_page_query_count_stays_fixed_as_the_thread_grows(
         with django_assert_num_queries(expected):
             assert client.get(url).status_code == 200
 
-    client.get(url)  # the people who work orders are read once, then cached
+    client.get(url)  # the people who work orders and canned responses: read once, cached
     load(DETAIL_QUERIES)
     order_client_reply(order=order, author=coordinator, body="First question")
     # A thread adds one query: its attachments (not prefetched for an empty thread).
