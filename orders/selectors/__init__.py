@@ -59,6 +59,8 @@ from .staff_order import (
     staff_order_messages,
     staff_order_subscribed_users,
     staff_order_subscribers,
+    staff_order_thread,
+    thread_attachments_read,
 )
 from .staff_people import orders_staff_people, orders_staff_users
 from .timelines import TIMELINE_SIZE, TimelinePage, timeline_page
@@ -108,6 +110,8 @@ __all__ = [
     "staff_order_messages",
     "staff_order_subscribed_users",
     "staff_order_subscribers",
+    "staff_order_thread",
+    "thread_attachments_read",
     "staff_orders",
     "staff_organization_get",
     "staff_queue_get",

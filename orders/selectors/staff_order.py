@@ -5,7 +5,7 @@ timelines, bookings, ITSM tickets and subscribers. Access is checked on the orde
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
 
 from accounts.models import User
 from notifications.selectors import emails_for_object
@@ -13,6 +13,7 @@ from orders.choices import OrderType
 from orders.models import (
     Order,
     OrderAction,
+    OrderAttachment,
     OrderAudit,
     OrderITSMTicket,
     OrderMessage,
@@ -68,22 +69,47 @@ def staff_order_get(*, user, number: int) -> Order | None:
     return order and with_software(order)
 
 
+def _thread_columns() -> QuerySet[OrderMessage]:
+    return OrderMessage.objects.select_related("author", "assigned_to", "quoted").only(
+        *(f.attname for f in OrderMessage._meta.concrete_fields),
+        "quoted__body",
+        *(
+            f"{person}__{column}"
+            for person in ("author", "assigned_to")
+            for column in PERSON_COLUMNS
+        ),
+    )
+
+
 def staff_order_messages(*, order: Order) -> QuerySet[OrderMessage]:
     """The whole thread (internal messages included), oldest first."""
     return (
-        order.messages.select_related("author", "assigned_to", "quoted", "quoted__author")
-        .only(
-            *(f.attname for f in OrderMessage._meta.concrete_fields),
-            "quoted__body",
-            *(
-                f"{person}__{column}"
-                for person in ("author", "assigned_to", "quoted__author")
-                for column in PERSON_COLUMNS
-            ),
-        )
+        _thread_columns()
+        .filter(order=order)
         .prefetch_related("attachments")
         .order_by("created_at", "id")
     )
+
+
+def staff_order_thread(*, order: Order) -> QuerySet[OrderMessage]:
+    """The thread for the order page, oldest first: each message knows whether it
+    carries attachments (``has_attachments``); read those of the page's messages
+    with ``thread_attachments_read`` (no query when none does)."""
+    return (
+        _thread_columns()
+        .filter(order=order)
+        .annotate(has_attachments=Exists(OrderAttachment.objects.filter(message=OuterRef("pk"))))
+        .order_by("created_at", "id")
+    )
+
+
+def thread_attachments_read(messages: list[OrderMessage]) -> list[OrderMessage]:
+    """Read the attachments of those ``messages`` that carry some (one query, none
+    when no message does); the others get an empty list."""
+    carrying = [m for m in messages if m.has_attachments]
+    if carrying:
+        prefetch_related_objects(carrying, "attachments")
+    return messages
 
 
 def staff_order_audits(*, order: Order) -> QuerySet[OrderAudit]:

@@ -175,12 +175,14 @@ def _thread(request, *, order: Order, page_url: str = ""):
     detail_url = page_url or reverse("orders:staff_detail", args=[order.number])
     page = timeline(
         request,
-        sel.staff_order_messages(order=order).reverse(),
+        sel.staff_order_thread(order=order).reverse(),
         page_url=detail_url,
         param="messages",
         anchor="thread",
         oldest_first=True,
-        rows=lambda messages: message_rows(messages, attachment_url=staff_attachment_url()),
+        rows=lambda messages: message_rows(
+            sel.thread_attachments_read(messages), attachment_url=staff_attachment_url()
+        ),
     )
     page.html = thread_items_html(page.entries, detail_url=detail_url)
     return page
