@@ -214,6 +214,13 @@ def order_time_totals(*, order: Order) -> TimeTotals:
     entries = list(
         TimeEntry.objects.filter(order=order)
         .select_related("person", "action")
+        # The person and the step by name: not every column of each.
+        .only(
+            *(f.attname for f in TimeEntry._meta.concrete_fields),
+            "person__full_name",
+            "person__email",
+            "action__name",
+        )
         .order_by("-worked_on", "-id")
     )
     per_person: dict[str, int] = {}

@@ -60,9 +60,6 @@ def staff_order_get(*, user, number: int) -> Order | None:
                 .order_by("position"),
             ),
         )
-        .annotate(
-            subscribed=Exists(OrderSubscription.objects.filter(order=OuterRef("pk"), user=user))
-        )
         .filter(number=number)
         .first()
     )

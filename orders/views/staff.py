@@ -262,6 +262,7 @@ def staff_detail(request, number: int):
             ),
             email_items_html,
         ),
+        "subscribed": any(u.pk == request.user.pk for u in subscribed),
         "subscribers": sorted(
             subscribed, key=lambda u: (u.full_name.casefold(), u.email.casefold())
         ),
