@@ -18,6 +18,7 @@ from orders.models import (
     OrderITSMTicket,
     OrderMessage,
     OrderSubscription,
+    TimeEntry,
 )
 from orders.roles import can_work_orders
 from orders.selectors.portal import with_software
@@ -49,6 +50,9 @@ def staff_order_get(*, user, number: int) -> Order | None:
     order = (
         Order.objects.select_related(*ORDER_JOINS)
         .only(*_order_page_columns())
+        # Most orders carry no logged time: the page then skips the time
+        # entries' query (``order_time_totals``).
+        .annotate(has_time_entries=Exists(TimeEntry.objects.filter(order=OuterRef("pk"))))
         .prefetch_related(
             Prefetch(
                 "actions",
