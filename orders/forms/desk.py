@@ -173,6 +173,11 @@ class CannedResponsePickForm(forms.Form):
         label="Template", queryset=None, empty_label="Choose a canned response…"
     )
 
-    def __init__(self, *args, responses, **kwargs):
+    def __init__(self, *args, responses, offered=None, **kwargs):
+        """``responses``: the queryset a pick is checked against; ``offered``: the
+        same responses already read (the options are printed from them)."""
         super().__init__(*args, **kwargs)
-        self.fields["template"].queryset = responses
+        field = self.fields["template"]
+        field.queryset = responses
+        if offered is not None:
+            field.choices = [("", field.empty_label), *((r.pk, str(r)) for r in offered)]

@@ -32,19 +32,8 @@ from .portal_list import PortalListPage, orders_for_portal_page
 from .request_types import *  # noqa: F403  (their one list is request_types.__all__)
 from .staff import (
     WAITING_STATUSES,
-    orders_staff_users,
     organizations_search,
     staff_follow_ups_for,
-    staff_itsm_ticket_get,
-    staff_message_get,
-    staff_order_appointments,
-    staff_order_audits,
-    staff_order_emails,
-    staff_order_get,
-    staff_order_itsm_tickets,
-    staff_order_messages,
-    staff_order_subscribed_users,
-    staff_order_subscribers,
     staff_orders,
     staff_organization_get,
     staff_queue_get,
@@ -59,6 +48,21 @@ from .staff_list import (
     staff_order_keys,
     staff_orders_list_page,
 )
+from .staff_order import (
+    staff_itsm_ticket_get,
+    staff_message_get,
+    staff_order_appointments,
+    staff_order_audits,
+    staff_order_emails,
+    staff_order_get,
+    staff_order_itsm_tickets,
+    staff_order_messages,
+    staff_order_subscribed_users,
+    staff_order_subscribers,
+    staff_order_thread,
+    thread_attachments_read,
+)
+from .staff_people import orders_staff_people, orders_staff_users
 from .timelines import TIMELINE_SIZE, TimelinePage, timeline_page
 
 __all__ = [
@@ -87,6 +91,7 @@ __all__ = [
     "order_user_choices",
     "orders_for_portal",
     "orders_for_staff",
+    "orders_staff_people",
     "orders_staff_users",
     "organizations_search",
     "placeholders_available",
@@ -105,6 +110,8 @@ __all__ = [
     "staff_order_messages",
     "staff_order_subscribed_users",
     "staff_order_subscribers",
+    "staff_order_thread",
+    "thread_attachments_read",
     "staff_orders",
     "staff_organization_get",
     "staff_queue_get",

@@ -210,10 +210,20 @@ class TimeTotals:
 
 def order_time_totals(*, order: Order) -> TimeTotals:
     """The order's time entries, the total, the billable part and the total per person
-    (one query: totals are summed from the entries)."""
+    (one query: totals are summed from the entries; none when the order was read
+    with ``has_time_entries`` false, as ``staff_order_get`` reads it)."""
+    if getattr(order, "has_time_entries", True) is False:
+        return TimeTotals(total=0, billable=0, per_person=[], entries=[])
     entries = list(
         TimeEntry.objects.filter(order=order)
         .select_related("person", "action")
+        # The person and the step by name: not every column of each.
+        .only(
+            *(f.attname for f in TimeEntry._meta.concrete_fields),
+            "person__full_name",
+            "person__email",
+            "action__name",
+        )
         .order_by("-worked_on", "-id")
     )
     per_person: dict[str, int] = {}

@@ -10,27 +10,21 @@ from django.db.models import (
     Count,
     Exists,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
 )
 
-from accounts.models import Organization, User
+from accounts.models import Organization
 from common.pagination import cached_value
-from notifications.selectors import emails_for_object
 from orders.choices import FINISHED_ACTION_STATUSES, MessageKind, OrderStatus, OrderType
 from orders.models import (
     Order,
     OrderAction,
-    OrderAudit,
-    OrderITSMTicket,
     OrderMessage,
     OrderQueue,
-    OrderSubscription,
 )
 from orders.roles import can_work_orders
-from orders.selectors.portal import with_software
 
 WAITING_STATUSES = (OrderStatus.SUBMITTED, OrderStatus.IN_PROGRESS, OrderStatus.ON_HOLD)
 # The cache namespace of the lists' totals and page counts; orders services drop
@@ -227,74 +221,6 @@ def staff_follow_ups_for(*, user, limit: int = 10) -> list[OrderMessage]:
     )
 
 
-def staff_order_get(*, user, number: int) -> Order | None:
-    """One order with everything its staff page shows, or None (deny by default)."""
-    if not can_work_orders(user):
-        return None
-    order = (
-        Order.objects.select_related(*ORDER_JOINS)
-        .prefetch_related(
-            Prefetch(
-                "actions",
-                queryset=OrderAction.objects.select_related("processed_by").order_by("position"),
-            ),
-        )
-        .annotate(
-            subscribed=Exists(OrderSubscription.objects.filter(order=OuterRef("pk"), user=user))
-        )
-        .filter(number=number)
-        .first()
-    )
-    return order and with_software(order)
-
-
-def staff_order_messages(*, order: Order) -> QuerySet[OrderMessage]:
-    """The whole thread (internal messages included), oldest first."""
-    return (
-        order.messages.select_related("author", "assigned_to", "quoted", "quoted__author")
-        .prefetch_related("attachments")
-        .order_by("created_at", "id")
-    )
-
-
-def staff_order_audits(*, order: Order) -> QuerySet[OrderAudit]:
-    """The order's history, newest first: the columns the page prints (not the
-    edits' before/after JSON)."""
-    return (
-        order.audits.select_related("actor")
-        .only(
-            "order_id",
-            "created_at",
-            "note",
-            "from_status",
-            "to_status",
-            "actor_job",
-            "actor__full_name",
-            "actor__email",
-        )
-        .order_by("-created_at", "-id")
-    )
-
-
-def staff_order_emails(*, order: Order):
-    """Emails sent for the order, newest first: subject, status, recipients, time."""
-    return (
-        emails_for_object(obj=order)
-        .only("subject", "status", "to", "created_at")
-        .order_by("-created_at", "-id")
-    )
-
-
-def staff_order_appointments(*, order: Order) -> list:
-    """A software install's bookings, newest first: the active one, then those it replaced
-    (moved or cancelled). Other order types book nothing: no query."""
-    if order.order_type != OrderType.INSTALL_SOFTWARE:
-        return []
-    from scheduling.selectors import bookings_for
-
-    return list(bookings_for(obj=order).order_by("-created_at", "-pk"))
-
-
 def technician_appointments(*, user, start, end) -> list[tuple]:
     """(booking, order) of the active appointments of the installs ``user`` owns whose
     slot starts in [start, end), by start time: three queries whatever the number."""
@@ -315,38 +241,6 @@ def technician_appointments(*, user, start, end) -> list[tuple]:
     return sorted(rows, key=lambda row: row[0].slot.start)
 
 
-def staff_order_itsm_tickets(*, order: Order) -> QuerySet[OrderITSMTicket]:
-    return order.itsm_tickets.order_by("created_at", "id")
-
-
-def staff_order_subscribers(*, order: Order) -> QuerySet[User]:
-    return User.objects.filter(order_subscriptions__order=order).order_by("full_name", "email")
-
-
-def staff_order_subscribed_users(*, order: Order) -> list[User]:
-    """The order's subscribers in the order they subscribed (one query: the page's
-    compose form starts its To with them and its sidebar lists them)."""
-    return [
-        subscription.user
-        for subscription in OrderSubscription.objects.filter(order=order)
-        .select_related("user")
-        .order_by("created_at", "id")
-    ]
-
-
-def orders_staff_users() -> QuerySet[User]:
-    """Active people who may work orders (owners, follow-up assignees)."""
-    perm = Q(
-        groups__permissions__codename="work_order",
-        groups__permissions__content_type__app_label="orders",
-    ) | Q(
-        user_permissions__codename="work_order",
-        user_permissions__content_type__app_label="orders",
-    )
-    ids = User.objects.filter(perm | Q(is_superuser=True)).values("pk")
-    return User.objects.filter(is_active=True, pk__in=ids).order_by("full_name", "email")
-
-
 def organizations_search(*, user, query: str, limit: int = 20) -> list[Organization]:
     """Client organizations whose name or email domain matches ``query``.
 
@@ -364,17 +258,6 @@ def organizations_search(*, user, query: str, limit: int = 20) -> list[Organizat
         .distinct()
         .order_by("name")[:limit]
     )
-
-
-def staff_message_get(*, order: Order, message_id: int | None) -> OrderMessage | None:
-    """A message of ``order`` (the one a new message quotes), or None."""
-    if not message_id:
-        return None
-    return OrderMessage.objects.filter(order=order, pk=message_id).first()
-
-
-def staff_itsm_ticket_get(*, order: Order, ticket_id: int) -> OrderITSMTicket | None:
-    return order.itsm_tickets.filter(pk=ticket_id).first()
 
 
 def staff_organization_get(*, user, pk) -> Organization | None:

@@ -25,6 +25,8 @@ class TimelinePage:
     # The "show older" / "show newer" links (set by the page that shows it).
     older_url: str = ""
     newer_url: str = ""
+    # The entries printed (``orders.views.timeline_html``), where the page prints them so.
+    html: str = ""
 
     @property
     def has_newer(self) -> bool:

@@ -5,7 +5,7 @@ from django import template
 
 from orders.choices import OPEN_ORDER_STATUSES, OrderStatus
 from orders.forms.custom_fields import PlannedActionForm, TimeEntryForm
-from orders.selectors import order_time_totals, orders_staff_users, request_type_fields
+from orders.selectors import order_time_totals, orders_staff_people, request_type_fields
 from orders.services import custom_answers
 
 register = template.Library()
@@ -44,7 +44,7 @@ def _plan(order, actions, staff=None) -> dict:
     ``staff``: the people who work orders when the page has read them already."""
     if order.status not in OPEN_ORDER_STATUSES or order.status == OrderStatus.DRAFT:
         return {"planned": [], "plan_form": None}
-    staff = list(orders_staff_users()) if staff is None else staff
+    staff = orders_staff_people() if staff is None else staff
     names = {u.pk: u.display_name for u in staff}
     planned = [
         {"action": a, "owner": names.get(a.owner_id, ""), "date": a.planned_date}

@@ -5,6 +5,7 @@ picker (GET ``?template=<id>`` fills Subject and Message), "assign order to" and
 from __future__ import annotations
 
 from orders.forms.desk import CannedResponsePickForm, compose_form_class
+from orders.selectors.canned_responses import canned_responses_offered
 from orders.services.replies import (
     canned_response_render,
     canned_responses_for,
@@ -14,10 +15,11 @@ from orders.services.replies import (
 
 
 def compose_forms(request, *, order, kind: str, quote=None, staff=None, subscribers=None) -> dict:
-    """``message_form`` (initial values for ``kind``) and ``template_form`` for the page;
+    """``message_form`` (initial values for ``kind``), ``template_form`` and the
+    ``canned_responses`` it offers (none: no picker) for the page;
     ``staff`` (people who work orders, already read) fills the form's people pickers,
     ``subscribers`` (the order's, in the order they subscribed) its To."""
-    responses = canned_responses_for(order=order)
+    offered = canned_responses_offered(order_type=order.order_type)
     to = ", ".join(
         message_recipients_default(
             order=order, kind=kind, author=request.user, subscribers=subscribers
@@ -32,7 +34,9 @@ def compose_forms(request, *, order, kind: str, quote=None, staff=None, subscrib
     }
     picked = request.GET.get("template", "")
     template_form = CannedResponsePickForm(
-        {"template": picked} if picked else None, responses=responses
+        {"template": picked} if picked else None,
+        responses=canned_responses_for(order=order),
+        offered=offered,
     )
     if picked and template_form.is_valid():
         initial.update(
@@ -43,6 +47,7 @@ def compose_forms(request, *, order, kind: str, quote=None, staff=None, subscrib
     return {
         "message_form": compose_form_class()(initial=initial, staff=staff),
         "template_form": template_form,
+        "canned_responses": offered,
     }
 
 

@@ -42,6 +42,7 @@ from orders.services import (
 )
 from orders.views.compose import compose_forms, compose_post_kwargs
 from orders.views.order_rows import order_rows
+from orders.views.timeline_html import audit_items_html, email_items_html, thread_items_html
 from orders.views.timeline_rows import (
     audit_rows,
     email_rows,
@@ -171,15 +172,25 @@ def _transition_allowed(order: Order, name: str, user) -> bool:
 
 def _thread(request, *, order: Order, page_url: str = ""):
     """The newest messages of the order's thread (older ones a link away), oldest first."""
-    return timeline(
+    detail_url = page_url or reverse("orders:staff_detail", args=[order.number])
+    page = timeline(
         request,
-        sel.staff_order_messages(order=order).reverse(),
-        page_url=page_url or reverse("orders:staff_detail", args=[order.number]),
+        sel.staff_order_thread(order=order).reverse(),
+        page_url=detail_url,
         param="messages",
         anchor="thread",
         oldest_first=True,
-        rows=lambda messages: message_rows(messages, attachment_url=staff_attachment_url()),
+        rows=lambda messages: message_rows(
+            sel.thread_attachments_read(messages), attachment_url=staff_attachment_url()
+        ),
     )
+    page.html = thread_items_html(page.entries, detail_url=detail_url)
+    return page
+
+
+def _printed(page, items_html):
+    page.html = items_html(page.entries)
+    return page
 
 
 @orders_staff
@@ -200,7 +211,7 @@ def staff_detail(request, number: int):
         quote = next((m for m in thread.entries if m.pk == int(quote_id)), None)
         quote = quote or sel.staff_message_get(order=order, message_id=int(quote_id))
     initial_kind = request.GET.get("kind") or "reply"
-    staff_users = list(sel.orders_staff_users())
+    staff_users = sel.orders_staff_people()
     subscribed = sel.staff_order_subscribed_users(order=order)
     compose = compose_forms(
         request,
@@ -229,22 +240,29 @@ def staff_detail(request, number: int):
         "staff_users": staff_users,
         "open_tickets": [t for t in itsm_tickets if t.status != ITSMTicketStatus.CLOSED],
         "closed_tickets": [t for t in itsm_tickets if t.status == ITSMTicketStatus.CLOSED],
-        "audits": timeline(
-            request,
-            sel.staff_order_audits(order=order),
-            page_url=page_url,
-            param="history",
-            anchor="history",
-            rows=audit_rows,
+        "audits": _printed(
+            timeline(
+                request,
+                sel.staff_order_audits(order=order),
+                page_url=page_url,
+                param="history",
+                anchor="history",
+                rows=audit_rows,
+            ),
+            audit_items_html,
         ),
-        "emails": timeline(
-            request,
-            sel.staff_order_emails(order=order),
-            page_url=page_url,
-            param="emails",
-            anchor="emails",
-            rows=email_rows,
+        "emails": _printed(
+            timeline(
+                request,
+                sel.staff_order_emails(order=order),
+                page_url=page_url,
+                param="emails",
+                anchor="emails",
+                rows=email_rows,
+            ),
+            email_items_html,
         ),
+        "subscribed": any(u.pk == request.user.pk for u in subscribed),
         "subscribers": sorted(
             subscribed, key=lambda u: (u.full_name.casefold(), u.email.casefold())
         ),

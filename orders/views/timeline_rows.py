@@ -52,8 +52,9 @@ def _person(user) -> str:
 
 def message_rows(messages, *, attachment_url, assignee: bool = True) -> list[MessageRow]:
     """``messages`` (with author, quoted, attachments and, with ``assignee``,
-    assigned_to read) as rows; ``attachment_url(attachment_pk)`` links an attachment
-    for the page's audience."""
+    assigned_to read; a message annotated ``has_attachments`` false has none) as
+    rows; ``attachment_url(attachment_pk)`` links an attachment for the page's
+    audience."""
     rows = []
     for message in messages:
         quoted = message.quoted
@@ -77,7 +78,11 @@ def message_rows(messages, *, attachment_url, assignee: bool = True) -> list[Mes
                     AttachmentRow(
                         url=attachment_url(a.pk), filename=a.filename, size=filesizeformat(a.size)
                     )
-                    for a in message.attachments.all()
+                    for a in (
+                        message.attachments.all()
+                        if getattr(message, "has_attachments", True)
+                        else ()
+                    )
                 ),
             )
         )

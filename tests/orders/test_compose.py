@@ -178,3 +178,37 @@ def test_the_page_remembers_the_to_it_offered(client, technician, order, coordin
     client.force_login(technician)
     page = client.get(reverse("orders:staff_detail", args=[order.number])).content.decode()
     assert f'type="hidden" name="to_initial" value="{coordinator.email}"' in page
+
+
+def test_the_picker_follows_canned_responses_added_changed_and_removed(client, technician, order):
+    """The offered responses come from the cache; every save or delete shows on the
+    next view (``orders.selectors.canned_responses``)."""
+    client.force_login(technician)
+    url = reverse("orders:staff_detail", args=[order.number])
+
+    def picker() -> str:
+        compose = _compose(client.get(url).content.decode())
+        if 'name="template"' not in compose:
+            return ""
+        return compose[compose.index('name="template"') : compose.index("</select>")]
+
+    assert picker() == ""  # nothing to offer: no picker
+    ready = CannedResponse.objects.create(name="Account ready", body="Ready.")
+    other_type = CannedResponse.objects.create(
+        name="Install booked", body="x", order_type="install_software"
+    )
+    assert f'<option value="{ready.pk}">Account ready</option>' in picker()
+    assert "Install booked" not in picker()  # offered on installs only
+
+    ready.name = "Mailbox ready"
+    ready.save()
+    assert f'<option value="{ready.pk}">Mailbox ready</option>' in picker()
+    other_type.order_type = ""
+    other_type.save()
+    assert "Install booked" in picker()
+
+    ready.active = False
+    ready.save()
+    assert "Mailbox ready" not in picker()
+    other_type.delete()
+    assert picker() == ""

@@ -127,12 +127,20 @@ def test_time_log_view(client, coordinator, hardware, technician):
         values={"still_works": "yes"},
     )
     client.force_login(technician)
+    page_url = reverse("orders:staff_detail", args=[order.number])
+    before = client.get(page_url).content.decode()
+    # No time logged: the page says so without reading entries (has_time_entries).
+    assert "Total <strong>0 min</strong>" in before
+    assert "time entry of" not in before
     response = client.post(
         reverse("orders:staff_time_log", args=[order.number]),
         {"time-minutes": "25", "time-worked_on": date.today().isoformat(), "time-billable": "on"},
     )
     assert response.status_code == 302
     assert order.time_entries.get().minutes == 25
+    after = client.get(page_url).content.decode()
+    assert "Total <strong>25 min</strong> (billable 25 min)" in after
+    assert "time entry of" in after
 
 
 def test_seed_demo_has_request_types_access_levels_an_account_team_and_time():

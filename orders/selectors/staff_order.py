@@ -1,0 +1,181 @@
+"""Reads of one order's staff page: the order with what it shows beside it, its
+timelines, bookings, ITSM tickets and subscribers. Access is checked on the order
+(``staff_order_get``, deny by default); the rest take the order it returned.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
+
+from accounts.models import User
+from notifications.selectors import emails_for_object
+from orders.choices import OrderType
+from orders.models import (
+    Order,
+    OrderAction,
+    OrderAttachment,
+    OrderAudit,
+    OrderITSMTicket,
+    OrderMessage,
+    OrderSubscription,
+    TimeEntry,
+)
+from orders.roles import can_work_orders
+from orders.selectors.portal import with_software
+from orders.selectors.staff import ORDER_JOINS
+
+# The people joined to the order page's rows are printed by name and email only:
+# reading every column of each (password hash, stamps, flags) cost more to select
+# and build than the rest of the row (issue #17). Other columns load on access.
+PERSON_COLUMNS = ("full_name", "email", "is_active")
+_ORDER_PEOPLE = ("owner", "submitted_by", "existing_user")
+
+
+def _order_page_columns() -> list[str]:
+    own = [f.attname for f in Order._meta.concrete_fields]
+    joined = [
+        f"{join}__{f.name}"
+        for join in ORDER_JOINS
+        if join not in _ORDER_PEOPLE
+        for f in Order._meta.get_field(join).related_model._meta.concrete_fields
+    ]
+    people = [f"{join}__{column}" for join in _ORDER_PEOPLE for column in PERSON_COLUMNS]
+    return own + joined + people
+
+
+def staff_order_get(*, user, number: int) -> Order | None:
+    """One order with everything its staff page shows, or None (deny by default)."""
+    if not can_work_orders(user):
+        return None
+    order = (
+        Order.objects.select_related(*ORDER_JOINS)
+        .only(*_order_page_columns())
+        # Most orders carry no logged time: the page then skips the time
+        # entries' query (``order_time_totals``).
+        .annotate(has_time_entries=Exists(TimeEntry.objects.filter(order=OuterRef("pk"))))
+        .prefetch_related(
+            Prefetch(
+                "actions",
+                queryset=OrderAction.objects.select_related("processed_by")
+                .only(
+                    *(f.attname for f in OrderAction._meta.concrete_fields),
+                    *(f"processed_by__{column}" for column in PERSON_COLUMNS),
+                )
+                .order_by("position"),
+            ),
+        )
+        .filter(number=number)
+        .first()
+    )
+    return order and with_software(order)
+
+
+def _thread_columns() -> QuerySet[OrderMessage]:
+    return OrderMessage.objects.select_related("author", "assigned_to", "quoted").only(
+        *(f.attname for f in OrderMessage._meta.concrete_fields),
+        "quoted__body",
+        *(
+            f"{person}__{column}"
+            for person in ("author", "assigned_to")
+            for column in PERSON_COLUMNS
+        ),
+    )
+
+
+def staff_order_messages(*, order: Order) -> QuerySet[OrderMessage]:
+    """The whole thread (internal messages included), oldest first."""
+    return (
+        _thread_columns()
+        .filter(order=order)
+        .prefetch_related("attachments")
+        .order_by("created_at", "id")
+    )
+
+
+def staff_order_thread(*, order: Order) -> QuerySet[OrderMessage]:
+    """The thread for the order page, oldest first: each message knows whether it
+    carries attachments (``has_attachments``); read those of the page's messages
+    with ``thread_attachments_read`` (no query when none does)."""
+    return (
+        _thread_columns()
+        .filter(order=order)
+        .annotate(has_attachments=Exists(OrderAttachment.objects.filter(message=OuterRef("pk"))))
+        .order_by("created_at", "id")
+    )
+
+
+def thread_attachments_read(messages: list[OrderMessage]) -> list[OrderMessage]:
+    """Read the attachments of those ``messages`` that carry some (one query, none
+    when no message does); the others get an empty list."""
+    carrying = [m for m in messages if m.has_attachments]
+    if carrying:
+        prefetch_related_objects(carrying, "attachments")
+    return messages
+
+
+def staff_order_audits(*, order: Order) -> QuerySet[OrderAudit]:
+    """The order's history, newest first: the columns the page prints (not the
+    edits' before/after JSON)."""
+    return (
+        order.audits.select_related("actor")
+        .only(
+            "order_id",
+            "created_at",
+            "note",
+            "from_status",
+            "to_status",
+            "actor_job",
+            "actor__full_name",
+            "actor__email",
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def staff_order_emails(*, order: Order):
+    """Emails sent for the order, newest first: subject, status, recipients, time."""
+    return (
+        emails_for_object(obj=order)
+        .only("subject", "status", "to", "created_at")
+        .order_by("-created_at", "-id")
+    )
+
+
+def staff_order_appointments(*, order: Order) -> list:
+    """A software install's bookings, newest first: the active one, then those it replaced
+    (moved or cancelled). Other order types book nothing: no query."""
+    if order.order_type != OrderType.INSTALL_SOFTWARE:
+        return []
+    from scheduling.selectors import bookings_for
+
+    return list(bookings_for(obj=order).order_by("-created_at", "-pk"))
+
+
+def staff_order_itsm_tickets(*, order: Order) -> QuerySet[OrderITSMTicket]:
+    return order.itsm_tickets.order_by("created_at", "id")
+
+
+def staff_order_subscribers(*, order: Order) -> QuerySet[User]:
+    return User.objects.filter(order_subscriptions__order=order).order_by("full_name", "email")
+
+
+def staff_order_subscribed_users(*, order: Order) -> list[User]:
+    """The order's subscribers in the order they subscribed (one query: the page's
+    compose form starts its To with them and its sidebar lists them)."""
+    return [
+        subscription.user
+        for subscription in OrderSubscription.objects.filter(order=order)
+        .select_related("user")
+        .order_by("created_at", "id")
+    ]
+
+
+def staff_message_get(*, order: Order, message_id: int | None) -> OrderMessage | None:
+    """A message of ``order`` (the one a new message quotes), or None."""
+    if not message_id:
+        return None
+    return OrderMessage.objects.filter(order=order, pk=message_id).first()
+
+
+def staff_itsm_ticket_get(*, order: Order, ticket_id: int) -> OrderITSMTicket | None:
+    return order.itsm_tickets.filter(pk=ticket_id).first()
