@@ -116,12 +116,7 @@ class ApprovalRow:
     location_room: str
 
 
-_CARD_COLUMNS = (
-    "id",
-    "style",
-    "none_fits",
-    "none_fits_reason",
-    "inadequate_reason",
+_SHOWN_AS_IS = (
     "ship_to_name",
     "ship_street",
     "ship_street2",
@@ -130,6 +125,15 @@ _CARD_COLUMNS = (
     "ship_zip",
     "location_building",
     "location_room",
+)
+
+_CARD_COLUMNS = (
+    "id",
+    "style",
+    "none_fits",
+    "none_fits_reason",
+    "inadequate_reason",
+    *_SHOWN_AS_IS,
     "user__full_name",
     "user__email",
     "config__name",
@@ -197,18 +201,6 @@ def _approval_rows(ids: list[int]) -> dict[int, ApprovalRow]:
             **{name: row[name] for name in _SHOWN_AS_IS},
         )
     return rows
-
-
-_SHOWN_AS_IS = (
-    "ship_to_name",
-    "ship_street",
-    "ship_street2",
-    "ship_city",
-    "ship_state",
-    "ship_zip",
-    "location_building",
-    "location_room",
-)
 
 
 def tickets_for_approver_by_ids(*, user, ids: list[int]) -> dict[int, RefreshTicket]:
