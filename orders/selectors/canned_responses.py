@@ -8,10 +8,10 @@ once and again when that transaction commits. Listed in docs/architecture.md,
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
+from common.cache import cache_delete, cache_get, cache_set
 from orders.models import CannedResponse
 
 CANNED_RESPONSES_KEY = "orders:canned-responses"
@@ -22,15 +22,15 @@ CANNED_RESPONSES_SECONDS = 300
 def canned_responses_offered(*, order_type: str) -> list[CannedResponse]:
     """Active responses for orders of ``order_type``: that type's and those for every
     type, by name (no query when cached)."""
-    active = cache.get(CANNED_RESPONSES_KEY)
+    active = cache_get(CANNED_RESPONSES_KEY)
     if active is None:
         active = list(CannedResponse.objects.filter(active=True).order_by("name"))
-        cache.set(CANNED_RESPONSES_KEY, active, CANNED_RESPONSES_SECONDS)
+        cache_set(CANNED_RESPONSES_KEY, active, timeout=CANNED_RESPONSES_SECONDS, attempts=1)
     return [r for r in active if r.order_type in ("", order_type)]
 
 
 def _forget() -> None:
-    cache.delete(CANNED_RESPONSES_KEY)
+    cache_delete(CANNED_RESPONSES_KEY)
 
 
 def canned_responses_changed(**kwargs) -> None:

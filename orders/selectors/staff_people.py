@@ -12,12 +12,12 @@ against the queryset (``orders_staff_users``).
 from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from accounts.models import User
+from common.cache import cache_delete, cache_get, cache_set
 
 STAFF_PEOPLE_KEY = "orders:staff-people"
 # A safety net only: every change that matters forgets the list at once.
@@ -39,15 +39,15 @@ def orders_staff_users() -> QuerySet[User]:
 
 def orders_staff_people() -> list[User]:
     """``orders_staff_users()`` as a list, from the cache when it holds it (no query)."""
-    people = cache.get(STAFF_PEOPLE_KEY)
+    people = cache_get(STAFF_PEOPLE_KEY)
     if people is None:
         people = list(orders_staff_users())
-        cache.set(STAFF_PEOPLE_KEY, people, STAFF_PEOPLE_SECONDS)
+        cache_set(STAFF_PEOPLE_KEY, people, timeout=STAFF_PEOPLE_SECONDS, attempts=1)
     return people
 
 
 def _forget_staff_people() -> None:
-    cache.delete(STAFF_PEOPLE_KEY)
+    cache_delete(STAFF_PEOPLE_KEY)
 
 
 def staff_people_changed(**kwargs) -> None:

@@ -85,3 +85,17 @@ def test_the_list_is_forgotten_again_when_the_change_commits(
         callback()
     assert cache.get(STAFF_PEOPLE_KEY) is None
     assert person in orders_staff_people()
+
+
+def test_with_the_cache_down_roles_still_change_and_the_page_reads_the_database(
+    offered_people, make_user, monkeypatch
+):
+    newcomer = make_user(full_name="Nadia Newcomer")
+
+    def refuse(*args, **kwargs):
+        raise ConnectionError("cache is down")
+
+    for name in ("get", "set", "delete"):
+        monkeypatch.setattr(cache, name, refuse)
+    user_set_roles(user=newcomer, roles=[Role.ORDERS_TECHNICIAN])  # commits, no error
+    assert _option(newcomer) in offered_people()
