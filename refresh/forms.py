@@ -5,6 +5,7 @@ from django import forms
 from accounts.models import Organization, SupportTeam
 from refresh.choices import Carrier, Platform, RefreshStyle, TicketStatus
 from refresh.models import RefreshBatch, RefreshConfig, System
+from refresh.models.shipping import LOCATION_FIELDS, SHIPPING_FIELDS
 from refresh.selectors import FOCUSES, SORTS
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -94,15 +95,8 @@ class LocationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    SHIPPING = (
-        "ship_to_name",
-        "ship_street",
-        "ship_street2",
-        "ship_city",
-        "ship_state",
-        "ship_zip",
-    )
-    LOCATION = ("location_building", "location_room", "location_notes")
+    SHIPPING = SHIPPING_FIELDS
+    LOCATION = LOCATION_FIELDS
 
     def __init__(self, *args, ticket, **kwargs):
         self.ticket = ticket

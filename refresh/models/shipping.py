@@ -7,6 +7,17 @@ from django.db import models
 
 from refresh.choices import Carrier
 
+# The ticket's address columns (a remote ticket) and its desk columns (on premises).
+SHIPPING_FIELDS = (
+    "ship_to_name",
+    "ship_street",
+    "ship_street2",
+    "ship_city",
+    "ship_state",
+    "ship_zip",
+)
+LOCATION_FIELDS = ("location_building", "location_room", "location_notes")
+
 TRACKING_URLS = {
     Carrier.UPS: "https://www.ups.com/track?tracknum={}",
     Carrier.FEDEX: "https://www.fedex.com/fedextrack/?trknbr={}",

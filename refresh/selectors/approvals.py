@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from common.pagination import ShownRowsPaginator
 from refresh.choices import Platform, TicketStatus
 from refresh.models import RefreshConfig, RefreshTicket
+from refresh.models.shipping import SHIPPING_FIELDS
 
 from .base import _base_list_queryset
 from .lists import TICKET_COUNTS
@@ -116,16 +117,7 @@ class ApprovalRow:
     location_room: str
 
 
-_SHOWN_AS_IS = (
-    "ship_to_name",
-    "ship_street",
-    "ship_street2",
-    "ship_city",
-    "ship_state",
-    "ship_zip",
-    "location_building",
-    "location_room",
-)
+_SHOWN_AS_IS = (*SHIPPING_FIELDS, "location_building", "location_room")
 
 _CARD_COLUMNS = (
     "id",

@@ -16,6 +16,7 @@ from django.db.models import CharField, F, Value
 
 from refresh.choices import Platform
 from refresh.models import RefreshTicket
+from refresh.models.shipping import LOCATION_FIELDS, SHIPPING_FIELDS
 from refresh.roles import can_view_tickets
 
 # The ticket's own columns the page shows, with the people, team and config it
@@ -40,15 +41,8 @@ _PAGE_FIELDS = (
     "none_fits_reason",
     "inadequate_reason",
     "replacement_group",
-    "location_building",
-    "location_room",
-    "location_notes",
-    "ship_to_name",
-    "ship_street",
-    "ship_street2",
-    "ship_city",
-    "ship_state",
-    "ship_zip",
+    *LOCATION_FIELDS,
+    *SHIPPING_FIELDS,
     "tracking_number",
     "tracking_carrier",
     "tracking_emailed_number",

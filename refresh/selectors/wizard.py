@@ -19,6 +19,7 @@ from django.db.models import Q, QuerySet
 
 from refresh.choices import RefreshStyle
 from refresh.models import HardwareModel, Peripheral, RefreshConfig, RefreshTicket, SoftwareTitle
+from refresh.models.shipping import LOCATION_FIELDS, SHIPPING_FIELDS
 
 STEPS = ("location", "device", "peripherals", "software", "review")
 
@@ -167,15 +168,8 @@ def software_choice_error(*, config: RefreshConfig, wanted: set[int], enforce_op
 
 # --- the answers as submitted ----------------------------------------------------
 LOCATION_KEYS = {
-    "remote": (
-        "ship_to_name",
-        "ship_street",
-        "ship_street2",
-        "ship_city",
-        "ship_state",
-        "ship_zip",
-    ),
-    "on_prem": ("location_building", "location_room", "location_notes"),
+    "remote": SHIPPING_FIELDS,
+    "on_prem": LOCATION_FIELDS,
     "user_specified": ("location_notes",),
 }
 

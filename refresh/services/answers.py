@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from refresh.choices import RefreshStyle
 from refresh.exceptions import RefreshError
 from refresh.models import HardwareModel, Peripheral, RefreshTicket, SoftwareTitle
+from refresh.models.shipping import LOCATION_FIELDS, SHIPPING_FIELDS
 from refresh.selectors.wizard import (
     model_by_id,
     model_choice_error,
@@ -17,15 +18,6 @@ from refresh.selectors.wizard import (
 )
 
 # Answer keys a caller may pass, grouped by what they write.
-SHIPPING_FIELDS = (
-    "ship_to_name",
-    "ship_street",
-    "ship_street2",
-    "ship_city",
-    "ship_state",
-    "ship_zip",
-)
-LOCATION_FIELDS = ("location_building", "location_room", "location_notes")
 TEXT_FIELDS = ("none_fits_reason", "inadequate_reason", *SHIPPING_FIELDS, *LOCATION_FIELDS)
 ANSWER_KEYS = frozenset(
     {"chosen_model", "none_fits", "peripherals", "software_requests", *TEXT_FIELDS}

@@ -16,6 +16,7 @@ from common.services import model_update
 from refresh.choices import FINAL_STATUSES, TicketStatus
 from refresh.exceptions import RefreshError, TransitionDenied
 from refresh.models import RefreshTicket, RefreshTicketAudit
+from refresh.models.shipping import LOCATION_FIELDS, SHIPPING_FIELDS
 from refresh.models.sort_keys import team_sort_name
 
 from .._core import actor_user, forget_status_counts, lock_ticket
@@ -31,15 +32,8 @@ ADMIN_EDITABLE_FIELDS = (
     "inadequate_reason",
     "peripherals",
     "software_requests",
-    "ship_to_name",
-    "ship_street",
-    "ship_street2",
-    "ship_city",
-    "ship_state",
-    "ship_zip",
-    "location_building",
-    "location_room",
-    "location_notes",
+    *SHIPPING_FIELDS,
+    *LOCATION_FIELDS,
     "tracking_number",
 )
 M2M = ("peripherals", "software_requests")
