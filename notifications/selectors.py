@@ -20,10 +20,14 @@ def outbox_counts_changed() -> None:
 
 
 def emails_for_object(*, obj) -> QuerySet[OutboundEmail]:
-    """Emails logged for one object (a ticket, an order), newest first."""
-    return OutboundEmail.objects.filter(
-        related_type=ContentType.objects.get_for_model(obj), related_id=str(obj.pk)
-    )
+    """Emails logged for one object (a ticket, an order)."""
+    return emails_for_object_id(ContentType.objects.get_for_model(obj).pk, obj.pk)
+
+
+def emails_for_object_id(kind_id: int, object_id: int) -> QuerySet[OutboundEmail]:
+    """Emails logged for the object of content type ``kind_id`` and primary key
+    ``object_id`` (both values, so a page can compile it once: ``common.prepared``)."""
+    return OutboundEmail.objects.filter(related_type_id=kind_id, related_id=str(object_id))
 
 
 def email_logged(*, key: str) -> bool:

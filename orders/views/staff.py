@@ -175,7 +175,7 @@ def _thread(request, *, order: Order, page_url: str = ""):
     detail_url = page_url or reverse("orders:staff_detail", args=[order.number])
     page = timeline(
         request,
-        sel.staff_order_thread(order=order).reverse(),
+        sel.staff_order_thread(order=order),
         page_url=detail_url,
         param="messages",
         anchor="thread",
