@@ -14,6 +14,7 @@ from .attachments import (
 from .paging import PAGE_PARAMS, filters_querystring
 from .portal import (
     STAFF_ORDER_ROLES,
+    client_thread,
     order_for_link,
     order_get_for_portal,
     order_messages_for_client,
@@ -83,6 +84,7 @@ __all__ = [
     "attachment_for_download",
     "order_attachments_visible",
     "order_for_link",
+    "client_thread",
     "order_get_for_portal",
     "order_messages_for_client",
     "order_queues_active",

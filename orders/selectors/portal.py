@@ -3,7 +3,7 @@ object scoping lives here (deny by default)."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, Q, QuerySet, prefetch_related_objects
 
 from accounts.choices import PortalAccess, PortalVisibility
 from accounts.models import User
@@ -13,6 +13,7 @@ from accounts.selectors import (
     organizations_visible_to,
     portal_access_of,
 )
+from common.prepared import Bound, Prepared, prefetched_set
 from orders.choices import CLIENT_VISIBLE_MESSAGE_KINDS, OrderStatus, OrderType
 from orders.models import (
     InstallableSoftware,
@@ -136,14 +137,19 @@ def _orders_for_portal_subquery(user, visible, access) -> QuerySet[Order]:
     return Order.objects.filter(org_wide | own)
 
 
+@Prepared
+def _actions(order_id: int) -> QuerySet[OrderAction]:
+    return OrderAction.objects.filter(order_id=order_id).order_by("position")
+
+
 def order_get_for_portal(*, user, number: int) -> Order | None:
-    order = (
-        orders_for_portal(user=user)
-        .prefetch_related(Prefetch("actions", queryset=OrderAction.objects.order_by("position")))
-        .filter(number=number)
-        .first()
-    )
-    return order and with_software(order)
+    """One order the coordinator may see, or None; ``order.actions.all()`` is read
+    already, in order."""
+    order = orders_for_portal(user=user).filter(number=number).first()
+    if order is None:
+        return None
+    prefetched_set(order, "actions", _actions.all(order_id=order.pk))
+    return with_software(order)
 
 
 def with_software(order: Order) -> Order:
@@ -164,6 +170,22 @@ def order_messages_for_client(*, order: Order) -> QuerySet[OrderMessage]:
         .prefetch_related("attachments")
         .order_by("created_at", "id")
     )
+
+
+@Prepared
+def _client_thread_newest_first(order_id: int) -> QuerySet[OrderMessage]:
+    return (
+        OrderMessage.objects.filter(order_id=order_id, kind__in=CLIENT_VISIBLE_MESSAGE_KINDS)
+        .select_related("author", "quoted")
+        .prefetch_related("attachments")
+        .order_by("-created_at", "-id")
+    )
+
+
+def client_thread(*, order: Order) -> Bound:
+    """The messages the coordinator sees, newest first (slice it for a page of the
+    portal's thread; compiled once per process, ``common.prepared``)."""
+    return _client_thread_newest_first.bind(order_id=order.pk)
 
 
 def order_user_choices(*, organization) -> QuerySet[User]:

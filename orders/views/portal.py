@@ -29,8 +29,8 @@ from orders.forms.portal import (
 )
 from orders.models import Order
 from orders.selectors import (
+    client_thread,
     order_get_for_portal,
-    order_messages_for_client,
     orders_for_portal_page,
     user_is_coordinator,
 )
@@ -234,7 +234,7 @@ def portal_detail(request, number: int):
             "booking": booking,
             "thread": timeline(
                 request,
-                order_messages_for_client(order=order).reverse(),
+                client_thread(order=order),
                 page_url=reverse("orders:portal_detail", args=[order.number]),
                 param="messages",
                 anchor="thread",

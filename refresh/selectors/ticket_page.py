@@ -8,12 +8,10 @@ and the API read the whole ticket through ``tickets.ticket_detail``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
-from django.core.exceptions import ImproperlyConfigured
-from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import CharField, F, Value
 
+from common.prepared import Prepared
 from refresh.choices import Platform
 from refresh.models import RefreshTicket
 from refresh.models.shipping import LOCATION_FIELDS, SHIPPING_FIELDS
@@ -186,43 +184,24 @@ class TicketPage:
         )
 
 
-def ticket_page(*, user, ticket_id: int) -> TicketPage:
-    """One ticket for the staff ticket page (raises ``RefreshTicket.DoesNotExist``):
-    three queries, only the columns the page shows. Writes use ``ticket_detail``."""
-    if not can_view_tickets(user):
-        raise RefreshTicket.DoesNotExist
-    ticket = (
+@Prepared
+def _ticket(ticket_id: int):
+    return (
         RefreshTicket.objects.select_related(*_PAGE_JOINS)
         .only(*_PAGE_FIELDS, *_columns(_PAGE_JOINS))
-        .get(pk=ticket_id)
+        .filter(pk=ticket_id)
     )
-    with connection.cursor() as cursor:
-        cursor.execute(_names_sql(), [ticket_id])
-        names = TicketNames.from_row(cursor.fetchone())
-    peripherals, software = _requested_names(ticket_id)
-    return TicketPage(ticket=ticket, names=names, peripherals=peripherals, software=software)
 
 
-_ANY_ID = 987654321
+@Prepared
+def _names(ticket_id: int):
+    return RefreshTicket.objects.filter(pk=ticket_id).values_list(*_NAMES)
 
 
-@cache
-def _names_sql() -> str:
-    """The names' SELECT (nine joins), compiled by the ORM once per process: compiling
-    it cost about 1.5 ms of CPU on every request, more than everything else the
-    query does. Only text columns, which need none of the ORM's converters on any
-    backend (checked here), so the driver's rows are what the ORM would return."""
-    queryset = RefreshTicket.objects.filter(pk=_ANY_ID).values_list(*_NAMES)
-    compiler = queryset.query.get_compiler(DEFAULT_DB_ALIAS)
-    sql, params = compiler.as_sql()
-    if params != (_ANY_ID,) or compiler.get_converters([c[0] for c in compiler.select]):
-        raise ImproperlyConfigured("The ticket page's names must be text columns by ticket id.")
-    return sql
-
-
-def _requested_names(ticket_id: int) -> tuple[list[str], list[str]]:
-    """The ticket's peripherals and software titles as ``str()`` names them, each in
-    its model's order (by name), in one query instead of two prefetches."""
+@Prepared
+def _requested(ticket_id: int):
+    """The ticket's peripherals and software titles (kind "p" or "s", title,
+    platform), in one query instead of two prefetches."""
     text = CharField()
     peripherals = (
         RefreshTicket.peripherals.through.objects.filter(refreshticket_id=ticket_id)
@@ -242,9 +221,26 @@ def _requested_names(ticket_id: int) -> tuple[list[str], list[str]]:
         )
         .values_list("kind", "title", "platform")
     )
+    return peripherals.union(software, all=True).order_by("kind", "title", "platform")
+
+
+def ticket_page(*, user, ticket_id: int) -> TicketPage:
+    """One ticket for the staff ticket page (raises ``RefreshTicket.DoesNotExist``):
+    three queries, only the columns the page shows, each compiled once per process
+    (``common.prepared``: compiling them cost more CPU than running them). Writes
+    use ``ticket_detail``."""
+    if not can_view_tickets(user):
+        raise RefreshTicket.DoesNotExist
+    ticket = _ticket.first(ticket_id=ticket_id)
+    if ticket is None:
+        raise RefreshTicket.DoesNotExist
+    names = TicketNames.from_row(_names.first(ticket_id=ticket_id))
     platforms = dict(Platform.choices)
-    names: dict[str, list[str]] = {"p": [], "s": []}
-    rows = peripherals.union(software, all=True).order_by("kind", "title", "platform")
-    for kind, name, platform in rows:
-        names[kind].append(f"{name} ({platforms.get(platform, platform)})" if platform else name)
-    return names["p"], names["s"]
+    requested: dict[str, list[str]] = {"p": [], "s": []}
+    for kind, name, platform in _requested.all(ticket_id=ticket_id):
+        requested[kind].append(
+            f"{name} ({platforms.get(platform, platform)})" if platform else name
+        )
+    return TicketPage(
+        ticket=ticket, names=names, peripherals=requested["p"], software=requested["s"]
+    )

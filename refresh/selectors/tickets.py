@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 
+from common.prepared import Prepared
 from notifications.choices import EmailStatus
-from notifications.selectors import emails_for_object
+from notifications.selectors import emails_for_object_id
 from refresh.choices import EventKind, TicketStatus
 from refresh.models import (
     RefreshTicket,
@@ -101,6 +103,53 @@ def _person(full_name, email) -> str:
     return full_name or email
 
 
+# The timelines' queries, compiled once per process (``common.prepared``); a page
+# of each is read by slicing them.
+@Prepared
+def _audits(ticket_id: int):
+    return (
+        RefreshTicketAudit.objects.filter(ticket_id=ticket_id)
+        .order_by("-created_at", "-id")
+        .values(
+            "from_status",
+            "to_status",
+            "note",
+            "created_at",
+            "actor_id",
+            "actor_job",
+            "actor__full_name",
+            "actor__email",
+        )
+    )
+
+
+@Prepared
+def _events(ticket_id: int):
+    return (
+        RefreshTicketEvent.objects.filter(ticket_id=ticket_id)
+        .order_by("-created_at", "-id")
+        .values(
+            "kind",
+            "summary",
+            "created_at",
+            "itsm_synced_at",
+            "created_by_id",
+            "actor_label",
+            "created_by__full_name",
+            "created_by__email",
+        )
+    )
+
+
+@Prepared
+def _emails(kind_id: int, ticket_id: int):
+    return (
+        emails_for_object_id(kind_id, ticket_id)
+        .order_by("-created_at", "-id")
+        .values("subject", "to", "status", "created_at")
+    )
+
+
 def ticket_timelines(
     *, ticket: RefreshTicket, pages: dict[str, int] | None = None, size: int = TIMELINE_PAGE
 ) -> dict:
@@ -117,44 +166,14 @@ def ticket_timelines(
     read and no model instances are built.
     """
     pages = pages or {}
-    audits, audit_page = _newest(
-        RefreshTicketAudit.objects.filter(ticket=ticket)
-        .order_by("-created_at", "-id")
-        .values(
-            "from_status",
-            "to_status",
-            "note",
-            "created_at",
-            "actor_id",
-            "actor_job",
-            "actor__full_name",
-            "actor__email",
-        ),
-        pages.get("audits", 1),
-        size,
-    )
+    audits, audit_page = _newest(_audits.bind(ticket_id=ticket.pk), pages.get("audits", 1), size)
     for row in audits:
         row["actor_display"] = (
             _person(row["actor__full_name"], row["actor__email"])
             if row["actor_id"]
             else row["actor_job"] or "system"
         )
-    events, event_page = _newest(
-        RefreshTicketEvent.objects.filter(ticket=ticket)
-        .order_by("-created_at", "-id")
-        .values(
-            "kind",
-            "summary",
-            "created_at",
-            "itsm_synced_at",
-            "created_by_id",
-            "actor_label",
-            "created_by__full_name",
-            "created_by__email",
-        ),
-        pages.get("events", 1),
-        size,
-    )
+    events, event_page = _newest(_events.bind(ticket_id=ticket.pk), pages.get("events", 1), size)
     kinds = dict(EventKind.choices)
     for row in events:
         row["get_kind_display"] = kinds.get(row["kind"], row["kind"])
@@ -163,12 +182,9 @@ def ticket_timelines(
             if row["created_by_id"]
             else row["actor_label"] or "system"
         )
+    kind = ContentType.objects.get_for_model(RefreshTicket)
     emails, email_page = _newest(
-        emails_for_object(obj=ticket)
-        .order_by("-created_at", "-id")
-        .values("subject", "to", "status", "created_at"),
-        pages.get("emails", 1),
-        size,
+        _emails.bind(kind_id=kind.pk, ticket_id=ticket.pk), pages.get("emails", 1), size
     )
     statuses = dict(EmailStatus.choices)
     for row in emails:
