@@ -16,13 +16,15 @@ It is safe only for queries whose SQL does not depend on the values, so the
 first compilation checks that: ``build`` runs twice with different markers, and
 the two SQL texts must be the same and every other parameter equal (a value
 computed in ``build``, such as the current time, would differ and is refused).
-The markers are integers: use it for lookups by id or number.
+The markers are integers: use it for equality lookups by id or number (a
+value beyond a 64-bit integer matches no row, as the ORM's lookups say).
 """
 
 from __future__ import annotations
 
 import copy
 import inspect
+import itertools
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,11 +33,15 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 
+from common.statements import ServerStatement
+
 # Two sets of markers, far from any real id or number in this project.
 _FIRST, _SECOND = 1_987_650_000, 1_987_660_000
 # Slices compiled per query (LIMIT and OFFSET are part of the SQL text): the first
 # pages of a timeline are what people read; a deeper one replaces the oldest kept.
 _SLICES_KEPT = 16
+_numbers = itertools.count(1)
+_SMALLEST, _LARGEST = -(2**63), 2**63 - 1  # PostgreSQL's bigint
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,7 @@ class _Compiled:
     sql: str
     params: tuple
     slots: tuple[tuple[int, str, bool], ...]  # (position in params, value's name, as text)
+    statement: ServerStatement
 
     def run(self, alias: str, values: dict) -> list:
         params = list(self.params)
@@ -52,7 +59,8 @@ class _Compiled:
             params[position] = str(values[name]) if as_text else values[name]
         compiler = copy.copy(self.compiler)
         compiler.connection = connections[alias]  # this thread's connection
-        compiler.as_sql = lambda *args, **kwargs: (self.sql, params)
+        sql = self.statement.sql_for(compiler.connection) or self.sql
+        compiler.as_sql = lambda *args, **kwargs: (sql, params)
         queryset = self.queryset._chain()
         queryset.query.get_compiler = lambda *args, **kwargs: compiler
         return list(queryset)
@@ -66,12 +74,17 @@ class Prepared:
         self.names = tuple(inspect.signature(build).parameters)
         self._compiled: dict[tuple, _Compiled] = {}
         self._lock = threading.Lock()
+        self._number = next(_numbers)
 
     def all(self, *, rows: slice | None = None, **values: int) -> list:
         """The rows ``build(**values)`` returns, in its order (``rows``: a slice of them,
         as slicing the queryset would read)."""
         if set(values) != set(self.names) or not all(type(v) is int for v in values.values()):
             raise TypeError(f"{self.build.__qualname__} takes the integers {self.names}")
+        if not all(_SMALLEST <= v <= _LARGEST for v in values.values()):
+            # No id or number is that large (a URL can say anything): the ORM's
+            # integer lookups find nothing for it, where the database would refuse it.
+            return []
         key = (DEFAULT_DB_ALIAS, rows and (rows.start, rows.stop))
         compiled = self._compiled.get(key) or self._compile(key, rows)
         return compiled.run(DEFAULT_DB_ALIAS, values)
@@ -110,7 +123,9 @@ class Prepared:
                 )
         if {name for _, name, _ in slots} != set(self.names):
             raise ImproperlyConfigured(f"{where}: every value must reach the SQL.")
-        compiled = _Compiled(queryset, compiler, sql, tuple(params), tuple(slots))
+        bounds = "_".join(str(n) for n in (rows.start or 0, rows.stop)) if rows else "all"
+        statement = ServerStatement(f"handover_{self._number}_{bounds}", sql, tuple(params))
+        compiled = _Compiled(queryset, compiler, sql, tuple(params), tuple(slots), statement)
         with self._lock:
             if len(self._compiled) >= _SLICES_KEPT:
                 self._compiled.pop(next(iter(self._compiled)))

@@ -61,6 +61,8 @@ def test_rows_are_the_querysets_rows_with_joins_annotations_and_slices():
         assert prepared.all(number=number, rows=slice(1, 3)) == expected[1:3]
     assert prepared.first(number=orders[1].number) == orders[1]
     assert prepared.first(number=orders[-1].number + 1) is None
+    # A number no column holds (from a URL) finds nothing, as the ORM's lookup does.
+    assert prepared.all(number=2**63) == list(Order.objects.filter(number=2**63)) == []
 
 
 def test_each_row_costs_one_query_and_no_compilation_after_the_first():
