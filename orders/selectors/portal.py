@@ -3,6 +3,8 @@ object scoping lives here (deny by default)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Count, Q, QuerySet, prefetch_related_objects
 
 from accounts.choices import PortalAccess, PortalVisibility
@@ -61,12 +63,39 @@ def orders_for_portal(*, user, status: str = "") -> QuerySet[Order]:
     joining the organizations and sorting every visible order (issue #17)."""
     if not user_is_coordinator(user):
         return Order.objects.none()
+    scope = _portal_scope(user)
+    if scope is None:
+        return _portal_filtered(_orders_for_portal_subquery(user), status)
+    seen = Q(organization_id__in=scope.org_wide) if scope.org_wide else Q(pk__in=[])
+    if scope.own_only:
+        seen |= Q(organization_id__in=scope.own_only, submitted_by=user)
+    return _portal_filtered(Order.objects.filter(seen), status)
+
+
+@dataclass(frozen=True)
+class _PortalScope:
+    """The organizations whose every order a coordinator sees, and those where
+    they see only the orders they submitted."""
+
+    org_wide: frozenset[int]
+    own_only: frozenset[int]
+
+    def sees(self, order: Order, user) -> bool:
+        """``orders_for_portal``'s filter, for one order read already."""
+        return order.organization_id in self.org_wide or (
+            order.organization_id in self.own_only and order.submitted_by_id == user.pk
+        )
+
+
+def _portal_scope(user) -> _PortalScope | None:
+    """The coordinator's scope by organization ids, or None for someone who sees
+    more than ``MAX_LISTED_ORGANIZATIONS`` (filtered through a subquery instead)."""
     visible = organizations_visible_to(user=user)
-    access = portal_access_of(user) if not user.is_superuser else PortalAccess.ORGANIZATION_SUBS
+    access = _access(user)
     organization = user.organization if user.organization_id else None
     listed = list(visible.values_list("id", "portal_visibility")[: MAX_LISTED_ORGANIZATIONS + 1])
     if len(listed) > MAX_LISTED_ORGANIZATIONS:
-        return _portal_filtered(_orders_for_portal_subquery(user, visible, access), status)
+        return None
     every = [pk for pk, _ in listed]
     if (
         organization is not None
@@ -91,12 +120,12 @@ def orders_for_portal(*, user, status: str = "") -> QuerySet[Order]:
     else:
         org_wide = [pk for pk, visibility in listed if visibility != PortalVisibility.OWN]
     # Elsewhere in the visible organizations: the coordinator's own orders only.
-    shared = set(org_wide)
-    own_only = [pk for pk in every if pk not in shared]
-    seen = Q(organization_id__in=org_wide) if org_wide else Q(pk__in=[])
-    if own_only:
-        seen |= Q(organization_id__in=own_only, submitted_by=user)
-    return _portal_filtered(Order.objects.filter(seen), status)
+    shared = frozenset(org_wide)
+    return _PortalScope(shared, frozenset(pk for pk in every if pk not in shared))
+
+
+def _access(user) -> str:
+    return portal_access_of(user) if not user.is_superuser else PortalAccess.ORGANIZATION_SUBS
 
 
 def _portal_filtered(orders: QuerySet[Order], status: str) -> QuerySet[Order]:
@@ -108,9 +137,10 @@ def _portal_filtered(orders: QuerySet[Order], status: str) -> QuerySet[Order]:
     return orders
 
 
-def _orders_for_portal_subquery(user, visible, access) -> QuerySet[Order]:
+def _orders_for_portal_subquery(user) -> QuerySet[Order]:
     """``orders_for_portal``'s filter through a subquery of the visible organizations
     (for people who see very many: staff roles, superusers)."""
+    visible, access = organizations_visible_to(user=user), _access(user)
     own = Q(organization__in=visible, submitted_by=user)
     organization = user.organization if user.organization_id else None
     if (
@@ -142,10 +172,23 @@ def _actions(order_id: int) -> QuerySet[OrderAction]:
     return OrderAction.objects.filter(order_id=order_id).order_by("position")
 
 
+@Prepared
+def _portal_order(number: int) -> QuerySet[Order]:
+    return _portal_filtered(Order.objects.filter(number=number), "")
+
+
 def order_get_for_portal(*, user, number: int) -> Order | None:
     """One order the coordinator may see, or None; ``order.actions.all()`` is read
-    already, in order."""
-    order = orders_for_portal(user=user).filter(number=number).first()
+    already, in order. The order is read by number (compiled once,
+    ``common.prepared``) and checked against the coordinator's scope."""
+    if not user_is_coordinator(user):
+        return None
+    scope = _portal_scope(user)
+    if scope is None:
+        order = orders_for_portal(user=user).filter(number=number).first()
+    else:
+        order = _portal_order.first(number=number)
+        order = order if order is not None and scope.sees(order, user) else None
     if order is None:
         return None
     prefetched_set(order, "actions", _actions.all(order_id=order.pk))
