@@ -12,13 +12,18 @@ from orders.services.replies import (
     message_recipients_default,
     message_subject_default,
 )
+from orders.views.printed_forms import compose_form_html
 
 
 def compose_forms(request, *, order, kind: str, quote=None, staff=None, subscribers=None) -> dict:
-    """``message_form`` (initial values for ``kind``), ``template_form`` and the
+    """The compose form with initial values for ``kind``, ``template_form`` and the
     ``canned_responses`` it offers (none: no picker) for the page;
     ``staff`` (people who work orders, already read) fills the form's people pickers,
-    ``subscribers`` (the order's, in the order they subscribed) its To."""
+    ``subscribers`` (the order's, in the order they subscribed) its To.
+
+    With ``staff`` the form comes printed (``message_form_html``, printed once per
+    initial values and staff list: ``orders.views.printed_forms``); without, as
+    ``message_form``, whose pickers read the people themselves."""
     offered = canned_responses_offered(order_type=order.order_type)
     to = ", ".join(
         message_recipients_default(
@@ -44,8 +49,13 @@ def compose_forms(request, *, order, kind: str, quote=None, staff=None, subscrib
                 response=template_form.cleaned_data["template"], order=order, actor=request.user
             )
         )
+    if staff is None:
+        form = {"message_form": compose_form_class()(initial=initial)}
+    else:
+        form = {"message_form_html": compose_form_html(initial=initial, staff=staff)}
     return {
-        "message_form": compose_form_class()(initial=initial, staff=staff),
+        **form,
+        "compose_kind": kind,
         "template_form": template_form,
         "canned_responses": offered,
     }
