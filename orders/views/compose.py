@@ -38,11 +38,13 @@ def compose_forms(request, *, order, kind: str, quote=None, staff=None, subscrib
         "subject": message_subject_default(order=order),
     }
     picked = request.GET.get("template", "")
-    template_form = CannedResponsePickForm(
-        {"template": picked} if picked else None,
-        responses=canned_responses_for(order=order),
-        offered=offered,
-    )
+    template_form = None  # nothing offered and nothing picked: no picker to print
+    if picked or offered:
+        template_form = CannedResponsePickForm(
+            {"template": picked} if picked else None,
+            responses=canned_responses_for(order=order),
+            offered=offered,
+        )
     if picked and template_form.is_valid():
         initial.update(
             canned_response_render(

@@ -99,7 +99,9 @@ def _details(order: Order, facts: SidebarFacts) -> str:
         rows.append(_row("Shared mailboxes", _joined(order.shared_mailboxes)))
     if order.preferences:
         rows.append(_row("Preferences", linebreaksbr(order.preferences)))
-    software = order.software.all()
+    # Only software installs carry software (``with_software`` reads none for the
+    # other types); their related manager costs more than the rest of the list.
+    software = order.software.all() if order.order_type == OrderType.INSTALL_SOFTWARE else ()
     if software:
         rows.append(_row("Software", _joined(software)))
     if order.notes:

@@ -242,6 +242,9 @@ def staff_detail(request, number: int):
         csrf_token=csrf_token,
     )
     context = {
+        # The token the printed forms carry, for the template's forms too: one
+        # masked token per page instead of a second one from the context processor.
+        "csrf_token": csrf_token,
         "order": order,
         "appointment": next((b for b in appointments if b.cancelled_at is None), None),
         "appointment_history": [b for b in appointments if b.cancelled_at is not None],

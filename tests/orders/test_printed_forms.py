@@ -11,6 +11,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -161,3 +162,25 @@ def test_a_print_is_kept_per_language():
         assert prints.get("form", lambda: "Deutsch") == "Deutsch"
     with translation.override("en"):
         assert prints.get("form", lambda: "again") == "English"
+
+
+def test_the_printed_forms_carry_a_token_that_works(technician, order):
+    """The actions' and the sidebar's forms are printed in Python with the page's token."""
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(technician)
+    page = _page(browser, order)
+    current = order.actions.filter(status="pending").order_by("position").first()
+    process = reverse("orders:staff_action_process", args=[order.number, current.pk])
+    hold = reverse("orders:staff_hold", args=[order.number])
+    tokens = {
+        url: re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', _form(page, url)).group(1)
+        for url in (process, hold)
+    }
+    assert browser.post(process, {"note": "x"}).status_code == 403  # without it: refused
+    response = browser.post(process, {"csrfmiddlewaretoken": tokens[process], "note": "Done"})
+    assert response.status_code == 302
+    current.refresh_from_db()
+    assert current.status == "done"
+    assert browser.post(hold, {"csrfmiddlewaretoken": tokens[hold]}).status_code == 302
+    order.refresh_from_db()
+    assert order.status == "on_hold"
