@@ -4,9 +4,9 @@ so the order pages' views stay as they are."""
 from django import template
 
 from orders.choices import OPEN_ORDER_STATUSES, OrderStatus
+from orders.forms.printed import plan_form_html, time_form_html
 from orders.selectors import order_time_totals, orders_staff_people, request_type_fields
 from orders.services import custom_answers
-from orders.views.printed_forms import plan_form_html, time_form_html
 
 register = template.Library()
 
@@ -24,7 +24,7 @@ def minutes(value) -> str:
 def staff_request_panel(context, order):
     """The answers, the time logged and the planned work of ``order``; the page's
     ``actions`` and ``staff_users`` when it has read them already. The empty forms
-    come printed (``orders.views.printed_forms``)."""
+    come printed (``orders.forms.printed``)."""
     actions = context.get("actions")
     if actions is None:
         actions = list(order.actions.all())

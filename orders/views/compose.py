@@ -5,6 +5,7 @@ picker (GET ``?template=<id>`` fills Subject and Message), "assign order to" and
 from __future__ import annotations
 
 from orders.forms.desk import CannedResponsePickForm, compose_form_class
+from orders.forms.printed import compose_form_html
 from orders.selectors.canned_responses import canned_responses_offered
 from orders.services.replies import (
     canned_response_render,
@@ -12,7 +13,6 @@ from orders.services.replies import (
     message_recipients_default,
     message_subject_default,
 )
-from orders.views.printed_forms import compose_form_html
 
 
 def compose_forms(request, *, order, kind: str, quote=None, staff=None, subscribers=None) -> dict:
@@ -22,7 +22,7 @@ def compose_forms(request, *, order, kind: str, quote=None, staff=None, subscrib
     ``subscribers`` (the order's, in the order they subscribed) its To.
 
     With ``staff`` the form comes printed (``message_form_html``, printed once per
-    initial values and staff list: ``orders.views.printed_forms``); without, as
+    initial values and staff list: ``orders.forms.printed``); without, as
     ``message_form``, whose pickers read the people themselves."""
     offered = canned_responses_offered(order_type=order.order_type)
     to = ", ".join(

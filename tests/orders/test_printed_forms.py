@@ -1,4 +1,4 @@
-"""The staff order page's empty forms printed once per inputs (``orders.views.printed_forms``)
+"""The staff order page's empty forms printed once per inputs (``orders.forms.printed``)
 show what a form built for that view would show, and follow each input they depend on:
 the order's actions, the people who work orders (names and roles), today's date, the
 compose form's kind, To and subject and a canned response. A message posted with errors
@@ -19,10 +19,9 @@ from accounts.roles import Role
 from common.form_render import form_html
 from orders.forms.custom_fields import PlannedActionForm, TimeEntryForm
 from orders.forms.desk import compose_form_class
+from orders.forms.printed import PRINTED, PrintedForms
 from orders.models import CannedResponse, OrderMessage
 from orders.selectors import orders_staff_people
-from orders.views import printed_forms
-from orders.views.printed_forms import PrintedForms
 
 from .staff_helpers import submitted_email_order
 
@@ -50,7 +49,7 @@ def _same_fields(printed: str, expected: str) -> None:
 
 def test_the_printed_forms_are_the_forms_built_for_the_page(client, technician, order):
     client.force_login(technician)
-    printed_forms.PRINTED.clear()
+    PRINTED.clear()
     for _ in range(2):  # printed, then reused
         page = _page(client, order)
         actions = list(order.actions.all())
