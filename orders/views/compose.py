@@ -5,6 +5,7 @@ picker (GET ``?template=<id>`` fills Subject and Message), "assign order to" and
 from __future__ import annotations
 
 from orders.forms.desk import CannedResponsePickForm, compose_form_class
+from orders.forms.printed import compose_form_html
 from orders.selectors.canned_responses import canned_responses_offered
 from orders.services.replies import (
     canned_response_render,
@@ -15,10 +16,14 @@ from orders.services.replies import (
 
 
 def compose_forms(request, *, order, kind: str, quote=None, staff=None, subscribers=None) -> dict:
-    """``message_form`` (initial values for ``kind``), ``template_form`` and the
+    """The compose form with initial values for ``kind``, ``template_form`` and the
     ``canned_responses`` it offers (none: no picker) for the page;
     ``staff`` (people who work orders, already read) fills the form's people pickers,
-    ``subscribers`` (the order's, in the order they subscribed) its To."""
+    ``subscribers`` (the order's, in the order they subscribed) its To.
+
+    With ``staff`` the form comes printed (``message_form_html``, printed once per
+    initial values and staff list: ``orders.forms.printed``); without, as
+    ``message_form``, whose pickers read the people themselves."""
     offered = canned_responses_offered(order_type=order.order_type)
     to = ", ".join(
         message_recipients_default(
@@ -33,19 +38,26 @@ def compose_forms(request, *, order, kind: str, quote=None, staff=None, subscrib
         "subject": message_subject_default(order=order),
     }
     picked = request.GET.get("template", "")
-    template_form = CannedResponsePickForm(
-        {"template": picked} if picked else None,
-        responses=canned_responses_for(order=order),
-        offered=offered,
-    )
+    template_form = None  # nothing offered and nothing picked: no picker to print
+    if picked or offered:
+        template_form = CannedResponsePickForm(
+            {"template": picked} if picked else None,
+            responses=canned_responses_for(order=order),
+            offered=offered,
+        )
     if picked and template_form.is_valid():
         initial.update(
             canned_response_render(
                 response=template_form.cleaned_data["template"], order=order, actor=request.user
             )
         )
+    if staff is None:
+        form = {"message_form": compose_form_class()(initial=initial)}
+    else:
+        form = {"message_form_html": compose_form_html(initial=initial, staff=staff)}
     return {
-        "message_form": compose_form_class()(initial=initial, staff=staff),
+        **form,
+        "compose_kind": kind,
         "template_form": template_form,
         "canned_responses": offered,
     }

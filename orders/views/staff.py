@@ -12,6 +12,7 @@ import functools
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -23,15 +24,10 @@ from accounts.permissions import role_required
 from common.form_render import form_html
 from common.forms import error_text, form_add_service_error
 from orders import selectors as sel
-from orders.choices import ActionKind, ActionStatus, ITSMTicketStatus, OrderStatus
+from orders.choices import ActionStatus, ITSMTicketStatus, OrderStatus
 from orders.exceptions import OrderPermissionDenied
 from orders.forms.desk import compose_form_class
-from orders.forms.staff import (
-    ITSMTicketForm,
-    NoteForm,
-    OrderFilterForm,
-    SkipForm,
-)
+from orders.forms.staff import ITSMTicketForm, OrderFilterForm
 from orders.models import Order
 from orders.services import (
     enduser_secret_live,
@@ -41,7 +37,9 @@ from orders.services import (
     order_unsubscribe,
 )
 from orders.views.compose import compose_forms, compose_post_kwargs
+from orders.views.order_actions_html import action_items_html
 from orders.views.order_rows import order_rows
+from orders.views.order_sidebar_html import SidebarFacts, sidebar_html
 from orders.views.timeline_html import audit_items_html, email_items_html, thread_items_html
 from orders.views.timeline_rows import (
     audit_rows,
@@ -224,22 +222,43 @@ def staff_detail(request, number: int):
     itsm_tickets = list(sel.staff_order_itsm_tickets(order=order))
     appointments = sel.staff_order_appointments(order=order)
     secret = enduser_secret_live(order=order) if order.order_type == "install_software" else None
+    user = request.user
+    csrf_token = get_token(request)
+    sidebar = SidebarFacts(
+        can_edit_information=user.has_perm("orders.edit_order_information"),
+        can_hold=_transition_allowed(order, "hold", user),
+        secret=secret,
+        can_reveal=bool(
+            secret
+            and secret.ciphertext
+            and secret.revealed_at is None
+            and user.has_perm("orders.reveal_enduser_secret")
+            and (order.owner_id == user.pk or user.is_superuser)
+        ),
+        open_tickets=[t for t in itsm_tickets if t.status != ITSMTicketStatus.CLOSED],
+        closed_tickets=[t for t in itsm_tickets if t.status == ITSMTicketStatus.CLOSED],
+        itsm_form_html=itsm_form_html(),
+        subscribers=sorted(subscribed, key=lambda u: (u.full_name.casefold(), u.email.casefold())),
+        csrf_token=csrf_token,
+    )
     context = {
+        # The token the printed forms carry, for the template's forms too: one
+        # masked token per page instead of a second one from the context processor.
+        "csrf_token": csrf_token,
         "order": order,
         "appointment": next((b for b in appointments if b.cancelled_at is None), None),
         "appointment_history": [b for b in appointments if b.cancelled_at is not None],
-        "actions": actions,
-        "current_action": current if workable else None,
-        "ActionKind": ActionKind,
-        "skip_form": SkipForm(),
-        "process_form": NoteForm(),
+        "actions": actions,  # the request panel's time and planned-work forms read them
+        "actions_html": action_items_html(
+            number=order.number,
+            actions=actions,
+            current=current if workable else None,
+            csrf_token=csrf_token,
+        ),
         "thread": thread,
         "quote": quote,
         **compose,
-        "itsm_form_html": itsm_form_html(),
         "staff_users": staff_users,
-        "open_tickets": [t for t in itsm_tickets if t.status != ITSMTicketStatus.CLOSED],
-        "closed_tickets": [t for t in itsm_tickets if t.status == ITSMTicketStatus.CLOSED],
         "audits": _printed(
             timeline(
                 request,
@@ -262,21 +281,10 @@ def staff_detail(request, number: int):
             ),
             email_items_html,
         ),
-        "subscribed": any(u.pk == request.user.pk for u in subscribed),
-        "subscribers": sorted(
-            subscribed, key=lambda u: (u.full_name.casefold(), u.email.casefold())
-        ),
-        "can_hold": _transition_allowed(order, "hold", request.user),
-        "can_resume": _transition_allowed(order, "resume", request.user),
-        "can_cancel": not order.is_final and request.user.has_perm("orders.cancel_order"),
-        "secret": secret,
-        "can_reveal": bool(
-            secret
-            and secret.ciphertext
-            and secret.revealed_at is None
-            and request.user.has_perm("orders.reveal_enduser_secret")
-            and (order.owner_id == request.user.pk or request.user.is_superuser)
-        ),
+        "subscribed": any(u.pk == user.pk for u in subscribed),
+        "can_resume": _transition_allowed(order, "resume", user),
+        "can_cancel": not order.is_final and user.has_perm("orders.cancel_order"),
+        "sidebar_html": sidebar_html(order, sidebar),
     }
     return render(request, "orders/staff/detail.html", context)
 
