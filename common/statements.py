@@ -69,11 +69,14 @@ class ServerStatement:
 
     def sql_for(self, connection) -> str | None:
         """The ``EXECUTE`` to send on ``connection`` (preparing it there first), or
-        None where the query runs as plain SQL (another database, turned off)."""
+        None where the query runs as plain SQL (another database, turned off, or
+        connections not kept between requests)."""
         if (
             not self.usable
             or connection.vendor != "postgresql"
             or not getattr(settings, "DATABASE_PREPARED_STATEMENTS", True)
+            # A connection closed after each request would prepare on every one.
+            or connection.settings_dict.get("CONN_MAX_AGE") == 0
         ):
             return None
         connection.ensure_connection()

@@ -84,6 +84,14 @@ def test_turned_off_it_runs_plain_sql(settings):
     assert sql[0].startswith("SELECT ")
 
 
+def test_connections_not_kept_between_requests_run_plain_sql(monkeypatch):
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 0)
+    order = OrderFactory()
+    rows, sql = _run(Prepared(_by_number), order.number)
+    assert rows == [order]
+    assert sql[0].startswith("SELECT ")
+
+
 def test_statement_text_numbers_placeholders_and_types_values():
     statement = ServerStatement("s1", "SELECT %s || '%%' WHERE a = %s AND b = %s", ("x", 2, True))
     assert statement.usable
