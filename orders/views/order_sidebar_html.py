@@ -226,24 +226,23 @@ def _closed_ticket(number: int, ticket: OrderITSMTicket, csrf: str) -> str:
     )
 
 
+def _tickets(items: list[str], which: str) -> str:
+    """A list of printed ticket items, or the empty state."""
+    if not items:
+        return f'<p class="muted small">No {which} ITSM ticket.</p>\n'
+    return '<ul class="orders-itsm">\n' + "".join(items) + "</ul>\n"
+
+
 def _itsm(number: int, facts: SidebarFacts, csrf: str) -> str:
     parts = [
         '<section class="card" id="itsm" aria-labelledby="itsm-h">\n'
         '<h2 id="itsm-h">ITSM tickets</h2>\n<h3>Open and on hold</h3>\n'
     ]
-    if facts.open_tickets:
-        parts.append('<ul class="orders-itsm">\n')
-        parts.extend(_open_ticket(number, t, csrf) for t in facts.open_tickets)
-        parts.append("</ul>\n")
-    else:
-        parts.append('<p class="muted small">No open ITSM ticket.</p>\n')
+    parts.append(_tickets([_open_ticket(number, t, csrf) for t in facts.open_tickets], "open"))
     parts.append("<h3>Closed</h3>\n")
-    if facts.closed_tickets:
-        parts.append('<ul class="orders-itsm">\n')
-        parts.extend(_closed_ticket(number, t, csrf) for t in facts.closed_tickets)
-        parts.append("</ul>\n")
-    else:
-        parts.append('<p class="muted small">No closed ITSM ticket.</p>\n')
+    parts.append(
+        _tickets([_closed_ticket(number, t, csrf) for t in facts.closed_tickets], "closed")
+    )
     url = escape(reverse("orders:staff_itsm_add", args=[number]))
     parts.append(
         "<details>\n<summary>Associate an ITSM ticket</summary>\n"
