@@ -21,9 +21,12 @@ worker_class = "gthread"
 # share the loaded code's memory. Django opens database connections lazily, in
 # the workers, so none is shared across the fork.
 preload_app = True
-# Replace each process after about 1,000 requests (jittered so they do not all
-# restart at once): a slow leak in a library cannot grow without bound.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "1000"))
+# Processes are not replaced after a number of requests by default: the gthread
+# worker (gunicorn 23) drops connections it accepted in the moment it stops for
+# max_requests, so each replacement reset a request (gunicorn issue #3038; the
+# load test saw it). Set GUNICORN_MAX_REQUESTS (e.g. 1000, jittered by a tenth)
+# if a process's memory grows without bound.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
 max_requests_jitter = max_requests // 10
 # Heartbeat files on tmpfs where there is one (containers), not on a disk that
 # can stall under load and get busy workers killed as "timed out".
