@@ -3,8 +3,10 @@ filtered by a custom answer, time totals. Deny by default."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 
 from orders.choices import OrderType
@@ -187,17 +189,31 @@ def requests_for_staff(
         if field.kind in (FieldKind.TEXT, FieldKind.LONG_TEXT, FieldKind.URL):
             qs = qs.filter(**{f"custom_values__{field.key}__icontains": value})
         elif field.kind == FieldKind.MULTIPLE_CHOICE:
-            qs = qs.filter(custom_values__contains={field.key: [value]})
+            qs = qs.filter(_answer_holds(field.key, [value]))
         elif field.kind == FieldKind.PERSON:
             qs = qs.filter(**{f"custom_values__{field.key}__name__icontains": value})
         elif field.kind == FieldKind.YES_NO:
             answer = {"yes": "yes", "no": "no"}.get(value.lower(), value)
-            qs = qs.filter(custom_values__contains={field.key: answer})
+            qs = qs.filter(_answer_holds(field.key, answer))
         else:  # GIN (jsonb_path_ops) serves the containment
-            qs = qs.filter(custom_values__contains={field.key: value})
+            qs = qs.filter(_answer_holds(field.key, value))
     if my_organizations:
         qs = qs.filter(organization__account_team=user)
     return qs.order_by("-created_at", "-id")
+
+
+def _answer_holds(key: str, answer) -> Q:
+    """Orders whose answer ``key`` is ``answer`` (a list: holds each of its items).
+
+    PostgreSQL tests containment (``@>``, served by the GIN index); SQLite, the
+    embedded mode's database, has no JSON containment: there the answer is
+    compared by its key, and a list answer searched for each item's JSON text
+    (ignoring case)."""
+    if connection.features.supports_json_field_contains:
+        return Q(custom_values__contains={key: answer})
+    if isinstance(answer, list):
+        return Q(*(Q(**{f"custom_values__{key}__icontains": json.dumps(a)}) for a in answer))
+    return Q(**{f"custom_values__{key}": answer})
 
 
 @dataclass(frozen=True)

@@ -206,6 +206,32 @@ def test_staff_list_filters_by_a_custom_answer(client, coordinator, hardware, te
     assert len(page.context["orders"]) == 1
 
 
+def test_staff_list_filters_by_a_yes_no_and_a_multiple_choice_answer(
+    coordinator, hardware, technician
+):
+    """On PostgreSQL by JSON containment, on SQLite (``make run``) by the answer's key."""
+    custom_field_add(
+        request_type=hardware,
+        data={"label": "Rooms", "kind": FieldKind.MULTIPLE_CHOICE, "choices": ["A1", "B2", "C3"]},
+    )
+    for works, rooms in (("yes", ["A1", "B2"]), ("no", ["B2"]), ("no", ["C3"])):
+        request_save(
+            request_type=hardware,
+            organization=coordinator.organization,
+            author=coordinator,
+            values={"urgency": "Low", "still_works": works, "rooms": rooms},
+        )
+
+    def found(key: str, value: str) -> int:
+        field = hardware.fields.get(key=key)
+        return requests_for_staff(
+            user=technician, request_type=hardware, field=field, value=value
+        ).count()
+
+    assert [found("still_works", v) for v in ("yes", "No")] == [1, 2]
+    assert [found("rooms", v) for v in ("A1", "B2", "C3", "D4")] == [1, 2, 1, 0]
+
+
 def test_manager_creates_a_type_and_adds_fields(client, manager, technician, request_queue):
     client.force_login(manager)
     response = client.post(
