@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from common import pagination
 from common.cache import cache_get, cache_set, cache_version_bump
@@ -30,8 +30,10 @@ SORTS = {
     "serial": ("existing_system__serial_number", "id"),
     "-serial": ("-existing_system__serial_number", "-id"),
     # Denormalised, indexed keys (refresh.models.sort_keys): no join, no full sort.
-    "user": ("user_sort_name", "id"),
-    "team": ("team_sort_name", "-created_at", "-id"),
+    # A ticket without one sorts last on every database (PostgreSQL's ascending
+    # order and its indexes put NULL last already; SQLite puts it first).
+    "user": (F("user_sort_name").asc(nulls_last=True), "id"),
+    "team": (F("team_sort_name").asc(nulls_last=True), "-created_at", "-id"),
     "changed": ("status_changed_at", "id"),
     "-changed": ("-status_changed_at", "-id"),
 }

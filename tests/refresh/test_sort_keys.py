@@ -3,6 +3,7 @@
 or team keeps them, so the list re-sorts when one changes."""
 
 import importlib
+from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
@@ -116,7 +117,12 @@ def test_the_migration_fills_the_keys_of_existing_tickets():
     ticket = _ticket("Una Upgrade", team=SupportTeamFactory(name="Upgrade Team"))
     RefreshTicket.objects.filter(pk=ticket.pk).update(user_sort_name=None, team_sort_name=None)
     migration = importlib.import_module("refresh.migrations.0010_ticket_user_team_sort_names")
-    with connection.schema_editor(atomic=False) as editor:
-        migration.backfill(apps, editor)
+    if connection.vendor == "sqlite":
+        # SQLite's schema editor cannot open inside the test's transaction; on
+        # SQLite the fill asks the editor only for its connection.
+        migration.backfill(apps, SimpleNamespace(connection=connection))
+    else:
+        with connection.schema_editor(atomic=False) as editor:
+            migration.backfill(apps, editor)
     ticket.refresh_from_db()
     assert (ticket.user_sort_name, ticket.team_sort_name) == ("una upgrade", "upgrade team")
