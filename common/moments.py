@@ -43,6 +43,13 @@ def when(value) -> When:
     return When(iso=local.isoformat(), text=stamp_text(local))
 
 
+def date_text(value) -> str:
+    """What ``|date:"M j, Y"`` prints for a date; "" for none."""
+    if value is None:
+        return ""
+    return f"{MONTHS_3[value.month].title()} {value.day}, {value.year}"
+
+
 def datetime_text(value) -> str:
     """``stamp_text`` in the current time zone; "" for no value, like the filter."""
     return "" if value is None else stamp_text(localtime(value))

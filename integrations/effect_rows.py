@@ -14,6 +14,7 @@ import html
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
+from common.form_render import csrf_input
 from common.models import EffectStatus
 from common.moments import clock_text, day_time_text
 
@@ -54,7 +55,7 @@ def effect_rows_html(effects, *, can_retry: bool, csrf_token: str) -> SafeString
     """The ``<tbody>`` rows of ``effects`` (``effects_attention_page``'s, with
     ``retried_by`` loaded), escaped; a retry form each when ``can_retry``."""
     action = reverse("integrations:effect_retry", args=[0]).split("/0/")
-    csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{_e(csrf_token)}">'
+    csrf = csrf_input(csrf_token)
     rows = []
     for effect in effects:
         name, target = _e(effect.short_name), _e(effect.target)

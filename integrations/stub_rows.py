@@ -14,6 +14,8 @@ import html
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
+from common.form_render import csrf_input
+
 STATUS_BADGES = {"closed": "badge--success", "installed": "badge--primary"}
 
 ROW = """
@@ -44,7 +46,7 @@ def stub_rows_html(tickets, *, csrf_token: str, next_url: str) -> SafeString:
     ``next_url`` (the page's own path and query)."""
     detail = reverse("integrations:itsm_stub_ticket", args=[0]).split("/0/")
     action = reverse("integrations:itsm_stub_ticket_status", args=[0]).split("/0/")
-    csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{_e(csrf_token)}">'
+    csrf = csrf_input(csrf_token)
     next_value = _e(next_url)
     rows = []
     for ticket in tickets:

@@ -23,6 +23,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 
+from common.form_render import csrf_input
+
 from .selectors import CalendarDay
 
 
@@ -128,7 +130,7 @@ def week_html(
     team_names: dict[int, str] = {}
     detail_url = _url_pattern("scheduling:slot_detail")
     delete_url = _url_pattern("scheduling:slot_delete")
-    token = escape(csrf_token)
+    csrf = csrf_input(csrf_token)
     team_week = escape(team_week_query)
     out = []
     for day in days:
@@ -156,7 +158,7 @@ def week_html(
                     names=names,
                     team_names=team_names,
                     show_team=show_team,
-                    delete_form=(delete_url, token) if can_manage else None,
+                    delete_form=(delete_url, csrf) if can_manage else None,
                     detail_url=detail_url,
                 )
             )
@@ -194,12 +196,11 @@ def _slot_items(
             f"{slot.capacity} booked · {free} free</span>\n"
         )
         if delete_form:
-            (before, after), token = delete_form
+            (before, after), csrf = delete_form
             what = f"the {name} slot on {names.short(start)} at {starts}"
             out.append(
                 f'        <form method="post" action="{before}{slot.pk}{after}"'
-                ' class="cal-slot__delete"><input type="hidden" name="csrfmiddlewaretoken"'
-                f' value="{token}">\n'
+                f' class="cal-slot__delete">{csrf}\n'
                 '          <button type="submit" class="btn btn--danger btn--small"'
                 f' aria-label="Delete {what}" data-confirm="Delete {what}?">Delete</button>\n'
                 "        </form>\n"

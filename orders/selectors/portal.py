@@ -206,23 +206,22 @@ def with_software(order: Order) -> Order:
     return order
 
 
-def order_messages_for_client(*, order: Order) -> QuerySet[OrderMessage]:
-    return (
-        order.messages.filter(kind__in=CLIENT_VISIBLE_MESSAGE_KINDS)
-        .select_related("author", "quoted")
-        .prefetch_related("attachments")
-        .order_by("created_at", "id")
-    )
-
-
-@Prepared
-def _client_thread_newest_first(order_id: int) -> QuerySet[OrderMessage]:
+def _client_messages(order_id: int) -> QuerySet[OrderMessage]:
     return (
         OrderMessage.objects.filter(order_id=order_id, kind__in=CLIENT_VISIBLE_MESSAGE_KINDS)
         .select_related("author", "quoted")
         .prefetch_related("attachments")
-        .order_by("-created_at", "-id")
     )
+
+
+def order_messages_for_client(*, order: Order) -> QuerySet[OrderMessage]:
+    """The messages the coordinator sees, oldest first."""
+    return _client_messages(order.pk).order_by("created_at", "id")
+
+
+@Prepared
+def _client_thread_newest_first(order_id: int) -> QuerySet[OrderMessage]:
+    return _client_messages(order_id).order_by("-created_at", "-id")
 
 
 def client_thread(*, order: Order) -> Bound:

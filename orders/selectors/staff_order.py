@@ -45,7 +45,10 @@ def _order_page_columns() -> list[str]:
     return own + joined + people
 
 
-def _order_page_query(number: int) -> QuerySet[Order]:
+# Compiled once per process (``common.prepared``): the order's query alone cost
+# 1.3 ms of CPU to compile on every request.
+@Prepared
+def _order_page(number: int) -> QuerySet[Order]:
     return (
         Order.objects.select_related(*ORDER_JOINS)
         .only(*_order_page_columns())
@@ -56,7 +59,8 @@ def _order_page_query(number: int) -> QuerySet[Order]:
     )
 
 
-def _order_actions_query(order_id: int) -> QuerySet[OrderAction]:
+@Prepared
+def _order_actions(order_id: int) -> QuerySet[OrderAction]:
     return (
         OrderAction.objects.filter(order_id=order_id)
         .select_related("processed_by")
@@ -66,12 +70,6 @@ def _order_actions_query(order_id: int) -> QuerySet[OrderAction]:
         )
         .order_by("position")
     )
-
-
-# Compiled once per process (``common.prepared``): the order's query alone cost
-# 1.3 ms of CPU to compile on every request.
-_order_page = Prepared(_order_page_query)
-_order_actions = Prepared(_order_actions_query)
 
 
 def staff_order_get(*, user, number: int) -> Order | None:

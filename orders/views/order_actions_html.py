@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from common.form_render import csrf_input
 from common.moments import datetime_text
 from orders.choices import ActionKind, ActionStatus
 from orders.models import OrderAction
@@ -27,11 +28,6 @@ from orders.templatetags.orders_tags import order_status_badge
 def _labels(field: str) -> dict:
     """What ``get_<field>_display`` looks up, built once."""
     return dict(OrderAction._meta.get_field(field).flatchoices)
-
-
-def csrf_field(token: str) -> str:
-    """What ``{% csrf_token %}`` prints for ``token``."""
-    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(token)}">'
 
 
 def _current_forms(*, number: int, action: OrderAction, csrf: str) -> str:
@@ -112,7 +108,7 @@ def action_items_html(
 ) -> SafeString:
     """The actions' ``<li>`` elements of order ``number``; ``current`` (the action
     staff work now, None when the order can't be worked) carries its forms."""
-    csrf = csrf_field(csrf_token)
+    csrf = csrf_input(csrf_token)
     items = []
     for action in actions:
         is_current = current is not None and action.pk == current.pk

@@ -16,14 +16,13 @@ from dataclasses import dataclass
 
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
-from django.utils.dates import MONTHS_3
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from common.moments import datetime_text
+from common.form_render import csrf_input
+from common.moments import date_text, datetime_text
 from orders.choices import ITSMTicketStatus, OrderStatus, OrderType
 from orders.models import EndUserSecret, Order, OrderITSMTicket
-from orders.views.order_actions_html import csrf_field
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,13 +38,6 @@ class SidebarFacts:
     itsm_form_html: str  # the empty "associate a ticket" form, printed already
     subscribers: list  # people, in the order shown
     csrf_token: str
-
-
-def day_text(value) -> str:
-    """What ``|date:"M j, Y"`` prints for a date; "" for none."""
-    if value is None:
-        return ""
-    return f"{MONTHS_3[value.month].title()} {value.day}, {value.year}"
 
 
 def _joined(values) -> str:
@@ -76,8 +68,8 @@ def _details(order: Order, facts: SidebarFacts) -> str:
             f"{escape(submitter)} ({escape(submitter.email)})" if submitter else "—",
         ),
         _row("Submitted", escape(datetime_text(order.submitted_at) or "—")),
-        _row("Requested completion", day_text(order.requested_completion_date) or "—"),
-        _row("Planned completion", day_text(order.planned_completion_date) or "—"),
+        _row("Requested completion", date_text(order.requested_completion_date) or "—"),
+        _row("Planned completion", date_text(order.planned_completion_date) or "—"),
         _row("Owner", escape(order.owner) if order.owner else "Nobody yet"),
         _row("Priority", escape(order.get_priority_display())),
     ]
@@ -267,7 +259,7 @@ def _subscribers(subscribers: list) -> str:
 
 def sidebar_html(order: Order, facts: SidebarFacts) -> SafeString:
     """The sidebar's cards, in the order the page shows them."""
-    csrf = csrf_field(facts.csrf_token)
+    csrf = csrf_input(facts.csrf_token)
     number = order.number
     return mark_safe(  # noqa: S308
         _details(order, facts)

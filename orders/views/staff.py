@@ -186,7 +186,10 @@ def _thread(request, *, order: Order, page_url: str = ""):
     return page
 
 
-def _printed(page, items_html):
+def _printed(request, newest_first, *, page_url: str, param: str, rows, items_html):
+    """A timeline of the page (at ``#param``, paged by ``?param=``), its entries
+    turned into rows and printed (``orders.views.timeline_html``)."""
+    page = timeline(request, newest_first, page_url=page_url, param=param, anchor=param, rows=rows)
     page.html = items_html(page.entries)
     return page
 
@@ -260,26 +263,20 @@ def staff_detail(request, number: int):
         **compose,
         "staff_users": staff_users,
         "audits": _printed(
-            timeline(
-                request,
-                sel.staff_order_audits(order=order),
-                page_url=page_url,
-                param="history",
-                anchor="history",
-                rows=audit_rows,
-            ),
-            audit_items_html,
+            request,
+            sel.staff_order_audits(order=order),
+            page_url=page_url,
+            param="history",
+            rows=audit_rows,
+            items_html=audit_items_html,
         ),
         "emails": _printed(
-            timeline(
-                request,
-                sel.staff_order_emails(order=order),
-                page_url=page_url,
-                param="emails",
-                anchor="emails",
-                rows=email_rows,
-            ),
-            email_items_html,
+            request,
+            sel.staff_order_emails(order=order),
+            page_url=page_url,
+            param="emails",
+            rows=email_rows,
+            items_html=email_items_html,
         ),
         "subscribed": any(u.pk == user.pk for u in subscribed),
         "can_resume": _transition_allowed(order, "resume", user),

@@ -15,6 +15,7 @@ import html
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
+from common.form_render import csrf_input
 from refresh.choices import RefreshStyle
 from refresh.selectors.approvals import ApprovalRow
 
@@ -112,7 +113,7 @@ def approval_cards_html(rows: list[ApprovalRow], *, csrf_token: str) -> SafeStri
         name: reverse(f"refresh:approval_{name}", args=[0]).split("/0/")
         for name in ("approve", "edit", "return")
     }
-    csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{_e(csrf_token)}">'
+    csrf = csrf_input(csrf_token)
     cards = []
     for row in rows:
         pk = int(row.pk)
